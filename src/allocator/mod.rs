@@ -1,0 +1,1 @@
+//! Service IP allocators: one CIDR (range.rs) and many CIDRs per family (meta.rs).

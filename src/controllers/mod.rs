@@ -1,0 +1,1 @@
+//! Controllers: ServiceCIDR finalizer/Ready, defaults, repair.

@@ -1,0 +1,1 @@
+//! kubectl: command parsing, printers, manifests and the docs-page shell.

@@ -1,0 +1,48 @@
+//! networking.k8s.io/v1 ServiceCIDR.
+
+use super::meta::{Condition, ObjectMeta};
+use serde::{Deserialize, Serialize};
+
+/// Finalizer kube-controller-manager's service-cidr-controller keeps on every ServiceCIDR.
+pub const SERVICE_CIDR_PROTECTION_FINALIZER: &str = "networking.k8s.io/service-cidr-finalizer";
+pub const CONDITION_READY: &str = "Ready";
+pub const REASON_TERMINATING: &str = "Terminating";
+/// Name of the ServiceCIDR kube-apiserver builds from --service-cluster-ip-range.
+pub const DEFAULT_SERVICE_CIDR_NAME: &str = "kubernetes";
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceCIDR {
+    #[serde(default)]
+    pub api_version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// Go serialises the (non-pointer) spec and status structs even when empty.
+    #[serde(default)]
+    pub spec: ServiceCIDRSpec,
+    #[serde(default)]
+    pub status: ServiceCIDRStatus,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceCIDRSpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cidrs: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceCIDRStatus {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}
+
+impl ServiceCIDR {
+    pub fn ready_condition(&self) -> Option<&Condition> {
+        self.status
+            .conditions
+            .iter()
+            .find(|c| c.type_ == CONDITION_READY)
+    }
+}

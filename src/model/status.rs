@@ -1,0 +1,327 @@
+//! The apiserver's error answers (metav1.Status) and field errors
+//! (apimachinery `util/validation/field`), with upstream's exact texts.
+
+use serde_json::{json, Value};
+use std::fmt;
+
+/// field.ErrorType. The Display form is the prefix of the error body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldErrorType {
+    Required,
+    Invalid,
+    Forbidden,
+    NotSupported,
+    Duplicate,
+    TooMany,
+    TooLong,
+    Internal,
+}
+
+impl FieldErrorType {
+    /// StatusCause.reason, as metav1.CauseType.
+    pub fn cause_type(self) -> &'static str {
+        match self {
+            FieldErrorType::Required => "FieldValueRequired",
+            FieldErrorType::Invalid => "FieldValueInvalid",
+            FieldErrorType::Forbidden => "FieldValueForbidden",
+            FieldErrorType::NotSupported => "FieldValueNotSupported",
+            FieldErrorType::Duplicate => "FieldValueDuplicate",
+            FieldErrorType::TooMany => "FieldValueTooMany",
+            FieldErrorType::TooLong => "FieldValueTooLong",
+            FieldErrorType::Internal => "InternalError",
+        }
+    }
+}
+
+/// One field.Error. `bad_value` is the offending value as JSON; it is rendered the
+/// 1.34+ way (strings quoted, numbers plain, everything else JSON-marshalled).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    pub type_: FieldErrorType,
+    pub field: String,
+    pub bad_value: Option<Value>,
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError {
+            type_: FieldErrorType::Required,
+            field: field.into(),
+            bad_value: None,
+            detail: detail.into(),
+        }
+    }
+    pub fn invalid(
+        field: impl Into<String>,
+        value: impl Into<Value>,
+        detail: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            type_: FieldErrorType::Invalid,
+            field: field.into(),
+            bad_value: Some(value.into()),
+            detail: detail.into(),
+        }
+    }
+    pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError {
+            type_: FieldErrorType::Forbidden,
+            field: field.into(),
+            bad_value: None,
+            detail: detail.into(),
+        }
+    }
+    /// `supported` are listed quoted, as field.NotSupported does.
+    pub fn not_supported(
+        field: impl Into<String>,
+        value: impl Into<Value>,
+        supported: &[&str],
+    ) -> Self {
+        let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
+        let detail = if list.is_empty() {
+            String::new()
+        } else {
+            format!("supported values: {}", list.join(", "))
+        };
+        FieldError {
+            type_: FieldErrorType::NotSupported,
+            field: field.into(),
+            bad_value: Some(value.into()),
+            detail,
+        }
+    }
+    pub fn duplicate(field: impl Into<String>, value: impl Into<Value>) -> Self {
+        FieldError {
+            type_: FieldErrorType::Duplicate,
+            field: field.into(),
+            bad_value: Some(value.into()),
+            detail: String::new(),
+        }
+    }
+
+    /// field.Error.ErrorBody(): the text without the field path.
+    pub fn body(&self) -> String {
+        let mut s = match self.type_ {
+            FieldErrorType::Required => "Required value".to_string(),
+            FieldErrorType::Forbidden => "Forbidden".to_string(),
+            FieldErrorType::TooLong => "Too long".to_string(),
+            FieldErrorType::Internal => "Internal error".to_string(),
+            FieldErrorType::TooMany => "Too many".to_string(),
+            FieldErrorType::Invalid => {
+                format!("Invalid value: {}", render_value(self.bad_value.as_ref()))
+            }
+            FieldErrorType::NotSupported => format!(
+                "Unsupported value: {}",
+                render_value(self.bad_value.as_ref())
+            ),
+            FieldErrorType::Duplicate => {
+                format!("Duplicate value: {}", render_value(self.bad_value.as_ref()))
+            }
+        };
+        if !self.detail.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.detail);
+        }
+        s
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.body())
+    }
+}
+
+/// apimachinery 1.34+ value rendering: strings Go-quoted, numbers and bools plain,
+/// anything else compact JSON. Go's %q and JSON agree for the printable ASCII that
+/// shows up here.
+pub fn render_value(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "null".to_string(),
+        Some(Value::String(s)) => serde_json::to_string(s).unwrap_or_default(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(other) => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// The apiserver's answer to a failed request. Converts to metav1.Status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub code: u16,
+    /// metav1.StatusReason ("NotFound", "Invalid", …).
+    pub reason: String,
+    pub message: String,
+    /// details: name, group, kind, causes.
+    pub details: Option<Value>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A resource as errors name it: `servicecidrs.networking.k8s.io`, `services`.
+pub fn group_resource(resource: &str, group: &str) -> String {
+    if group.is_empty() {
+        resource.to_string()
+    } else {
+        format!("{resource}.{group}")
+    }
+}
+
+impl ApiError {
+    pub fn new(code: u16, reason: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            reason: reason.into(),
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    /// errors.NewNotFound
+    pub fn not_found(resource: &str, group: &str, name: &str) -> ApiError {
+        ApiError {
+            code: 404,
+            reason: "NotFound".into(),
+            message: format!("{} {:?} not found", group_resource(resource, group), name),
+            details: Some(details(name, group, resource, None)),
+        }
+    }
+
+    /// errors.NewAlreadyExists
+    pub fn already_exists(resource: &str, group: &str, name: &str) -> ApiError {
+        ApiError {
+            code: 409,
+            reason: "AlreadyExists".into(),
+            message: format!(
+                "{} {:?} already exists",
+                group_resource(resource, group),
+                name
+            ),
+            details: Some(details(name, group, resource, None)),
+        }
+    }
+
+    /// errors.NewConflict with the storage layer's optimistic-concurrency text.
+    pub fn conflict(resource: &str, group: &str, name: &str) -> ApiError {
+        ApiError {
+            code: 409,
+            reason: "Conflict".into(),
+            message: format!(
+                "Operation cannot be fulfilled on {} {:?}: the object has been modified; please apply your changes to the latest version and try again",
+                group_resource(resource, group),
+                name
+            ),
+            details: Some(details(name, group, resource, None)),
+        }
+    }
+
+    /// errors.NewInvalid: `<Kind>[.<group>] "<name>" is invalid: <aggregate>`.
+    pub fn invalid(kind: &str, group: &str, name: &str, errs: &[FieldError]) -> ApiError {
+        let qualified = if group.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}.{group}")
+        };
+        let aggregate = if errs.len() == 1 {
+            errs[0].to_string()
+        } else {
+            format!(
+                "[{}]",
+                errs.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let causes: Vec<Value> = errs
+            .iter()
+            .map(|e| json!({"reason": e.type_.cause_type(), "message": e.body(), "field": e.field}))
+            .collect();
+        ApiError {
+            code: 422,
+            reason: "Invalid".into(),
+            message: format!("{qualified} {name:?} is invalid: {aggregate}"),
+            details: Some(details(name, group, kind, Some(causes))),
+        }
+    }
+
+    /// errors.NewInternalError
+    pub fn internal(err: impl fmt::Display) -> ApiError {
+        let msg = err.to_string();
+        ApiError {
+            code: 500,
+            reason: "InternalError".into(),
+            message: format!("Internal error occurred: {msg}"),
+            details: Some(json!({"causes": [{"message": msg}]})),
+        }
+    }
+
+    /// errors.NewBadRequest
+    pub fn bad_request(msg: impl Into<String>) -> ApiError {
+        ApiError::new(400, "BadRequest", msg)
+    }
+
+    /// The whole metav1.Status object.
+    pub fn status(&self) -> Value {
+        let mut s = json!({
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code,
+        });
+        if let Some(d) = &self.details {
+            s["details"] = d.clone();
+        }
+        s
+    }
+
+    /// The causes' (field, message) pairs, for kubectl's Invalid rendering.
+    pub fn causes(&self) -> Vec<(String, String)> {
+        self.details
+            .as_ref()
+            .and_then(|d| d.get("causes"))
+            .and_then(Value::as_array)
+            .map(|cs| {
+                cs.iter()
+                    .map(|c| {
+                        (
+                            c.get("field")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string(),
+                            c.get("message")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn details(name: &str, group: &str, kind: &str, causes: Option<Vec<Value>>) -> Value {
+    let mut d = serde_json::Map::new();
+    if !name.is_empty() {
+        d.insert("name".into(), Value::String(name.into()));
+    }
+    if !group.is_empty() {
+        d.insert("group".into(), Value::String(group.into()));
+    }
+    d.insert("kind".into(), Value::String(kind.into()));
+    if let Some(c) = causes {
+        d.insert("causes".into(), Value::Array(c));
+    }
+    Value::Object(d)
+}

@@ -1,0 +1,271 @@
+//! IP addresses and prefixes as 128-bit integers, with Go's strict parsing
+//! (netip) and Kubernetes' "sloppy" legacy parsing (leading zeros allowed),
+//! because validation messages depend on which of the two accepts a string.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum Family {
+    IPv4,
+    IPv6,
+}
+
+impl Family {
+    pub fn bits(self) -> u8 {
+        match self {
+            Family::IPv4 => 32,
+            Family::IPv6 => 128,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::IPv4 => "IPv4",
+            Family::IPv6 => "IPv6",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Family> {
+        match s {
+            "IPv4" => Some(Family::IPv4),
+            "IPv6" => Some(Family::IPv6),
+            _ => None,
+        }
+    }
+    pub fn max_value(self) -> u128 {
+        match self {
+            Family::IPv4 => u32::MAX as u128,
+            Family::IPv6 => u128::MAX,
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An address: family plus its value as an integer (IPv4 in the low 32 bits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Addr {
+    pub family: Family,
+    pub value: u128,
+}
+
+impl Addr {
+    pub fn new(family: Family, value: u128) -> Addr {
+        Addr {
+            family,
+            value: value & family.max_value(),
+        }
+    }
+    pub fn from_std(ip: IpAddr) -> Addr {
+        match ip {
+            IpAddr::V4(v4) => Addr {
+                family: Family::IPv4,
+                value: u32::from(v4) as u128,
+            },
+            IpAddr::V6(v6) => Addr {
+                family: Family::IPv6,
+                value: u128::from(v6),
+            },
+        }
+    }
+    pub fn to_std(self) -> IpAddr {
+        match self.family {
+            Family::IPv4 => IpAddr::V4(Ipv4Addr::from(self.value as u32)),
+            Family::IPv6 => IpAddr::V6(Ipv6Addr::from(self.value)),
+        }
+    }
+    /// An IPv6 address of the form ::ffff:a.b.c.d.
+    pub fn is_ipv4_mapped(self) -> bool {
+        self.family == Family::IPv6 && (self.value >> 32) == 0xffff
+    }
+}
+
+/// Canonical text: dotted decimal, or RFC 5952 for IPv6 (what Go's netip prints).
+impl fmt::Display for Addr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_std())
+    }
+}
+
+/// Strict parse (Go's netip.ParseAddr): no leading zeros, no zones.
+pub fn parse_ip(s: &str) -> Option<Addr> {
+    s.parse::<IpAddr>().ok().map(Addr::from_std)
+}
+
+/// Kubernetes' ParseIPSloppy: like the strict parser but IPv4 octets may carry
+/// leading zeros, which are read as decimal (the behaviour of Go before 1.17).
+pub fn parse_ip_sloppy(s: &str) -> Option<Addr> {
+    if let Some(a) = parse_ip(s) {
+        return Some(a);
+    }
+    if s.contains(':') {
+        // IPv6 with an embedded IPv4 tail that has leading zeros.
+        let idx = s.rfind(':')?;
+        let (head, tail) = s.split_at(idx + 1);
+        if tail.contains('.') {
+            let v4 = parse_v4_sloppy(tail)?;
+            return parse_ip(&format!("{head}{}", Ipv4Addr::from(v4)));
+        }
+        return None;
+    }
+    parse_v4_sloppy(s).map(|v| Addr {
+        family: Family::IPv4,
+        value: v as u128,
+    })
+}
+
+fn parse_v4_sloppy(s: &str) -> Option<u32> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() != 4 {
+        return None;
+    }
+    let mut v = 0u32;
+    for p in parts {
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let n: u32 = p.parse().ok()?;
+        if n > 255 {
+            return None;
+        }
+        v = (v << 8) | n;
+    }
+    Some(v)
+}
+
+/// A prefix. `addr` keeps the address as written (host bits possibly set);
+/// use [`Prefix::masked`] for the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Prefix {
+    pub addr: Addr,
+    pub len: u8,
+}
+
+fn split_prefix(s: &str) -> Option<(&str, &str)> {
+    let (a, l) = s.split_once('/')?;
+    if l.is_empty() || !l.bytes().all(|c| c.is_ascii_digit()) || l.len() > 3 {
+        return None;
+    }
+    Some((a, l))
+}
+
+/// Strict (netip.ParsePrefix): strict address, decimal length without leading zeros.
+pub fn parse_cidr(s: &str) -> Option<Prefix> {
+    let (a, l) = split_prefix(s)?;
+    if l.len() > 1 && l.starts_with('0') {
+        return None;
+    }
+    let addr = parse_ip(a)?;
+    let len: u8 = l.parse().ok()?;
+    (len <= addr.family.bits()).then_some(Prefix { addr, len })
+}
+
+/// Sloppy (ParseCIDRSloppy): leading zeros allowed in octets and in the length.
+pub fn parse_cidr_sloppy(s: &str) -> Option<Prefix> {
+    let (a, l) = split_prefix(s)?;
+    let addr = parse_ip_sloppy(a)?;
+    let len: u8 = l.parse().ok()?;
+    (len <= addr.family.bits()).then_some(Prefix { addr, len })
+}
+
+impl Prefix {
+    pub fn family(self) -> Family {
+        self.addr.family
+    }
+    pub fn host_bits(self) -> u32 {
+        (self.addr.family.bits() - self.len) as u32
+    }
+    fn host_mask(self) -> u128 {
+        let h = self.host_bits();
+        if h >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << h) - 1
+        }
+    }
+    /// Network address (host bits cleared).
+    pub fn network(self) -> u128 {
+        self.addr.value & !self.host_mask() & self.addr.family.max_value()
+    }
+    /// Highest address (all host bits set): the IPv4 broadcast.
+    pub fn last(self) -> u128 {
+        self.network() | self.host_mask()
+    }
+    pub fn masked(self) -> Prefix {
+        Prefix {
+            addr: Addr::new(self.addr.family, self.network()),
+            len: self.len,
+        }
+    }
+    pub fn has_host_bits(self) -> bool {
+        self.addr.value & self.host_mask() != 0
+    }
+    /// Plain containment (netip.Prefix.Contains).
+    pub fn contains(self, a: Addr) -> bool {
+        a.family == self.family() && a.value >= self.network() && a.value <= self.last()
+    }
+    /// pkg/api/servicecidr PrefixContainsIP: inside the prefix, not its network
+    /// address, and for IPv4 not its broadcast address.
+    pub fn contains_service_ip(self, a: Addr) -> bool {
+        if !self.contains(a) || a.value == self.network() {
+            return false;
+        }
+        !(self.family() == Family::IPv4 && a.value == self.last())
+    }
+    /// `other` lies within self (same or longer prefix).
+    pub fn contains_prefix(self, other: Prefix) -> bool {
+        other.family() == self.family()
+            && other.len >= self.len
+            && self.contains(Addr::new(other.family(), other.network()))
+    }
+    pub fn overlaps(self, other: Prefix) -> bool {
+        self.contains_prefix(other) || other.contains_prefix(self)
+    }
+}
+
+/// Canonical text of the masked prefix: "10.96.0.0/12", "fd00::/108".
+impl fmt::Display for Prefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_and_sloppy_parsing() {
+        assert!(parse_ip("10.01.2.3").is_none());
+        assert_eq!(
+            parse_ip_sloppy("10.01.2.3").unwrap().to_string(),
+            "10.1.2.3"
+        );
+        assert_eq!(
+            parse_ip("2001:db8:0:0:0::1").unwrap().to_string(),
+            "2001:db8::1"
+        );
+        assert!(parse_cidr("10.0.0.0/08").is_none());
+        assert!(parse_cidr_sloppy("10.0.0.0/08").is_some());
+        assert!(parse_cidr("10.0.0.0/33").is_none());
+        assert!(parse_ip("::ffff:1.2.3.4").unwrap().is_ipv4_mapped());
+    }
+
+    #[test]
+    fn containment_excludes_network_and_ipv4_broadcast() {
+        let p = parse_cidr("10.96.0.0/24").unwrap();
+        assert!(!p.contains_service_ip(parse_ip("10.96.0.0").unwrap()));
+        assert!(!p.contains_service_ip(parse_ip("10.96.0.255").unwrap()));
+        assert!(p.contains_service_ip(parse_ip("10.96.0.254").unwrap()));
+        let p6 = parse_cidr("fd00::/120").unwrap();
+        assert!(p6.contains_service_ip(parse_ip("fd00::ff").unwrap()));
+        assert!(!p6.contains_service_ip(parse_ip("fd00::").unwrap()));
+        let big = parse_cidr("10.96.0.0/16").unwrap();
+        assert!(big.contains_prefix(p) && !p.contains_prefix(big) && p.overlaps(big));
+    }
+}

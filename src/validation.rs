@@ -1,0 +1,1 @@
+//! Upstream validation: same field paths and messages as kube-apiserver.
