@@ -25,6 +25,9 @@ pub struct CommandOutput {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
+    /// stdout and stderr interleaved in the order they were written, as a terminal
+    /// shows them (docs transcripts need the error line after the addresses).
+    pub output: String,
 }
 
 pub struct Cluster {}
