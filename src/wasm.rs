@@ -1,7 +1,7 @@
 //! The JS binding (`Cluster` class): converts JS values to core types and back, nothing more.
 //!
 //! Every conversion goes through `serde_json::Value` so the core never sees a JS type:
-//! - JS -> Value: serde-wasm-bindgen drives [`Jsonish`], which builds the same value
+//! - JS -> Value: serde-wasm-bindgen drives [`Depth`], which builds the same value
 //!   `JSON.parse(JSON.stringify(x))` would (properties that are `undefined` or `null` are
 //!   dropped, as a Go apiserver decoding into typed structs would ignore them; non-finite
 //!   numbers become null).
@@ -13,7 +13,7 @@
 
 use crate::cluster::{Cluster as Core, ClusterOptions};
 use crate::model::ApiError;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::{Map, Number, Value};
 use std::fmt;
@@ -278,27 +278,50 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, ApiError> {
 
 /// JS -> JSON value, with JSON.stringify's idea of what an object holds.
 fn from_js(v: JsValue, what: &str) -> Result<Value, JsValue> {
-    serde_wasm_bindgen::from_value::<Jsonish>(v)
-        .map(|j| j.0)
-        .map_err(|e| bad_request(format!("{what}: {e}")))
+    Depth(0)
+        .deserialize(serde_wasm_bindgen::Deserializer::from(v))
+        .map_err(|e| {
+            // The error text is a JS error's toString(); drop its redundant "Error: ".
+            let text = e.to_string();
+            bad_request(format!(
+                "{what}: {}",
+                text.strip_prefix("Error: ").unwrap_or(&text)
+            ))
+        })
 }
 
 fn to_js_or_throw<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     to_js(v).map_err(js_error)
 }
 
-/// A `serde_json::Value` built from a JS value the way JSON.stringify would see it.
-struct Jsonish(Value);
+/// Kubernetes objects nest a dozen levels at most. The cap turns a cyclic JS object (or an
+/// absurdly deep one) into an error instead of a wasm stack overflow, which would trap.
+const MAX_DEPTH: usize = 100;
 
-impl<'de> Deserialize<'de> for Jsonish {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Jsonish, D::Error> {
-        d.deserialize_any(JsonishVisitor).map(Jsonish)
+/// Builds a `serde_json::Value` from a JS value the way JSON.stringify would see it; the
+/// number is how deep in the value we are.
+struct Depth(usize);
+
+impl<'de> DeserializeSeed<'de> for Depth {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-struct JsonishVisitor;
+impl Depth {
+    fn deeper<E: de::Error>(&self) -> Result<Depth, E> {
+        if self.0 >= MAX_DEPTH {
+            Err(E::custom(format!(
+                "nested more than {MAX_DEPTH} levels deep (a cyclic object?)"
+            )))
+        } else {
+            Ok(Depth(self.0 + 1))
+        }
+    }
+}
 
-impl<'de> Visitor<'de> for JsonishVisitor {
+impl<'de> Visitor<'de> for Depth {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -331,7 +354,7 @@ impl<'de> Visitor<'de> for JsonishVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
-        while let Some(Jsonish(v)) = seq.next_element()? {
+        while let Some(v) = seq.next_element_seed(self.deeper()?)? {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -339,7 +362,7 @@ impl<'de> Visitor<'de> for JsonishVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(k) = map.next_key::<String>()? {
-            let Jsonish(v) = map.next_value()?;
+            let v = map.next_value_seed(self.deeper()?)?;
             // `{clusterIP: undefined}` means "not given", exactly as after a JSON round trip.
             if !v.is_null() {
                 out.insert(k, v);

@@ -536,3 +536,16 @@ fn system_clock_reads_js_date_without_panicking() {
         "{ts}"
     );
 }
+
+#[wasm_bindgen_test]
+fn cyclic_object_throws_400_and_the_cluster_stays_usable() {
+    let mut c = small();
+    let svc = service("loop");
+    js_sys::Reflect::set(&svc, &"self".into(), &svc).expect("set");
+    let t = thrown(c.create(svc));
+    assert_eq!(t.code.as_f64(), Some(400.0));
+    assert!(String::from(t.error.message()).contains("cyclic"));
+    // The module did not trap: the same cluster answers the next call.
+    c.create(service("after-loop"))
+        .expect("create after the failed call");
+}
