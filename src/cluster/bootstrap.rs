@@ -182,7 +182,7 @@ pub(crate) fn new_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
         allocators,
         taken: TakenIndex::default(),
         managed: TakenIndex::default(),
-        trace: Vec::new(),
+        trace: Default::default(),
         trace_seq: 0,
         reported_once: Default::default(),
         trace_buffer: Vec::new(),

@@ -51,7 +51,7 @@ pub(crate) fn snapshot(c: &Cluster) -> Value {
         ip_addresses: c.store.ip_addresses.values().cloned().collect(),
         events: c.store.events.iter().cloned().collect(),
         watch_log: c.store.watch_log.iter().cloned().collect(),
-        trace: c.trace.clone(),
+        trace: c.trace.iter().cloned().collect(),
         trace_seq: c.trace_seq.to_string(),
         reported_once: c.reported_once.clone(),
     };
@@ -81,7 +81,7 @@ pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
         allocators: s.allocators,
         taken: TakenIndex::default(),
         managed: TakenIndex::default(),
-        trace: s.trace,
+        trace: s.trace.into(),
         trace_seq: s.trace_seq.parse().map_err(bad)?,
         reported_once: s.reported_once,
         trace_buffer: Vec::new(),
