@@ -17,5 +17,7 @@ pub mod validation;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+mod wasm_heap;
 
 pub use cluster::{Cluster, ClusterOptions, CommandOutput};
