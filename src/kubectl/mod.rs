@@ -35,3 +35,13 @@ pub fn kubectl_line(cluster: &mut Cluster, line: &str, stdin: &str) -> CommandOu
 pub fn kubectl_args(cluster: &mut Cluster, args: &[String], stdin: &str) -> CommandOutput {
     cmd::run(cluster, args, stdin)
 }
+
+/// `cluster.run(script)`: the docs-page shell (wired up when the shell lands).
+pub fn run_script(_cluster: &mut Cluster, _script: &str, _settle: bool) -> CommandOutput {
+    CommandOutput {
+        stderr: "error: run is not implemented yet\n".into(),
+        exit_code: 1,
+        output: "error: run is not implemented yet\n".into(),
+        ..Default::default()
+    }
+}

@@ -181,9 +181,16 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
                 ));
             }
         }
+        // kubectl records the manifest with an (emptied) annotations map, so the
+        // last-applied text always carries `"annotations":{}`.
+        let mut sent = doc.clone();
+        if let Some(meta) = sent.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.entry("annotations")
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
         // A client dry run only reads; the outcome is what the server would decide.
         let server_dry = dry != DryRun::None;
-        match api.apply(doc.clone(), server_dry, &ns) {
+        match api.apply(sent, server_dry, &ns) {
             Ok((obj, outcome)) => {
                 let verb = match outcome {
                     Applied::Created => "created",

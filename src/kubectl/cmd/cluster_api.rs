@@ -2,7 +2,7 @@
 
 use super::api::{Api, Applied};
 use super::resources::Kind;
-use crate::cluster::Cluster;
+use crate::cluster::{ApplyOutcome, Cluster, WriteOptions};
 use crate::model::ApiError;
 use serde_json::Value;
 
@@ -10,23 +10,11 @@ fn ns_arg(kind: Kind, ns: &str) -> Option<&str> {
     (kind.info().namespaced && !ns.is_empty()).then_some(ns)
 }
 
-/// Puts the request's namespace on a namespaced object that names none, as the
-/// REST client does by posting to /namespaces/<ns>/...
-fn with_namespace(mut obj: Value, ns: &str) -> Value {
-    if ns.is_empty() {
-        return obj;
+fn opts(dry_run: bool, ns: &str) -> WriteOptions {
+    WriteOptions {
+        dry_run,
+        namespace: ns.to_string(),
     }
-    let namespaced = Kind::from_object(
-        obj.get("apiVersion").and_then(Value::as_str).unwrap_or(""),
-        obj.get("kind").and_then(Value::as_str).unwrap_or(""),
-    )
-    .is_some_and(|k| k.info().namespaced);
-    if namespaced {
-        if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.insert("namespace".into(), Value::String(ns.to_string()));
-        }
-    }
-    obj
 }
 
 impl Api for Cluster {
@@ -39,34 +27,18 @@ impl Api for Cluster {
         Cluster::list(self, kind.info().cluster_resource, ns)
     }
 
-    fn create(&mut self, obj: Value, _dry_run: bool, ns: &str) -> Result<Value, ApiError> {
-        Cluster::create(self, with_namespace(obj, ns))
+    fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError> {
+        self.create_with(obj, &opts(dry_run, ns))
     }
 
-    fn apply(
-        &mut self,
-        obj: Value,
-        _dry_run: bool,
-        ns: &str,
-    ) -> Result<(Value, Applied), ApiError> {
-        let obj = with_namespace(obj, ns);
-        let kind = Kind::from_object(
-            obj.get("apiVersion").and_then(Value::as_str).unwrap_or(""),
-            obj.get("kind").and_then(Value::as_str).unwrap_or(""),
-        );
-        let name = obj
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let before = kind.and_then(|k| Api::get(self, k, ns, &name).ok());
-        let after = Cluster::apply(self, obj)?;
-        let outcome = match before {
-            None => Applied::Created,
-            Some(b) if b == after => Applied::Unchanged,
-            Some(_) => Applied::Configured,
+    fn apply(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<(Value, Applied), ApiError> {
+        let (v, outcome) = self.apply_with(obj, &opts(dry_run, ns))?;
+        let applied = match outcome {
+            ApplyOutcome::Created => Applied::Created,
+            ApplyOutcome::Configured => Applied::Configured,
+            ApplyOutcome::Unchanged => Applied::Unchanged,
         };
-        Ok((after, outcome))
+        Ok((v, applied))
     }
 
     fn delete(
@@ -74,9 +46,14 @@ impl Api for Cluster {
         kind: Kind,
         ns: &str,
         name: &str,
-        _dry_run: bool,
+        dry_run: bool,
     ) -> Result<Value, ApiError> {
-        Cluster::delete(self, kind.info().cluster_resource, name, ns_arg(kind, ns))
+        self.delete_with(
+            kind.info().cluster_resource,
+            name,
+            ns_arg(kind, ns),
+            &opts(dry_run, ns),
+        )
     }
 
     fn now_ms(&self) -> i64 {
@@ -84,10 +61,14 @@ impl Api for Cluster {
     }
 
     fn advance_ms(&mut self, ms: i64) {
-        let _ = Cluster::advance(self, ms as f64 / 1000.0);
+        // advance() only refuses negative or absurd spans, which callers never pass.
+        let _ = Cluster::advance(self, ms.max(0) as f64 / 1000.0);
     }
 
     fn next_due_ms(&self) -> Option<i64> {
-        None
+        self.pending_work()
+            .iter()
+            .filter_map(|w| w.get("dueMs").and_then(Value::as_i64))
+            .min()
     }
 }

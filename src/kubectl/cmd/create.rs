@@ -287,6 +287,11 @@ fn create_from_files(
                 continue;
             }
         };
+        let doc = if p.bool_or("save-config", false) {
+            with_last_applied(doc)
+        } else {
+            doc
+        };
         if dry == DryRun::Client {
             print_written(out, &format, kind, &doc, "created", dry)?;
             continue;
@@ -302,6 +307,20 @@ fn create_from_files(
         out.errors(&errs);
         Ok(1)
     }
+}
+
+/// `--save-config`: the object carries the last-applied annotation, as after apply.
+fn with_last_applied(mut doc: Value) -> Value {
+    let text = super::apply::last_applied(&doc);
+    if let Some(meta) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
+        let ann = meta
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(a) = ann.as_object_mut() {
+            a.insert(super::apply::LAST_APPLIED.into(), Value::String(text));
+        }
+    }
+    doc
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -511,7 +530,10 @@ fn create_service_run(
     let name = p.positionals[0].clone();
     let format = output_format(p.str("output"), false)?;
     let dry = dry_run(p, out, api.now_ms())?;
-    let obj = build_service(t, &name, p)?;
+    let mut obj = build_service(t, &name, p)?;
+    if p.bool_or("save-config", false) {
+        obj = with_last_applied(obj);
+    }
     let shown = if dry == DryRun::Client {
         obj
     } else {
