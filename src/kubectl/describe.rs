@@ -404,9 +404,7 @@ fn strings_at(v: &Value, ptr: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// `kubectl describe service NAME`. The simulator runs no Pods, so there are no
-/// EndpointSlices and every port's Endpoints line is empty, as for a Service
-/// whose selector matches nothing.
+/// `kubectl describe service NAME`.
 pub fn describe_service(obj: &Value, events: Option<&[Value]>, now_ms: i64) -> String {
     let mut w = TabWriter::new(0, 2);
     w.write(&format!("Name:\t{}\n", str_at(obj, "/metadata/name")));
@@ -420,7 +418,12 @@ pub fn describe_service(obj: &Value, events: Option<&[Value]>, now_ms: i64) -> S
         .into_iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    w.write(&format!("Selector:\t{}\n", selector.join(",")));
+    let selector_text = if selector.is_empty() {
+        "<none>".to_string()
+    } else {
+        selector.join(",")
+    };
+    w.write(&format!("Selector:\t{selector_text}\n"));
     w.write(&format!("Type:\t{}\n", str_at(obj, "/spec/type")));
     if let Some(p) = obj.pointer("/spec/ipFamilyPolicy").and_then(Value::as_str) {
         w.write(&format!("IP Family Policy:\t{p}\n"));
@@ -471,6 +474,12 @@ pub fn describe_service(obj: &Value, events: Option<&[Value]>, now_ms: i64) -> S
             .collect();
         w.write(&format!("LoadBalancer Ingress:\t{}\n", list.join(", ")));
     }
+    // No Pods run here, so no Service has endpoints. On a real cluster the
+    // EndpointSlice controller gives every Service with a selector an empty
+    // slice (kubectl then prints nothing), while one without a selector has no
+    // slice at all (`<none>`); the built-in `kubernetes` Service, which would
+    // list the apiserver's address, shows `<none>` here.
+    let endpoints = if selector.is_empty() { "<none>" } else { "" };
     let ports = obj
         .pointer("/spec/ports")
         .and_then(Value::as_array)
@@ -496,7 +505,7 @@ pub fn describe_service(obj: &Value, events: Option<&[Value]>, now_ms: i64) -> S
         if node_port != 0 {
             w.write(&format!("NodePort:\t{name}\t{node_port}/{proto}\n"));
         }
-        w.write("Endpoints:\t\n");
+        w.write(&format!("Endpoints:\t{endpoints}\n"));
     }
     w.write(&format!(
         "Session Affinity:\t{}\n",
@@ -669,6 +678,41 @@ mod tests {
              Session Affinity:         None\n\
              Internal Traffic Policy:  Cluster\n\
              Events:                   <none>\n"
+        );
+    }
+
+    #[test]
+    fn selectorless_dual_stack_node_port_service() {
+        let obj = json!({
+            "metadata": {"name": "web", "namespace": "default", "labels": {"app": "web"}},
+            "spec": {"type": "NodePort", "ipFamilyPolicy": "PreferDualStack",
+                "ipFamilies": ["IPv4", "IPv6"], "clusterIP": "10.96.0.5", "clusterIPs": ["10.96.0.5", "fd00::5"],
+                "ports": [{"name": "80-8080", "protocol": "TCP", "port": 80, "targetPort": 8080},
+                          {"name": "443", "protocol": "TCP", "port": 443, "targetPort": 443, "nodePort": 30443}],
+                "sessionAffinity": "None", "externalTrafficPolicy": "Cluster", "internalTrafficPolicy": "Cluster"}
+        });
+        assert_eq!(
+            describe_service(&obj, None, NOW),
+            "Name:                     web\n\
+             Namespace:                default\n\
+             Labels:                   app=web\n\
+             Annotations:              <none>\n\
+             Selector:                 <none>\n\
+             Type:                     NodePort\n\
+             IP Family Policy:         PreferDualStack\n\
+             IP Families:              IPv4,IPv6\n\
+             IP:                       10.96.0.5\n\
+             IPs:                      10.96.0.5,fd00::5\n\
+             Port:                     80-8080  80/TCP\n\
+             TargetPort:               8080/TCP\n\
+             Endpoints:                <none>\n\
+             Port:                     443  443/TCP\n\
+             TargetPort:               443/TCP\n\
+             NodePort:                 443  30443/TCP\n\
+             Endpoints:                <none>\n\
+             Session Affinity:         None\n\
+             External Traffic Policy:  Cluster\n\
+             Internal Traffic Policy:  Cluster\n"
         );
     }
 

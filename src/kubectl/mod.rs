@@ -6,8 +6,11 @@
 
 pub mod cmd;
 pub mod describe;
+pub mod jq;
+pub mod shell;
 
 use crate::cluster::{Cluster, CommandOutput};
+use shell::{ShellHost, ShellOptions};
 
 /// `cluster.kubectl(line, stdin)`: one command line, with or without the leading
 /// `kubectl`, split into words with shell quoting rules (no expansion).
@@ -36,12 +39,47 @@ pub fn kubectl_args(cluster: &mut Cluster, args: &[String], stdin: &str) -> Comm
     cmd::run(cluster, args, stdin)
 }
 
-/// `cluster.run(script)`: the docs-page shell (wired up when the shell lands).
-pub fn run_script(_cluster: &mut Cluster, _script: &str, _settle: bool) -> CommandOutput {
-    CommandOutput {
-        stderr: "error: run is not implemented yet\n".into(),
-        exit_code: 1,
-        output: "error: run is not implemented yet\n".into(),
-        ..Default::default()
+/// The simulated cluster as the shell's host: `kubectl` runs the command, a
+/// pause between top-level commands lets the controllers' timers fire (a person
+/// reading the page between commands), and `sleep` moves the cluster clock.
+struct ClusterHost<'a> {
+    cluster: &'a mut Cluster,
+    settle: bool,
+}
+
+impl ShellHost for ClusterHost<'_> {
+    fn kubectl(&mut self, args: &[String], stdin: &str) -> CommandOutput {
+        kubectl_args(self.cluster, args, stdin)
     }
+
+    fn between_commands(&mut self) {
+        if self.settle {
+            self.cluster.settle();
+        }
+    }
+
+    fn sleep(&mut self, seconds: f64) {
+        // The shell only passes finite, non-negative durations it has parsed;
+        // advance() refuses anything else without changing the cluster.
+        let _ = self.cluster.advance(seconds);
+    }
+}
+
+/// `cluster.run(script)`: runs a docs page's shell block. With `settle`, the
+/// cluster settles before every top-level command, the first included: a page's
+/// blocks are run one `run()` at a time, and the reader pauses between them as
+/// between the commands of one block (the 10 s ServiceCIDR deletion grace, for
+/// one, has passed by the time the next block is typed).
+pub fn run_script(cluster: &mut Cluster, script: &str, settle: bool) -> CommandOutput {
+    if settle {
+        cluster.settle();
+    }
+    let mut host = ClusterHost { cluster, settle };
+    shell::run_script(
+        &mut host,
+        script,
+        &ShellOptions {
+            settle_between_commands: settle,
+        },
+    )
 }

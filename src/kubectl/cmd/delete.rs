@@ -175,7 +175,9 @@ fn delete(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i
         return Ok(1);
     }
     if items.is_empty() {
-        out.out("No resources found\n");
+        if !p.bool_or("ignore-not-found", false) {
+            out.out("No resources found\n");
+        }
         return Ok(0);
     }
     if !p.bool_or("wait", true) || dry != DryRun::None {

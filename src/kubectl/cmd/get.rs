@@ -293,6 +293,10 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
                 out.errors(&found.errors);
                 return Ok(1);
             }
+            if found.items.is_empty() && p.bool_or("ignore-not-found", false) {
+                out.errors(&found.errors);
+                return Ok(i32::from(!found.errors.is_empty()));
+            }
             let objs: Vec<Value> = found
                 .items
                 .iter()
