@@ -29,6 +29,8 @@ pub struct Fake {
     pub release_at: BTreeMap<(Kind, String, String), i64>,
     /// Answer every write with this error (to test error rendering).
     pub fail_writes: Option<ApiError>,
+    /// Claim there is always work due now (a controller that never settles).
+    pub always_due: bool,
 }
 
 impl Fake {
@@ -40,6 +42,7 @@ impl Fake {
             next_ip: 2,
             release_at: BTreeMap::new(),
             fail_writes: None,
+            always_due: false,
         };
         let created = format_rfc3339((NOW - 17 * 86_400_000) / 1000);
         f.put(
@@ -307,6 +310,9 @@ impl Api for Fake {
     }
 
     fn next_due_ms(&self) -> Option<i64> {
+        if self.always_due {
+            return Some(self.now);
+        }
         self.release_at.values().copied().min()
     }
 }

@@ -7,6 +7,7 @@
 //! whose keys follow the struct's field order instead of being sorted.
 
 use super::resources::Kind;
+use crate::kubectl::describe::{format_block, human_duration_ms};
 use serde_json::Value;
 
 /// Options of the table printer.
@@ -42,7 +43,153 @@ pub fn jsonpath(template: &str, v: &Value) -> Result<String, String> {
 
 /// The table kubectl prints for `get` (header included unless no_headers).
 pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> String {
-    temp::table(kind, items, opts, now_ms)
+    match kind {
+        Kind::CoreEvent | Kind::Event => event_table(kind, items, opts, now_ms),
+        _ => temp::table(kind, items, opts, now_ms),
+    }
+}
+
+fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
+    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
+}
+
+fn since(t: &str, now_ms: i64) -> String {
+    match crate::clock::parse_rfc3339_millis(t) {
+        Some(ms) if !t.is_empty() => human_duration_ms(now_ms.saturating_sub(ms)),
+        _ => "<unknown>".to_string(),
+    }
+}
+
+/// The Event table the apiserver's printer builds (both event groups share it):
+/// LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; `-o wide` adds SUBOBJECT and SOURCE
+/// before MESSAGE and FIRST SEEN, COUNT, NAME after it. `items` are stored
+/// events.k8s.io/v1 objects.
+fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut head: Vec<&str> = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT"];
+    if o.wide {
+        head.extend(["SUBOBJECT", "SOURCE"]);
+    }
+    head.push("MESSAGE");
+    if o.wide {
+        head.extend(["FIRST SEEN", "COUNT", "NAME"]);
+    }
+    if o.with_namespace {
+        head.insert(0, "NAMESPACE");
+    }
+    if o.show_labels {
+        head.push("LABELS");
+    }
+    if !o.no_headers {
+        rows.push(head.iter().map(|h| h.to_string()).collect());
+    }
+    for e in items {
+        let first = {
+            let f = str_at(e, "/deprecatedFirstTimestamp");
+            if f.is_empty() {
+                since(str_at(e, "/eventTime"), now_ms)
+            } else {
+                since(f, now_ms)
+            }
+        };
+        let mut last = {
+            let l = str_at(e, "/deprecatedLastTimestamp");
+            if l.is_empty() {
+                first.clone()
+            } else {
+                since(l, now_ms)
+            }
+        };
+        let mut count = e
+            .get("deprecatedCount")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        if let Some(series) = e.get("series").filter(|s| s.is_object()) {
+            last = since(str_at(series, "/lastObservedTime"), now_ms);
+            count = series.get("count").and_then(Value::as_i64).unwrap_or(0);
+        } else if count == 0 {
+            count = 1;
+        }
+        let rkind = str_at(e, "/regarding/kind").to_ascii_lowercase();
+        let rname = str_at(e, "/regarding/name");
+        let object = if rname.is_empty() {
+            rkind
+        } else {
+            format!("{rkind}/{rname}")
+        };
+        let first_non_empty = |a: &str, b: &str| {
+            if a.is_empty() {
+                b.to_string()
+            } else {
+                a.to_string()
+            }
+        };
+        let component = first_non_empty(
+            str_at(e, "/deprecatedSource/component"),
+            str_at(e, "/reportingController"),
+        );
+        let instance = first_non_empty(
+            str_at(e, "/deprecatedSource/host"),
+            str_at(e, "/reportingInstance"),
+        );
+        let source = match (component.is_empty(), instance.is_empty()) {
+            (true, _) => String::new(),
+            (false, true) => component,
+            (false, false) => format!("{component}, {instance}"),
+        };
+        let mut name = str_at(e, "/metadata/name").to_string();
+        if o.with_kind {
+            name = format!("{}/{name}", kind.kind_prefix());
+        }
+        let mut row = vec![
+            last,
+            str_at(e, "/type").to_string(),
+            str_at(e, "/reason").to_string(),
+            object,
+        ];
+        if o.wide {
+            row.push(str_at(e, "/regarding/fieldPath").to_string());
+            row.push(source);
+        }
+        row.push(str_at(e, "/note").trim().to_string());
+        if o.wide {
+            row.extend([first, count.to_string(), name]);
+        }
+        if o.with_namespace {
+            row.insert(0, str_at(e, "/metadata/namespace").to_string());
+        }
+        if o.show_labels {
+            let labels: Vec<String> = e
+                .pointer("/metadata/labels")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect()
+                })
+                .unwrap_or_default();
+            row.push(if labels.is_empty() {
+                "<none>".into()
+            } else {
+                labels.join(",")
+            });
+        }
+        rows.push(row);
+    }
+    format_table(&rows)
+}
+
+/// kubectl's table writer: cells joined by tabs, aligned like its tabwriter.
+fn format_table(rows: &[Vec<String>]) -> String {
+    let mut text = String::new();
+    for r in rows {
+        text.push_str(&r.join("\t"));
+        text.push('\n');
+    }
+    format_block(&text, 6, 3)
 }
 
 /// Go's encoding/json string escaping (HTML-safe, as json.Marshal does).
@@ -555,6 +702,33 @@ mod tests {
 }
 "#
         );
+    }
+
+    #[test]
+    fn event_tables() {
+        let now = 1_795_776_353_000; // 2026-11-27T10:45:53Z
+        let e = json!({"metadata": {"name": "web.18ebe13e09729200", "namespace": "default"},
+            "eventTime": "2026-11-27T10:45:33.000000Z", "type": "Warning",
+            "reason": "ClusterIPNotAllocated", "reportingController": "ipallocator-repair-controller",
+            "reportingInstance": "ipallocator-repair-controller-x",
+            "regarding": {"kind": "Service", "namespace": "default", "name": "web"},
+            "note": "Cluster IP [IPv4]: 10.96.0.14 is not allocated; repairing"});
+        assert_eq!(
+            table(Kind::CoreEvent, std::slice::from_ref(&e), &TableOpts::default(), now),
+            "LAST SEEN   TYPE      REASON                  OBJECT        MESSAGE\n\
+             20s         Warning   ClusterIPNotAllocated   service/web   Cluster IP [IPv4]: 10.96.0.14 is not allocated; repairing\n"
+        );
+        let wide = TableOpts {
+            wide: true,
+            with_namespace: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            table(Kind::Event, &[e], &wide, now),
+            "NAMESPACE   LAST SEEN   TYPE      REASON                  OBJECT        SUBOBJECT   SOURCE                                                           MESSAGE                                                     FIRST SEEN   COUNT   NAME\n\
+             default     20s         Warning   ClusterIPNotAllocated   service/web               ipallocator-repair-controller, ipallocator-repair-controller-x   Cluster IP [IPv4]: 10.96.0.14 is not allocated; repairing   20s          1       web.18ebe13e09729200\n"
+        );
+        assert_eq!(table(Kind::CoreEvent, &[], &TableOpts::default(), now), "");
     }
 
     #[test]

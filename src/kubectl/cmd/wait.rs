@@ -18,6 +18,10 @@ pub const WAIT_FOREVER_MS: i64 = 168 * 3600 * 1000;
 /// `kubectl wait --timeout` default.
 pub const WAIT_DEFAULT_TIMEOUT_MS: i64 = 30_000;
 
+/// Clock steps one wait may take before it jumps to its deadline (a week of
+/// 10-second resyncs is about 60 000 steps).
+const MAX_WAIT_STEPS: usize = 2_000_000;
+
 /// apimachinery's wait.ErrWaitTimeout text, which kubectl extends with the object.
 const TIMED_OUT: &str = "timed out waiting for the condition";
 
@@ -86,6 +90,7 @@ pub fn wait_all(
     mut on_met: impl FnMut(&Waited),
 ) -> Result<(), CmdError> {
     let deadline = api.now_ms().saturating_add(timeout_ms.max(0));
+    let mut steps = 0usize;
     for w in objs {
         loop {
             if holds(api, w, cond) {
@@ -105,17 +110,20 @@ pub fn wait_all(
                     w.object_name()
                 )));
             }
-            let next = api
-                .next_due_ms()
-                .filter(|t| *t <= deadline)
-                .unwrap_or(deadline);
-            // Work already due is run in place; the clock then moves at least
-            // a millisecond so the loop always progresses.
-            let step = (next - now).max(0);
-            api.advance_ms(step);
-            if step == 0 && api.next_due_ms().is_some_and(|t| t <= now) {
-                api.advance_ms(1);
-            }
+            steps += 1;
+            // Step from one due task to the next (at least a millisecond, so the
+            // loop always progresses); a cluster that keeps finding work every
+            // instant is not stepped through forever but run to the deadline.
+            let next = if steps > MAX_WAIT_STEPS {
+                deadline
+            } else {
+                api.next_due_ms()
+                    .filter(|t| *t <= deadline)
+                    .unwrap_or(deadline)
+                    .max(now.saturating_add(1))
+                    .min(deadline)
+            };
+            api.advance_ms(next - now);
         }
     }
     Ok(())
@@ -291,6 +299,20 @@ mod tests {
         assert_eq!(f.now, NOW + 5_000);
         let o = kubectl(&mut f, "wait --for=delete servicecidr/a --timeout=0", "");
         assert_eq!(o.stderr, "error: condition not met for servicecidrs/a\n");
+    }
+
+    #[test]
+    fn a_cluster_that_never_settles_still_reaches_the_deadline() {
+        let mut f = Fake::new();
+        held(&mut f, "a", None);
+        f.always_due = true;
+        kubectl(&mut f, "delete servicecidr a --wait=false", "");
+        let o = kubectl(&mut f, "wait --for=delete servicecidr/a --timeout=2s", "");
+        assert_eq!(
+            o.stderr,
+            "error: timed out waiting for the condition on servicecidrs/a\n"
+        );
+        assert_eq!(f.now, NOW + 2_000);
     }
 
     #[test]
