@@ -145,9 +145,19 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
     if files.is_empty() {
         return Err(CmdError::Client("must specify one of -f and -k".into()));
     }
-    let docs = read_manifests(&files, stdin, "apply")?;
+    let docs = read_manifests(&files, stdin)?;
+    if docs.is_empty() {
+        return Err(CmdError::Client("no objects passed to apply".into()));
+    }
     let mut errs = Vec::new();
     for doc in docs {
+        let doc = match doc {
+            Ok(d) => d,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
         let kind = match kind_of(&doc, SOURCE) {
             Ok(k) => k,
             Err(e) => {

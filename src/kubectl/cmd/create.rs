@@ -160,11 +160,12 @@ pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i3
 }
 
 /// Reads `-f` arguments. There is no filesystem here: only `-` (stdin) exists.
+/// The outer error stops the command; inner ones are per-document failures
+/// kubectl reports after handling the other documents.
 pub(crate) fn read_manifests(
     files: &[String],
     stdin: &str,
-    verb: &str,
-) -> Result<Vec<Value>, CmdError> {
+) -> Result<Vec<Result<Value, CmdError>>, CmdError> {
     if files.iter().filter(|f| f.as_str() == "-").count() > 1 {
         return Err(CmdError::Client(
             "standard input cannot be used for multiple arguments".into(),
@@ -173,12 +174,16 @@ pub(crate) fn read_manifests(
     if let Some(f) = files.iter().find(|f| f.as_str() != "-") {
         return Err(CmdError::Client(format!("the path {f:?} does not exist")));
     }
-    let docs = render::parse_manifests(stdin)
-        .map_err(|e| CmdError::Client(format!("error parsing {SOURCE}: {e}")))?;
-    if docs.is_empty() {
-        return Err(CmdError::Client(format!("no objects passed to {verb}")));
-    }
-    Ok(docs)
+    Ok(render::manifest_stream(stdin)
+        .into_iter()
+        .map(|d| d.map_err(CmdError::Client))
+        .collect())
+}
+
+/// The objects of a manifest, stopping at the first bad document (for commands
+/// that only look objects up: get, describe, delete).
+pub(crate) fn read_objects(files: &[String], stdin: &str) -> Result<Vec<Value>, CmdError> {
+    read_manifests(files, stdin)?.into_iter().collect()
 }
 
 /// The served type of a manifest, or kubectl's mapping error.
@@ -270,9 +275,19 @@ fn create_from_files(
     if files.is_empty() {
         return Err(CmdError::Client("must specify one of -f and -k".into()));
     }
-    let docs = read_manifests(&files, stdin, "create")?;
+    let docs = read_manifests(&files, stdin)?;
+    if docs.is_empty() {
+        return Err(CmdError::Client("no objects passed to create".into()));
+    }
     let mut errs: Vec<CmdError> = Vec::new();
     for doc in docs {
+        let doc = match doc {
+            Ok(d) => d,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
         let kind = match kind_of(&doc, SOURCE) {
             Ok(k) => k,
             Err(e) => {

@@ -91,10 +91,7 @@ fn delete(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i
     let files = p.list("filename");
     // (kind, object) pairs found, the source for error messages, and lookup errors.
     let (items, source, mut errs) = if !files.is_empty() {
-        let targets = targets_from_manifests(&files, stdin, "delete").or_else(|e| match e {
-            CmdError::Client(m) if m == "no objects passed to delete" => Ok(Vec::new()),
-            e => Err(e),
-        })?;
+        let targets = targets_from_manifests(&files, stdin)?;
         // Objects from files are deleted by name without a prior GET.
         let items: Vec<(Kind, Value)> = targets
             .into_iter()

@@ -91,7 +91,7 @@ fn describe(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result
         .map_err(|e| CmdError::Client(format!("unable to parse requirement: {e}")))?;
     let files = p.list("filename");
     let targets = if !files.is_empty() {
-        super::get::targets_from_manifests(&files, stdin, "describe")?
+        super::get::targets_from_manifests(&files, stdin)?
             .into_iter()
             .map(|(t, _)| t)
             .collect()

@@ -175,9 +175,8 @@ pub(crate) fn fetch(
 pub(crate) fn targets_from_manifests(
     files: &[String],
     stdin: &str,
-    verb: &str,
 ) -> Result<Vec<(Target, Option<String>)>, CmdError> {
-    let docs = super::create::read_manifests(files, stdin, verb)?;
+    let docs = super::create::read_objects(files, stdin)?;
     let mut out = Vec::new();
     for d in docs {
         let kind = super::create::kind_of(&d, "STDIN")?;
@@ -216,7 +215,7 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
                 PATH,
             ));
         }
-        let t = targets_from_manifests(&files, stdin, "get")?;
+        let t = targets_from_manifests(&files, stdin)?;
         let single = t.len() == 1;
         let nss: Vec<Option<String>> = t.iter().map(|(_, n)| n.clone()).collect();
         (

@@ -33,8 +33,13 @@ pub fn list_object(items: Vec<Value>) -> Value {
     serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
 }
 
-pub fn parse_manifests(text: &str) -> Result<Vec<Value>, String> {
-    temp::parse_manifests(text)
+/// The documents of a manifest read from stdin, in order, each an object or
+/// the error kubectl reports for it (a syntax error ends the stream).
+pub fn manifest_stream(text: &str) -> Vec<Result<Value, String>> {
+    match temp::parse_manifests(text) {
+        Ok(docs) => docs.into_iter().map(Ok).collect(),
+        Err(e) => vec![Err(format!("error parsing STDIN: {e}"))],
+    }
 }
 
 pub fn jsonpath(template: &str, v: &Value) -> Result<String, String> {
