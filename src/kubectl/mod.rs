@@ -9,6 +9,13 @@ pub mod describe;
 pub mod jq;
 pub mod shell;
 
+pub mod duration;
+pub mod jsonpath;
+pub mod manifest;
+pub mod printers;
+pub mod tabwriter;
+pub mod yaml;
+
 use crate::cluster::{Cluster, CommandOutput};
 use shell::{ShellHost, ShellOptions};
 
