@@ -66,6 +66,10 @@ fn the_last_applied_annotation_is_kubectls() {
         v["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"],
         "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"ServiceCIDR\",\"metadata\":{\"annotations\":{},\"name\":\"two\"},\"spec\":{\"cidrs\":[\"10.97.0.0/24\"]}}\n"
     );
+    let o = c.kubectl("get servicecidr two -o yaml", None);
+    assert!(o.stdout.contains(
+        "  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"ServiceCIDR\",\"metadata\":{\"annotations\":{},\"name\":\"two\"},\"spec\":{\"cidrs\":[\"10.97.0.0/24\"]}}\n  creationTimestamp:"
+    ), "{}", o.stdout);
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! events table starts a fresh alignment.
 
 use crate::clock::{civil, parse_rfc3339_millis};
+use crate::kubectl::duration::human_duration_ms;
 use serde_json::Value;
 
 /// Go's text/tabwriter with left alignment, space padding and no flags: cells are
@@ -133,60 +134,6 @@ pub fn rfc1123z(secs: i64) -> String {
         .copied()
         .unwrap_or("???");
     format!("{day}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} +0000")
-}
-
-/// apimachinery duration.HumanDuration, from a millisecond difference.
-pub fn human_duration_ms(d_ms: i64) -> String {
-    let seconds = d_ms / 1000; // Go truncates toward zero
-    if seconds < -1 {
-        return "<invalid>".into();
-    }
-    if seconds < 0 {
-        return "0s".into();
-    }
-    if seconds < 60 * 2 {
-        return format!("{seconds}s");
-    }
-    let minutes = seconds / 60;
-    if minutes < 10 {
-        let s = seconds % 60;
-        if s == 0 {
-            return format!("{minutes}m");
-        }
-        return format!("{minutes}m{s}s");
-    }
-    if minutes < 60 * 3 {
-        return format!("{minutes}m");
-    }
-    let hours = seconds / 3600;
-    if hours < 8 {
-        let m = (seconds / 60) % 60;
-        if m == 0 {
-            return format!("{hours}h");
-        }
-        return format!("{hours}h{m}m");
-    }
-    if hours < 48 {
-        return format!("{hours}h");
-    }
-    if hours < 24 * 8 {
-        let h = hours % 24;
-        if h == 0 {
-            return format!("{}d", hours / 24);
-        }
-        return format!("{}d{h}h", hours / 24);
-    }
-    if hours < 24 * 365 * 2 {
-        return format!("{}d", hours / 24);
-    }
-    if hours < 24 * 365 * 8 {
-        let dy = (hours / 24) % 365;
-        if dy == 0 {
-            return format!("{}y", hours / 24 / 365);
-        }
-        return format!("{}y{dy}d", hours / 24 / 365);
-    }
-    format!("{}y", hours / 24 / 365)
 }
 
 fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
@@ -575,11 +522,8 @@ mod tests {
     #[test]
     fn date_formats() {
         assert_eq!(rfc1123z(NOW / 1000), "Fri, 27 Nov 2026 10:45:53 +0000");
-        assert_eq!(human_duration_ms(17 * 86_400_000), "17d");
-        assert_eq!(human_duration_ms(26 * 60_000 + 5_000), "26m");
-        assert_eq!(human_duration_ms(-500), "0s");
-        assert_eq!(human_duration_ms(-2000), "<invalid>");
-        assert_eq!(human_duration_ms(3 * 86_400_000 + 5 * 3_600_000), "3d5h");
+        assert_eq!(rfc1123z(0), "Thu, 01 Jan 1970 00:00:00 +0000");
+        assert_eq!(time_rfc1123z(""), "Mon, 01 Jan 0001 00:00:00 +0000");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::args::{flag, FlagKind, FlagSpec};
 use super::errors::CmdError;
 use super::resources::{KINDS, VERBS};
 use super::{parse, render, Out};
-use crate::kubectl::describe::format_block;
+use crate::kubectl::tabwriter::format_text;
 use serde_json::{json, Value};
 
 pub const CLIENT_GIT_VERSION: &str = "v1.33.1";
@@ -225,7 +225,7 @@ pub fn api_resources(args: &[String], out: &mut Out) -> i32 {
         }
         text.push('\n');
     }
-    out.out(&format_block(&text, 6, 3));
+    out.out(&format_text(&text));
     0
 }
 

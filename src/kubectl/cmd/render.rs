@@ -7,7 +7,8 @@
 //! whose keys follow the struct's field order instead of being sorted.
 
 use super::resources::Kind;
-use crate::kubectl::describe::{format_block, human_duration_ms};
+use crate::kubectl::duration::human_duration_ms;
+use crate::kubectl::{jsonpath as jp, manifest, printers, tabwriter, yaml};
 use serde_json::Value;
 
 /// Options of the table printer.
@@ -22,35 +23,43 @@ pub struct TableOpts {
 }
 
 pub fn to_yaml(v: &Value) -> String {
-    temp::to_yaml(v)
+    yaml::to_yaml(v)
 }
 
 pub fn to_json(v: &Value) -> String {
-    temp::to_json(v)
+    yaml::to_json(v)
 }
 
 pub fn list_object(items: Vec<Value>) -> Value {
-    serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+    yaml::list_object(items)
 }
 
 /// The documents of a manifest read from stdin, in order, each an object or
 /// the error kubectl reports for it (a syntax error ends the stream).
 pub fn manifest_stream(text: &str) -> Vec<Result<Value, String>> {
-    match temp::parse_manifests(text) {
-        Ok(docs) => docs.into_iter().map(Ok).collect(),
-        Err(e) => vec![Err(format!("error parsing STDIN: {e}"))],
-    }
+    manifest::parse_manifest_stream(text, manifest::STDIN)
 }
 
 pub fn jsonpath(template: &str, v: &Value) -> Result<String, String> {
-    temp::jsonpath(template, v)
+    jp::eval(template, v)
 }
 
 /// The table kubectl prints for `get` (header included unless no_headers).
 pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> String {
     match kind {
         Kind::CoreEvent | Kind::Event => event_table(kind, items, opts, now_ms),
-        _ => temp::table(kind, items, opts, now_ms),
+        _ => printers::table(
+            kind.info().plural,
+            items,
+            &printers::TableOptions {
+                wide: opts.wide,
+                no_headers: opts.no_headers,
+                show_labels: opts.show_labels,
+                with_namespace: opts.with_namespace,
+                with_kind: opts.with_kind,
+            },
+            now_ms,
+        ),
     }
 }
 
@@ -184,17 +193,7 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
         }
         rows.push(row);
     }
-    format_table(&rows)
-}
-
-/// kubectl's table writer: cells joined by tabs, aligned like its tabwriter.
-fn format_table(rows: &[Vec<String>]) -> String {
-    let mut text = String::new();
-    for r in rows {
-        text.push_str(&r.join("\t"));
-        text.push('\n');
-    }
-    format_block(&text, 6, 3)
+    tabwriter::format_table(&rows)
 }
 
 /// Go's encoding/json string escaping (HTML-safe, as json.Marshal does).
@@ -349,316 +348,6 @@ pub fn typed_service_json(v: &Value) -> String {
     write_typed(&mut out, v, "", 0);
     out.push('\n');
     out
-}
-
-/// Stand-ins used until the printers module lands on main; they cover what the
-/// command tests need and are replaced by calls into the printers.
-mod temp {
-    use super::{Kind, TableOpts};
-    use crate::kubectl::describe::{format_block, human_duration_ms};
-    use serde_json::Value;
-
-    pub fn to_json(v: &Value) -> String {
-        let mut buf = Vec::new();
-        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-        let _ = serde::Serialize::serialize(v, &mut ser);
-        let mut s = String::from_utf8(buf).unwrap_or_default();
-        s.push('\n');
-        s
-    }
-
-    fn scalar(v: &Value) -> String {
-        match v {
-            Value::String(s) => {
-                let plain = !s.is_empty()
-                    && !s.starts_with(|c: char| " -?:,[]{}#&*!|>'\"%@`0123456789".contains(c))
-                    && !s.contains(": ")
-                    && !s.contains(" #")
-                    && !matches!(s.as_str(), "true" | "false" | "null" | "True" | "False");
-                if plain {
-                    s.clone()
-                } else {
-                    serde_json::to_string(s).unwrap_or_default()
-                }
-            }
-            Value::Null => "null".into(),
-            other => other.to_string(),
-        }
-    }
-
-    fn emit(out: &mut String, v: &Value, indent: usize) {
-        let pad = " ".repeat(indent);
-        match v {
-            Value::Object(m) => {
-                for (k, x) in m {
-                    match x {
-                        Value::Object(c) if !c.is_empty() => {
-                            out.push_str(&format!("{pad}{k}:\n"));
-                            emit(out, x, indent + 2);
-                        }
-                        Value::Array(a) if !a.is_empty() => {
-                            out.push_str(&format!("{pad}{k}:\n"));
-                            emit(out, x, indent);
-                        }
-                        Value::Object(_) => out.push_str(&format!("{pad}{k}: {{}}\n")),
-                        Value::Array(_) => out.push_str(&format!("{pad}{k}: []\n")),
-                        s => out.push_str(&format!("{pad}{k}: {}\n", scalar(s))),
-                    }
-                }
-            }
-            Value::Array(a) => {
-                for x in a {
-                    match x {
-                        Value::Object(c) if !c.is_empty() => {
-                            let mut inner = String::new();
-                            emit(&mut inner, x, indent + 2);
-                            let body = inner.get(indent + 2..).unwrap_or("");
-                            out.push_str(&format!("{pad}- {body}"));
-                        }
-                        s => out.push_str(&format!("{pad}- {}\n", scalar(s))),
-                    }
-                }
-            }
-            s => out.push_str(&format!("{}\n", scalar(s))),
-        }
-    }
-
-    pub fn to_yaml(v: &Value) -> String {
-        let mut out = String::new();
-        emit(&mut out, v, 0);
-        out
-    }
-
-    fn yaml_to_json(y: &yaml_rust2::Yaml) -> Value {
-        use yaml_rust2::Yaml;
-        match y {
-            Yaml::Real(s) => s
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .unwrap_or(Value::Null),
-            Yaml::Integer(i) => Value::from(*i),
-            Yaml::String(s) => Value::String(s.clone()),
-            Yaml::Boolean(b) => Value::Bool(*b),
-            Yaml::Array(a) => Value::Array(a.iter().map(yaml_to_json).collect()),
-            Yaml::Hash(h) => Value::Object(
-                h.iter()
-                    .map(|(k, v)| {
-                        let key = match k {
-                            Yaml::String(s) => s.clone(),
-                            Yaml::Integer(i) => i.to_string(),
-                            Yaml::Boolean(b) => b.to_string(),
-                            _ => String::new(),
-                        };
-                        (key, yaml_to_json(v))
-                    })
-                    .collect(),
-            ),
-            _ => Value::Null,
-        }
-    }
-
-    pub fn parse_manifests(text: &str) -> Result<Vec<Value>, String> {
-        let docs = yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
-        let mut out = Vec::new();
-        for d in &docs {
-            let v = yaml_to_json(d);
-            if v.is_null() {
-                continue;
-            }
-            if v.get("kind").and_then(Value::as_str) == Some("List") {
-                if let Some(items) = v.get("items").and_then(Value::as_array) {
-                    out.extend(items.iter().cloned());
-                    continue;
-                }
-            }
-            out.push(v);
-        }
-        Ok(out)
-    }
-
-    /// Only `{.a.b[0].c}` and `{.items[*].x}` paths, enough for the command tests.
-    pub fn jsonpath(template: &str, v: &Value) -> Result<String, String> {
-        let inner = template
-            .trim()
-            .strip_prefix('{')
-            .and_then(|t| t.strip_suffix('}'))
-            .ok_or_else(|| format!("unsupported template {template}"))?;
-        let mut cur: Vec<&Value> = vec![v];
-        for seg in inner.trim_start_matches('.').split('.') {
-            if seg.is_empty() {
-                continue;
-            }
-            let (name, idx) = match seg.split_once('[') {
-                Some((n, rest)) => (n, Some(rest.trim_end_matches(']'))),
-                None => (seg, None),
-            };
-            let mut next = Vec::new();
-            for c in cur {
-                let x = if name.is_empty() {
-                    Some(c)
-                } else {
-                    c.get(name)
-                };
-                if let Some(x) = x {
-                    match idx {
-                        None => next.push(x),
-                        Some("*") => next.extend(x.as_array().into_iter().flatten()),
-                        Some(i) => {
-                            if let Some(e) = i.parse::<usize>().ok().and_then(|i| x.get(i)) {
-                                next.push(e)
-                            }
-                        }
-                    }
-                }
-            }
-            cur = next;
-        }
-        Ok(cur
-            .iter()
-            .map(|x| match x {
-                Value::String(s) => s.clone(),
-                o => o.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(" "))
-    }
-
-    fn s<'a>(v: &'a Value, p: &str) -> &'a str {
-        v.pointer(p).and_then(Value::as_str).unwrap_or("")
-    }
-
-    fn age(v: &Value, now: i64) -> String {
-        match crate::clock::parse_rfc3339_millis(s(v, "/metadata/creationTimestamp")) {
-            Some(t) => human_duration_ms(now - t),
-            None => "<unknown>".into(),
-        }
-    }
-
-    pub fn table(kind: Kind, items: &[Value], o: &TableOpts, now: i64) -> String {
-        let (mut head, rows): (Vec<&str>, Vec<Vec<String>>) = match kind {
-            Kind::ServiceCIDR => (
-                vec!["NAME", "CIDRS", "AGE"],
-                items
-                    .iter()
-                    .map(|i| {
-                        let cidrs: Vec<&str> = i
-                            .pointer("/spec/cidrs")
-                            .and_then(Value::as_array)
-                            .map(|a| a.iter().filter_map(Value::as_str).collect())
-                            .unwrap_or_default();
-                        vec![s(i, "/metadata/name").into(), cidrs.join(","), age(i, now)]
-                    })
-                    .collect(),
-            ),
-            Kind::IPAddress => (
-                vec!["NAME", "PARENTREF"],
-                items
-                    .iter()
-                    .map(|i| {
-                        let p = format!(
-                            "{}/{}/{}",
-                            s(i, "/spec/parentRef/resource"),
-                            s(i, "/spec/parentRef/namespace"),
-                            s(i, "/spec/parentRef/name")
-                        );
-                        vec![s(i, "/metadata/name").into(), p]
-                    })
-                    .collect(),
-            ),
-            Kind::Service => (
-                vec![
-                    "NAME",
-                    "TYPE",
-                    "CLUSTER-IP",
-                    "EXTERNAL-IP",
-                    "PORT(S)",
-                    "AGE",
-                ],
-                items
-                    .iter()
-                    .map(|i| {
-                        let ports: Vec<String> = i
-                            .pointer("/spec/ports")
-                            .and_then(Value::as_array)
-                            .map(|a| {
-                                a.iter()
-                                    .map(|p| {
-                                        format!(
-                                            "{}/{}",
-                                            p.get("port").and_then(Value::as_i64).unwrap_or(0),
-                                            s(p, "/protocol")
-                                        )
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        let ip = s(i, "/spec/clusterIP");
-                        vec![
-                            s(i, "/metadata/name").into(),
-                            s(i, "/spec/type").into(),
-                            if ip.is_empty() {
-                                "<none>".into()
-                            } else {
-                                ip.into()
-                            },
-                            "<none>".into(),
-                            if ports.is_empty() {
-                                "<none>".into()
-                            } else {
-                                ports.join(",")
-                            },
-                            age(i, now),
-                        ]
-                    })
-                    .collect(),
-            ),
-            Kind::CoreEvent | Kind::Event => (
-                vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
-                items
-                    .iter()
-                    .map(|i| {
-                        vec![
-                            "0s".into(),
-                            s(i, "/type").into(),
-                            s(i, "/reason").into(),
-                            format!(
-                                "{}/{}",
-                                s(i, "/regarding/kind").to_ascii_lowercase(),
-                                s(i, "/regarding/name")
-                            ),
-                            s(i, "/note").into(),
-                        ]
-                    })
-                    .collect(),
-            ),
-        };
-        let mut rows = rows;
-        if o.with_kind {
-            for (r, i) in rows.iter_mut().zip(items) {
-                let _ = i;
-                r[0] = format!("{}/{}", kind.kind_prefix(), r[0]);
-            }
-        }
-        if o.with_namespace {
-            head.insert(0, "NAMESPACE");
-            for (r, i) in rows.iter_mut().zip(items) {
-                r.insert(0, s(i, "/metadata/namespace").into());
-            }
-        }
-        let mut text = String::new();
-        if !o.no_headers {
-            text.push_str(&head.join("\t"));
-            text.push('\n');
-        }
-        for r in rows {
-            text.push_str(&r.join("\t"));
-            text.push('\n');
-        }
-        format_block(&text, 6, 3)
-    }
 }
 
 #[cfg(test)]
