@@ -124,10 +124,23 @@ fn name_of(v: &Value) -> &str {
 }
 
 /// The objects one `get` found, in the order kubectl visits them.
+#[derive(Default)]
 pub(crate) struct Found {
     pub items: Vec<(Kind, Value)>,
     pub errors: Vec<CmdError>,
     pub single_item: bool,
+    /// Types that answered: a list (even an empty one) or a found name. Each is
+    /// one server-side Table to kubectl, and names carry their type when more
+    /// than one type answered.
+    pub answered: Vec<Kind>,
+}
+
+impl Found {
+    fn answer(&mut self, k: Kind) {
+        if !self.answered.contains(&k) {
+            self.answered.push(k);
+        }
+    }
 }
 
 /// Resolves the targets of get/describe/delete: names are fetched one by one,
@@ -139,16 +152,15 @@ pub(crate) fn fetch(
     all_namespaces: bool,
     selector: &Selector,
 ) -> Found {
-    let mut found = Found {
-        items: Vec::new(),
-        errors: Vec::new(),
-        single_item: false,
-    };
+    let mut found = Found::default();
     for t in targets {
         let ns_for = if t.kind.info().namespaced { ns } else { "" };
         match &t.name {
             Some(n) => match api.get(t.kind, ns_for, n) {
-                Ok(v) => found.items.push((t.kind, v)),
+                Ok(v) => {
+                    found.answer(t.kind);
+                    found.items.push((t.kind, v));
+                }
                 Err(e) => found.errors.push(e.into()),
             },
             None => {
@@ -158,11 +170,14 @@ pub(crate) fn fetch(
                     Some(ns)
                 };
                 match api.list(t.kind, scope) {
-                    Ok(list) => found.items.extend(
-                        list.into_iter()
-                            .filter(|v| selector.matches(v))
-                            .map(|v| (t.kind, v)),
-                    ),
+                    Ok(list) => {
+                        found.answer(t.kind);
+                        found.items.extend(
+                            list.into_iter()
+                                .filter(|v| selector.matches(v))
+                                .map(|v| (t.kind, v)),
+                        )
+                    }
                     Err(e) => found.errors.push(e.into()),
                 }
             }
@@ -249,16 +264,15 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     let mut found = match &per_target_ns {
         None => fetch(api, &targets, &ns, all_ns, &selector),
         Some(nss) => {
-            let mut f = Found {
-                items: Vec::new(),
-                errors: Vec::new(),
-                single_item: false,
-            };
+            let mut f = Found::default();
             for (t, n) in targets.iter().zip(nss) {
                 let ns_t = n.clone().unwrap_or_else(|| ns.clone());
                 let part = fetch(api, std::slice::from_ref(t), &ns_t, false, &selector);
                 f.items.extend(part.items);
                 f.errors.extend(part.errors);
+                for k in part.answered {
+                    f.answer(k);
+                }
             }
             f
         }
@@ -277,7 +291,7 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
                 && found.errors.is_empty()
                 && !p.bool_or("ignore-not-found", false)
             {
-                let all_namespaced = !all_ns && targets.iter().all(|t| t.kind.info().namespaced);
+                let all_namespaced = !all_ns && found.answered.iter().all(|k| k.info().namespaced);
                 if all_namespaced {
                     out.err(&format!("No resources found in {ns} namespace.\n"));
                 } else {
@@ -350,14 +364,7 @@ fn print_tables(
     now: i64,
     out: &mut Out,
 ) {
-    // Names carry their type when objects of several types are printed.
-    let mut kinds: Vec<Kind> = Vec::new();
-    for (k, _) in &found.items {
-        if !kinds.contains(k) {
-            kinds.push(*k);
-        }
-    }
-    let with_kind = kinds.len() > 1 || p.bool_or("show-kind", false);
+    let with_kind = found.answered.len() > 1 || p.bool_or("show-kind", false);
     let mut first = true;
     let mut i = 0;
     while i < found.items.len() {
@@ -496,6 +503,20 @@ mod tests {
              NAME                                    PARENTREF\n\
              ipaddress.networking.k8s.io/10.96.0.1   services/default/kubernetes\n"
         );
+    }
+
+    #[test]
+    fn an_empty_list_of_another_type_still_prefixes_names() {
+        // kubectl gets one Table per requested type; two types answered, so
+        // names carry their type even though one Table has no rows.
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr,svc -n kube-public", "");
+        assert_eq!(
+            o.stdout,
+            "NAME                                       CIDRS          AGE\n\
+             servicecidr.networking.k8s.io/kubernetes   10.96.0.0/28   17d\n"
+        );
+        assert_eq!(o.stderr, "");
     }
 
     #[test]
