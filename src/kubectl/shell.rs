@@ -67,6 +67,10 @@ impl Default for ShellOptions {
 
 /// Run a script and return what a terminal would have shown.
 pub fn run_script(host: &mut dyn ShellHost, script: &str, opts: &ShellOptions) -> CommandOutput {
+    crate::kubectl::jq::with_stack_base(|| run_script_inner(host, script, opts))
+}
+
+fn run_script_inner(host: &mut dyn ShellHost, script: &str, opts: &ShellOptions) -> CommandOutput {
     let mut sh = Shell::new(host);
     let mut parser = Parser::new(script, 0);
     let mut first = true;
@@ -443,7 +447,7 @@ impl Parser {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low() {
             return Err(ParseError::Unsupported {
                 line: self.line(),
                 what: format!("nesting deeper than {MAX_DEPTH} levels"),
@@ -2039,7 +2043,7 @@ impl<'h> Shell<'h> {
 
     fn enter(&mut self) -> Result<(), Flow> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low() {
             self.depth -= 1;
             return Err(self.fatal(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
@@ -2188,6 +2192,9 @@ impl<'h> Shell<'h> {
     }
 
     fn exec_command(&mut self, c: &Command, io: Io) -> XResult {
+        if crate::kubectl::jq::stack_low() {
+            return Err(self.fatal("commands nested too deeply"));
+        }
         let r = match c {
             Command::Simple(sc) => self.exec_simple(sc, io),
             Command::Compound(cc, redirs, line) => {
@@ -3219,7 +3226,8 @@ impl<'h> Shell<'h> {
         let count = if (sv > 0 && fv > lv) || (sv < 0 && fv < lv) {
             0
         } else {
-            (lv - fv) / sv + 1
+            // Saturating: an overflowing count is "too many" either way.
+            lv.saturating_sub(fv) / sv + 1
         };
         if count > MAX_EXPANSION as i128 {
             return Err(self.fatal(&format!(
@@ -3232,7 +3240,7 @@ impl<'h> Shell<'h> {
         let mut v = fv;
         for _ in 0..count {
             items.push(format_scaled(v / drop, out_prec));
-            v += sv;
+            v = v.saturating_add(sv);
         }
         if equal_width {
             let w = items.iter().map(|s| s.len()).max().unwrap_or(0);
@@ -4804,7 +4812,9 @@ impl Arith<'_> {
 
     fn unary(&mut self, ev: bool) -> AResult {
         if self.depth_guard() {
-            return Err(self.syntax("expression too deeply nested"));
+            return Err(ArithError::Unsupported(format!(
+                "nesting deeper than {MAX_DEPTH} levels"
+            )));
         }
         match self.peek_op() {
             Some(op @ ("++" | "--")) => {
@@ -4845,7 +4855,7 @@ impl Arith<'_> {
     }
 
     fn depth_guard(&self) -> bool {
-        self.i > 10_000
+        self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low()
     }
 
     fn postfix(&mut self, ev: bool) -> AResult {
@@ -4885,8 +4895,10 @@ impl Arith<'_> {
             Some((ATok::Op("("), _)) => {
                 self.i += 1;
                 self.depth += 1;
-                if self.depth > 200 {
-                    return Err(self.syntax("expression too deeply nested"));
+                if self.depth_guard() {
+                    return Err(ArithError::Unsupported(format!(
+                        "nesting deeper than {MAX_DEPTH} levels"
+                    )));
                 }
                 let v = self.comma(ev)?;
                 self.depth -= 1;
