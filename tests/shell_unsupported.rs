@@ -129,7 +129,7 @@ fn commands_outside_the_subset() {
     for cmd in [
         "awk '{print $1}'",
         "sed s/a/b/",
-        "read x",
+        "eval x",
         "cd /tmp",
         "xargs echo",
         "tr a b",
@@ -149,8 +149,12 @@ fn options_outside_the_subset() {
         "servicecidr-sim shell: grep: unsupported option -P",
     );
     refused(
-        "echo x | grep -o x",
-        "servicecidr-sim shell: grep: unsupported option -o",
+        "echo x | grep -A1 x",
+        "servicecidr-sim shell: grep: unsupported option -A",
+    );
+    refused(
+        "read -p prompt x",
+        "servicecidr-sim shell: read: unsupported option -p",
     );
     refused(
         "cat -n",

@@ -23,8 +23,8 @@
 //!   `< file` fails like bash does for a missing file (there is no
 //!   filesystem);
 //! - commands: kubectl (through [`ShellHost`]), jq, echo, printf, seq, cat,
-//!   grep, wc, head, tail, sort, sleep, true, false, `:`, test/`[`, export,
-//!   unset, set (-e, -u, -o pipefail).
+//!   grep, wc, head, tail, sort, sleep, true, false, `:`, test/`[`, read,
+//!   export, unset, set (-e, -u, -o pipefail).
 //!
 //! Deliberately unsupported (loud error, exit 2): background jobs `&`,
 //! functions, `case`, `select`, `[[`, `((`, redirection to or from real files,
@@ -126,7 +126,7 @@ const SUPPORTED_SYNTAX: &str =
 heredocs <<EOF <<'EOF' <<-EOF, <<<, 2>&1, >/dev/null, 2>/dev/null";
 const SUPPORTED_COMMANDS: &str =
     "kubectl, jq, echo, printf, seq, cat, grep, wc, head, tail, sort, \
-sleep, true, false, :, test, [, export, unset, set, exit, break, continue";
+sleep, true, false, :, test, [, read, export, unset, set, exit, break, continue";
 /// Every simple command and loop round costs a step; a runaway loop stops here.
 const MAX_STEPS: u64 = 200_000;
 /// Total bytes written anywhere (terminal and pipes) before the script is stopped.
@@ -1832,7 +1832,6 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "ps",
     "pushd",
     "pwd",
-    "read",
     "readarray",
     "readonly",
     "rev",
@@ -2705,7 +2704,7 @@ impl<'h> Shell<'h> {
             }
             ParamOp::Default { colon, word } => {
                 if use_word(*colon, &value) {
-                    self.expand_parts(&word.parts, dq, io, out)?;
+                    self.expand_param_word(word, dq, io, out)?;
                 } else {
                     out.push(Frag {
                         text: value.unwrap_or_default(),
@@ -2720,7 +2719,7 @@ impl<'h> Shell<'h> {
                         kind,
                     });
                 } else {
-                    self.expand_parts(&word.parts, dq, io, out)?;
+                    self.expand_param_word(word, dq, io, out)?;
                 }
             }
             ParamOp::Assign { colon, word } => {
@@ -2763,6 +2762,26 @@ impl<'h> Shell<'h> {
                 self.diag(io, &format!("{}: bad substitution", pe.text))?;
                 return Err(Flow::Skip(1));
             }
+        }
+        Ok(())
+    }
+
+    /// The word of `${X:-word}`: outside double quotes its unquoted text is split
+    /// into fields like any expansion result (`${X:-a b}` gives two words).
+    fn expand_param_word(
+        &mut self,
+        word: &Word,
+        dq: bool,
+        io: Io,
+        out: &mut Vec<Frag>,
+    ) -> Result<(), Flow> {
+        let mut frags = Vec::new();
+        self.expand_parts(&word.parts, dq, io, &mut frags)?;
+        for mut f in frags {
+            if !dq && f.kind == FragKind::Lit {
+                f.kind = FragKind::Split;
+            }
+            out.push(f);
         }
         Ok(())
     }
@@ -3042,6 +3061,7 @@ impl<'h> Shell<'h> {
             "export" => self.builtin_export(args, io),
             "unset" => self.builtin_unset(args, io),
             "set" => self.builtin_set(args, io),
+            "read" => self.builtin_read(args, io),
             "exit" => self.builtin_exit(args, io),
             "break" | "continue" => self.builtin_break(name == "break", args, io),
             "return" => {
@@ -3599,6 +3619,75 @@ impl<'h> Shell<'h> {
         Ok(0)
     }
 
+    /// `read [-r] [NAME...]`: one line from stdin, split on blanks; the last name
+    /// takes the rest of the line. Status 1 at end of input.
+    fn builtin_read(&mut self, args: &[String], io: Io) -> XResult {
+        let mut raw = false;
+        let mut names: Vec<&str> = Vec::new();
+        for a in args {
+            match a.as_str() {
+                "-r" => raw = true,
+                s if s.starts_with('-') && names.is_empty() => {
+                    return Err(self.unsupported_option("read", s, "-r NAME..."));
+                }
+                n => names.push(n),
+            }
+        }
+        for n in &names {
+            if !is_name(n) {
+                self.diag(io, &format!("read: `{n}': not a valid identifier"))?;
+                return Ok(1);
+            }
+        }
+        let buf = self
+            .inputs
+            .get_mut(io.input)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let mut line = String::new();
+        let mut rest_at = buf.len();
+        let mut got_newline = false;
+        let mut chars = buf.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\n' {
+                rest_at = i + 1;
+                got_newline = true;
+                break;
+            }
+            if c == '\\' && !raw {
+                match chars.next() {
+                    Some((_, '\n')) => continue,
+                    Some((_, n)) => line.push(n),
+                    None => {}
+                }
+                continue;
+            }
+            line.push(c);
+        }
+        if let Some(slot) = self.inputs.get_mut(io.input) {
+            *slot = buf.get(rest_at..).unwrap_or("").to_string();
+        }
+        if names.is_empty() {
+            self.assign("REPLY", false, line)?;
+        } else {
+            let mut rest = line.trim_matches(|c| c == ' ' || c == '\t');
+            for (k, n) in names.iter().enumerate() {
+                let value = if k + 1 == names.len() {
+                    let v = rest.to_string();
+                    rest = "";
+                    v
+                } else {
+                    let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+                    let v = rest[..end].to_string();
+                    rest = rest[end..].trim_start_matches([' ', '\t']);
+                    v
+                };
+                self.assign(n, false, value)?;
+            }
+        }
+        Ok(if got_newline { 0 } else { 1 })
+    }
+
     fn builtin_exit(&mut self, args: &[String], io: Io) -> XResult {
         match args {
             [] => Err(Flow::Exit(self.status)),
@@ -3684,10 +3773,12 @@ impl<'h> Shell<'h> {
         let rest = args.get(1..).unwrap_or_default();
         match printf_format(format, rest) {
             Ok((text, errors)) => {
-                self.write(io.out, &text)?;
+                // bash reports bad numbers as it converts them and writes the
+                // output when the builtin finishes.
                 for e in &errors {
                     self.diag(io, &format!("printf: {e}"))?;
                 }
+                self.write(io.out, &text)?;
                 Ok(i32::from(!errors.is_empty()))
             }
             Err(what) => Err(self.fatal(&format!(
@@ -3698,7 +3789,7 @@ impl<'h> Shell<'h> {
     }
 
     fn builtin_grep(&mut self, args: &[String], io: Io) -> XResult {
-        const SUPPORTED: &str = "-v -i -c -E -F -G -q -s -w -x -n -e PATTERN, --color=never";
+        const SUPPORTED: &str = "-v -i -c -E -F -G -o -q -s -w -x -n -e PATTERN, --color=never";
         let mut o = GrepOpts::default();
         let mut patterns: Vec<String> = Vec::new();
         let mut operands: Vec<String> = Vec::new();
@@ -3730,6 +3821,7 @@ impl<'h> Shell<'h> {
                     "word-regexp" => o.word = true,
                     "line-regexp" => o.line = true,
                     "line-number" => o.number = true,
+                    "only-matching" => o.only = true,
                     "color=never" | "colour=never" | "color=auto" | "colour=auto" => {}
                     l if l.starts_with("regexp=") => {
                         patterns.push(l["regexp=".len()..].to_string())
@@ -3757,6 +3849,7 @@ impl<'h> Shell<'h> {
                     'w' => o.word = true,
                     'x' => o.line = true,
                     'n' => o.number = true,
+                    'o' => o.only = true,
                     'e' => {
                         let attached: String = chars.get(k..).unwrap_or_default().iter().collect();
                         if attached.is_empty() {
@@ -3844,7 +3937,21 @@ impl<'h> Shell<'h> {
                     if o.quiet {
                         break;
                     }
-                    if !o.count {
+                    if o.only && !o.count {
+                        // -o prints each non-empty match on its own line (nothing with -v).
+                        if !o.invert {
+                            for m in matcher.find_all(line) {
+                                if many {
+                                    out.push_str("(standard input):");
+                                }
+                                if o.number {
+                                    out.push_str(&format!("{}:", idx + 1));
+                                }
+                                out.push_str(&m);
+                                out.push('\n');
+                            }
+                        }
+                    } else if !o.count {
                         if many {
                             out.push_str("(standard input):");
                         }
@@ -4931,6 +5038,7 @@ struct GrepOpts {
     word: bool,
     line: bool,
     number: bool,
+    only: bool,
 }
 
 enum ReError {
@@ -5107,6 +5215,62 @@ impl Regex {
                 None => {}
             }
         }
+    }
+
+    /// The longest match starting exactly at `start`, as its end position.
+    fn longest_from(&self, line: &[char], start: usize) -> Option<usize> {
+        let mut seen = vec![usize::MAX; self.prog.len()];
+        let mut gen = 0usize;
+        let mut clist = Vec::new();
+        self.add(&mut clist, &mut seen, gen, 0, line, start);
+        let mut best = None;
+        let mut pos = start;
+        loop {
+            if clist
+                .iter()
+                .any(|pc| matches!(self.prog.get(*pc), Some(Inst::Match)))
+            {
+                best = Some(pos);
+            }
+            let Some(&c) = line.get(pos) else { break };
+            if clist.is_empty() {
+                break;
+            }
+            gen += 1;
+            let mut nlist = Vec::new();
+            for &pc in &clist {
+                let ok = match self.prog.get(pc) {
+                    Some(Inst::Char(w)) => self.char_eq(*w, c),
+                    Some(Inst::Any) => true,
+                    Some(Inst::Class(cls)) => self.class_has(cls, c),
+                    _ => false,
+                };
+                if ok {
+                    self.add(&mut nlist, &mut seen, gen, pc + 1, line, pos + 1);
+                }
+            }
+            clist = nlist;
+            pos += 1;
+        }
+        best
+    }
+
+    /// Non-empty, non-overlapping leftmost-longest matches, like `grep -o`.
+    fn find_all(&self, text: &str) -> Vec<String> {
+        let line: Vec<char> = text.chars().collect();
+        let mut found = Vec::new();
+        let mut from = 0;
+        while from <= line.len() {
+            let hit = (from..=line.len()).find_map(|s| self.longest_from(&line, s).map(|e| (s, e)));
+            let Some((s, e)) = hit else { break };
+            if e > s {
+                found.push(line.get(s..e).unwrap_or_default().iter().collect());
+                from = e;
+            } else {
+                from = s + 1;
+            }
+        }
+        found
     }
 
     fn is_match(&self, text: &str) -> bool {
