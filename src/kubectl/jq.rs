@@ -217,19 +217,21 @@ fn main(args: &[String], input: &str, w: &mut Writer) -> i32 {
                 }
             }
             "--arg" => {
-                let Some(v) = take(2) else {
+                let Some([name, value]) = take(2).and_then(|v| <[String; 2]>::try_from(v).ok())
+                else {
                     w.err("jq: --arg takes two parameters (e.g. --arg varname value)\n");
                     return usage(w);
                 };
-                vars.push((v[0].clone(), Json::Str(v[1].clone())));
+                vars.push((name, Json::Str(value)));
             }
             "--argjson" => {
-                let Some(v) = take(2) else {
+                let Some([name, text]) = take(2).and_then(|v| <[String; 2]>::try_from(v).ok())
+                else {
                     w.err("jq: --argjson takes two parameters (e.g. --argjson varname text)\n");
                     return usage(w);
                 };
-                match parse_one(&v[1]) {
-                    Some(j) => vars.push((v[0].clone(), j)),
+                match parse_one(&text) {
+                    Some(j) => vars.push((name, j)),
                     None => {
                         w.err("jq: Invalid JSON text passed to --argjson\n");
                         return usage(w);
@@ -3221,7 +3223,7 @@ fn base64_encode(data: &[u8]) -> String {
     let mut out = String::new();
     for chunk in data.chunks(3) {
         let b = [
-            chunk[0],
+            *chunk.first().unwrap_or(&0),
             *chunk.get(1).unwrap_or(&0),
             *chunk.get(2).unwrap_or(&0),
         ];

@@ -2964,7 +2964,9 @@ fn brace_sequence(inner: &[Atom]) -> Option<Option<Vec<String>>> {
         Some(t) => t.parse().ok()?,
         None => 1,
     };
-    let (a, b) = (pieces[0], pieces[1]);
+    let (Some(&a), Some(&b)) = (pieces.first(), pieces.get(1)) else {
+        return None;
+    };
     if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
         let width = |t: &str| {
             let digits = t.trim_start_matches('-');
@@ -3226,7 +3228,10 @@ impl<'h> Shell<'h> {
                 }
             }
         }
-        let (f, s, l) = (parsed[0], parsed[1], parsed[2]);
+        let [f, s, l] = parsed.as_slice() else {
+            return Err(self.fatal("seq: internal error reading its operands"));
+        };
+        let (f, s, l) = (*f, *s, *l);
         if s.0 == 0 {
             self.tool_err(
                 io,
@@ -4041,12 +4046,15 @@ fn split_output(o: &CommandOutput) -> Vec<(bool, String)> {
             (None, Some(_)) => true,
             (None, None) => return fallback(),
         };
-        let line = if take_err {
+        let next = if take_err {
             j += 1;
-            err_lines[j - 1]
+            err_lines.get(j - 1)
         } else {
             i += 1;
-            out_lines[i - 1]
+            out_lines.get(i - 1)
+        };
+        let Some(line) = next.copied() else {
+            return fallback();
         };
         pos += line.len();
         match chunks.last_mut() {
