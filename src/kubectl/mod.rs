@@ -1,9 +1,11 @@
 //! kubectl: command parsing, printers, manifests and the docs-page shell.
 
 pub mod duration;
+pub mod jq;
 pub mod jsonpath;
 pub mod manifest;
 pub mod printers;
+pub mod shell;
 pub mod tabwriter;
 pub mod yaml;
 
