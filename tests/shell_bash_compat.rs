@@ -1,5 +1,5 @@
 //! The shell against real bash: each script below was run through
-//! `bash < script 2>&1` (GNU bash 5.2.15, C.UTF-8 locale) and its exact terminal
+//! `bash < script 2>&1` (GNU bash 5.2.15, C.UTF-8 locale, in an empty directory) and its exact terminal
 //! output and exit status recorded here.
 
 use servicecidr_sim::kubectl::shell::{run_script, ShellHost, ShellOptions};
@@ -778,5 +778,204 @@ fn bash_dollar_double_quote() {
         r#"bash: line 1: x y: command not found
 "#,
         127,
+    );
+}
+
+#[test]
+fn bash_expansion_details() {
+    check(
+        r#"printf '[%s]\n' ${X:-"a b"} ${X:-a b} "${X:-a b}"
+Y='  lead  trail  '; printf '[%s]\n' $Y "$Y"
+echo $(( )) $((  5  ))
+if true
+then
+  echo multi-if # comment
+elif false
+then
+  echo no
+else
+  echo no
+fi
+while false; do echo never; done; echo w $?
+X=$(cat <<EOF
+inside $((2+3))
+EOF
+)
+echo "$X"
+cat <<EOF | cat
+a \\ b \$c $(echo sub) \`x\` "dq" 'sq'
+  indented	tab
+EOF
+echo "a\$b" 'c\d' "e\\f" "g\h"
+echo $'\'' "\$'x'"
+for i in "a b" c; do echo "[$i]"; done
+echo "${#}" "${?}"
+true; echo ${?}
+echo -- -n -e; echo -n; echo -e "x\\ny"
+echo -ee 'a\nb' -n
+echo \-n
+printf '%s|' a b c; echo
+printf '%3d|%-3d|%x|%o|%c|%%|%5.2s|\n' 7 7 255 8 hello abc
+printf 'x%sy\n'
+printf '%d\n' abc; echo $?
+"#,
+        r#"[a b]
+[a]
+[b]
+[a b]
+[lead]
+[trail]
+[  lead  trail  ]
+0 5
+multi-if
+w 0
+inside 5
+a \ b $c sub `x` "dq" 'sq'
+  indented	tab
+a$b c\d e\f g\h
+' $'x'
+[a b]
+[c]
+0 0
+0
+-- -n -e
+x
+y
+a
+b -n
+a|b|c|
+  7|7  |ff|10|h|%|   ab|
+xy
+bash: line 34: printf: abc: invalid number
+0
+1
+"#,
+        0,
+    );
+}
+
+#[test]
+fn bash_globs_stay_literal_in_an_empty_directory() {
+    check(
+        r#"a=1 b=2; echo $a$b
+echo ${a}${b}c "${a}"'${b}'
+v="*"; echo $v "$v"
+echo [a] *.nomatch
+set -e; false || true; echo ok
+(false); echo sub-status $?
+{ false; }
+echo unreachable
+"#,
+        r#"12
+12c 1${b}
+* *
+[a] *.nomatch
+ok
+"#,
+        1,
+    );
+}
+
+#[test]
+fn bash_multiline_loops_and_pipes_into_loops() {
+    check(
+        r#"for i in 1 2 3
+do
+  if [ $i -eq 2 ]; then
+    continue
+  fi
+  echo "item $i"
+done | cat
+echo "pipe into loop:"
+seq 2 | for x in a b; do cat; echo $x; done
+"#,
+        r#"item 1
+item 3
+pipe into loop:
+1
+2
+a
+b
+"#,
+        0,
+    );
+}
+
+#[test]
+fn bash_nested_substitutions() {
+    check(
+        r#"echo a | cat | cat | cat
+X=1
+echo $X | { read_missing; echo $?; }
+echo "$(echo "$(echo "$(echo deep)")")"
+echo `echo \`echo inner\``
+echo "$(( $(echo 2) * 3 ))"
+echo ${UNDEF:-$(echo from-subst)}
+"#,
+        r#"a
+bash: line 3: read_missing: command not found
+127
+deep
+inner
+6
+from-subst
+"#,
+        0,
+    );
+}
+
+#[test]
+fn bash_read_loops() {
+    check(
+        r#"printf 'a  b   c  d\n  x  \nlast' | while read x y; do echo "[$x][$y]"; done
+printf ' a\\b c\\\nd\n' | { read x; echo "[$x]"; }
+printf ' a\\b c\n' | { read -r x; echo "[$x]"; }
+printf '  keep  \n' | { read; echo "[$REPLY]"; }
+echo 'a:b' | read 1x; echo $?
+printf 'one\ntwo\n' | { read a; cat; echo "a=$a"; }
+echo x | read v; echo "subshell [$v]"
+read q < /dev/null; echo "eof $? [$q]"
+"#,
+        r#"[a][b   c  d]
+[x][]
+[ab cd]
+[a\b c]
+[  keep  ]
+bash: line 5: read: `1x': not a valid identifier
+1
+two
+a=one
+subshell []
+eof 1 []
+"#,
+        0,
+    );
+}
+
+#[test]
+fn bash_grep_only_matching() {
+    check(
+        r#"echo "hello world foo" | grep -o 'o[a-z]*'
+echo "aaa" | grep -o 'a*'
+echo "abc" | grep -o -E 'x*'; echo $?
+echo "ab ab" | grep -c -o ab
+echo "Ab ab" | grep -o -i AB
+echo "ab" | grep -o -v zz; echo $?
+printf 'k=1 j=22\nnone\nz=3\n' | grep -o -n '[a-z]=[0-9]*'
+"#,
+        r#"o
+orld
+oo
+aaa
+0
+1
+Ab
+ab
+0
+1:k=1
+1:j=22
+3:z=3
+"#,
+        0,
     );
 }

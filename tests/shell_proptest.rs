@@ -126,3 +126,80 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
         ]
     })
 }
+
+/// wasm gives the module about 1 MiB of stack: deep nesting must be refused
+/// before it can overflow that.
+#[test]
+fn deep_nesting_fits_in_a_wasm_sized_stack() {
+    let handle = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            for depth in [10usize, 30, 60, 100, 1000] {
+                let scripts = [
+                    format!("{}echo x{}", "$(".repeat(depth), ")".repeat(depth)),
+                    format!("{}echo x{}", "( ".repeat(depth), " )".repeat(depth)),
+                    format!("{}echo x;{}", "{ ".repeat(depth), " }".repeat(depth)),
+                    format!(
+                        "{}echo x\n{}",
+                        "if true; then ".repeat(depth),
+                        "fi\n".repeat(depth)
+                    ),
+                    format!(
+                        "{}echo x{}",
+                        "for i in 1; do ".repeat(depth),
+                        "; done".repeat(depth)
+                    ),
+                    format!(
+                        "echo \"{}x{}\"",
+                        "${X:-\"".repeat(depth),
+                        "\"}".repeat(depth)
+                    ),
+                    format!("echo $(({}1{}))", "(".repeat(depth), ")".repeat(depth)),
+                    format!("echo {}x{}", "{a,".repeat(depth), "}".repeat(depth)),
+                ];
+                for s in &scripts {
+                    let _ = run_script(&mut Echo, s, &ShellOptions::default());
+                }
+                let filters = [
+                    format!("{}.{}", "[".repeat(depth), "]".repeat(depth)),
+                    format!("{}.{}", "(".repeat(depth), ")".repeat(depth)),
+                    format!("{}1", "-".repeat(depth)),
+                    format!("{}. ", ". | ".repeat(depth)),
+                    format!("{}1{}", "{a:".repeat(depth), "}".repeat(depth)),
+                    format!("\"{}x{}\"", "\\(\"".repeat(depth), "\")".repeat(depth)),
+                    format!(
+                        "{}1{}",
+                        "if true then ".repeat(depth),
+                        " else 2 end".repeat(depth)
+                    ),
+                ];
+                for f in &filters {
+                    let _ = run_jq(&["-c".to_string(), f.clone()], "null");
+                }
+                let input = format!("{}{}", "[".repeat(depth * 10), "]".repeat(depth * 10));
+                let _ = run_jq(&["-c".to_string(), ".".to_string()], &input);
+                let _ = run_jq(&["-c".to_string(), "..".to_string()], &input);
+            }
+            // Values built deeper and deeper by a program stop at a limit too.
+            let (_, e, c) = run_jq(
+                &[
+                    "-n".to_string(),
+                    "reduce range(100000) as $i (null; [.]) | tojson | length".to_string(),
+                ],
+                "",
+            );
+            assert_eq!(c, 5);
+            assert!(e.contains("nested deeper than"), "{e}");
+            let (_, e, c) = run_jq(
+                &[
+                    "-n".to_string(),
+                    "reduce range(100000) as $i (null; {a: .})".to_string(),
+                ],
+                "",
+            );
+            assert_eq!(c, 5);
+            assert!(e.contains("nested deeper than"), "{e}");
+        })
+        .expect("thread starts");
+    assert!(handle.join().is_ok(), "deep nesting overflowed or panicked");
+}

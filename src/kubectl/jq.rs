@@ -8,6 +8,8 @@
 //! literals, string interpolation `"\(e)"`, `[e]`, `{k: e, k, $x, (e): e, "s": e}`,
 //! `|`, `,`, `//`, `and`, `or`, `==` `!=` `<` `<=` `>` `>=`, `+ - * / %`, unary `-`,
 //! `if/elif/else/end`, `try/catch`, `E as $x | F`, `reduce`, `foreach`, `$var`,
+//! path expressions with `path`, `paths`, `del`, `setpath`, `delpaths` and the
+//! assignments `=`, `|=`, `+=`, `-=`, `*=`, `/=`, `%=`, `//=`,
 //! `@text @json @csv @tsv @base64 @base64d @sh @uri @html` and the builtins listed
 //! in [`BUILTINS`].
 //! Options: -r -j -c -n -s -e -S -M -R --tab --indent N --arg --argjson.
@@ -23,11 +25,78 @@ const PARSE_ERROR_EXIT: i32 = 2;
 const RUNTIME_ERROR_EXIT: i32 = 5;
 /// Usage problems (unknown option, missing file) (jq's).
 const USAGE_EXIT: i32 = 2;
-const MAX_DEPTH: usize = 200;
+/// Nesting of the program (parser) and of evaluation. The browser gives wasm about
+/// 1 MiB of stack; these keep deep programs from exhausting it.
+const MAX_PARSE_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 120;
+/// jq allows 10000 nested arrays/objects; a wasm stack does not, so stop earlier
+/// with the same message.
+const MAX_JSON_DEPTH: usize = 256;
 const MAX_STEPS: u64 = 5_000_000;
 const MAX_OUTPUT: usize = 16 << 20;
 const SUPPORTED_OPTIONS: &str =
     "-r -j -c -n -s -e -S -M -R --tab --indent N --arg NAME VALUE --argjson NAME JSON";
+
+/// Stack use is measured from the outermost run_script/run_jq call: wasm has about
+/// 1 MiB of stack, and the debug build's frames are large, so recursion stops when
+/// this much has been used, whatever the nesting counters say.
+const STACK_BUDGET: usize = 512 * 1024;
+/// Deepest array/object nesting a jq program may build (parsing stops at
+/// MAX_JSON_DEPTH); recursive printing, comparing and dropping stay shallow.
+const MAX_VALUE_DEPTH: usize = MAX_JSON_DEPTH + 64;
+
+thread_local! {
+    static STACK_BASE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn stack_pos() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(std::ptr::addr_of!(marker)) as usize
+}
+
+/// Run `f` with the stack budget counted from here (unless an outer call already set it).
+pub(crate) fn with_stack_base<T>(f: impl FnOnce() -> T) -> T {
+    let outer = STACK_BASE.with(|b| b.get());
+    if outer == 0 {
+        STACK_BASE.with(|b| b.set(stack_pos()));
+    }
+    let r = f();
+    if outer == 0 {
+        STACK_BASE.with(|b| b.set(0));
+    }
+    r
+}
+
+/// True when recursion must stop to keep the stack within its budget.
+pub(crate) fn stack_low() -> bool {
+    let base = STACK_BASE.with(|b| b.get());
+    base != 0 && base.abs_diff(stack_pos()) > STACK_BUDGET
+}
+
+/// Array/object nesting of a value, without recursion, stopping past `limit`.
+fn depth_exceeds(v: &Json, limit: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((x, d)) = stack.pop() {
+        if d > limit {
+            return true;
+        }
+        match x {
+            Json::Arr(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
+            Json::Obj(kv) => stack.extend(kv.iter().map(|(_, c)| (c, d + 1))),
+            _ => {}
+        }
+    }
+    false
+}
+
+fn shallow(v: Json) -> Result<Json, JqErr> {
+    if depth_exceeds(&v, MAX_VALUE_DEPTH) {
+        return Err(JqErr::Limit(format!(
+            "values nested deeper than {MAX_VALUE_DEPTH} levels"
+        )));
+    }
+    Ok(v)
+}
 
 /// Run jq: (stdout, stderr, exit status).
 pub fn run_jq(args: &[String], input: &str) -> (String, String, i32) {
@@ -46,9 +115,11 @@ pub fn run_jq(args: &[String], input: &str) -> (String, String, i32) {
 
 /// Run jq, keeping stdout and stderr writes in order: `(is_stderr, text)` chunks.
 pub fn run_jq_chunks(args: &[String], input: &str) -> (Vec<(bool, String)>, i32) {
-    let mut w = Writer::default();
-    let code = main(args, input, &mut w);
-    (w.chunks, code)
+    with_stack_base(|| {
+        let mut w = Writer::default();
+        let code = main(args, input, &mut w);
+        (w.chunks, code)
+    })
 }
 
 #[derive(Default)]
@@ -146,19 +217,21 @@ fn main(args: &[String], input: &str, w: &mut Writer) -> i32 {
                 }
             }
             "--arg" => {
-                let Some(v) = take(2) else {
+                let Some([name, value]) = take(2).and_then(|v| <[String; 2]>::try_from(v).ok())
+                else {
                     w.err("jq: --arg takes two parameters (e.g. --arg varname value)\n");
                     return usage(w);
                 };
-                vars.push((v[0].clone(), Json::Str(v[1].clone())));
+                vars.push((name, Json::Str(value)));
             }
             "--argjson" => {
-                let Some(v) = take(2) else {
+                let Some([name, text]) = take(2).and_then(|v| <[String; 2]>::try_from(v).ok())
+                else {
                     w.err("jq: --argjson takes two parameters (e.g. --argjson varname text)\n");
                     return usage(w);
                 };
-                match parse_one(&v[1]) {
-                    Some(j) => vars.push((v[0].clone(), j)),
+                match parse_one(&text) {
+                    Some(j) => vars.push((name, j)),
                     None => {
                         w.err("jq: Invalid JSON text passed to --argjson\n");
                         return usage(w);
@@ -776,7 +849,7 @@ impl JsonParser {
     }
 
     fn value(&mut self, depth: usize) -> Result<Json, String> {
-        if depth > 10_000 {
+        if depth > MAX_JSON_DEPTH || stack_low() {
             return self.err("Exceeds depth limit for parsing", self.pos);
         }
         self.skip_ws();
@@ -994,6 +1067,9 @@ impl JsonParser {
                         _ => return self.bad_string("Invalid escape"),
                     }
                 }
+                c if (c as u32) < 0x20 => return self.bad_string(
+                    "Invalid string: control characters from U+0000 through U+001F must be escaped",
+                ),
                 c => s.push(c),
             }
         }
@@ -1095,6 +1171,8 @@ enum Ast {
     Foreach(Box<Ast>, String, Box<Ast>, Box<Ast>, Option<Box<Ast>>),
     Var(String, usize),
     Call(String, Vec<Ast>, usize),
+    /// `lhs = rhs`, `lhs |= f`, `lhs += rhs` ...: the operator text.
+    Assign(&'static str, Box<Ast>, Box<Ast>),
 }
 
 /// Builtins this jq implements, as name/arity.
@@ -1194,6 +1272,15 @@ const BUILTINS: &[(&str, usize)] = &[
     ("while", 2),
     ("repeat", 1),
     ("transpose", 0),
+    ("path", 1),
+    ("paths", 0),
+    ("paths", 1),
+    ("leaf_paths", 0),
+    ("del", 1),
+    ("delpaths", 1),
+    ("setpath", 2),
+    ("map_values", 1),
+    ("to_entries", 0),
 ];
 
 /// jq builtins that exist upstream but not here: a program using one gets a clear
@@ -1207,13 +1294,6 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "gsub",
     "splits",
     "ascii",
-    "path",
-    "paths",
-    "leaf_paths",
-    "del",
-    "delpaths",
-    "setpath",
-    "to_entries",
     "env",
     "builtins",
     "input_line_number",
@@ -1233,7 +1313,6 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "halt",
     "halt_error",
     "stderr",
-    "map_values",
     "fromstream",
     "tostream",
     "truncate_stream",
@@ -1293,6 +1372,8 @@ enum Tok {
     Format(String),
     Op(&'static str),
     Kw(&'static str),
+    /// `$__loc__` on this line.
+    Loc(usize),
     End,
 }
 
@@ -1355,7 +1436,7 @@ fn compile(program: &str, vars: &[(String, Json)]) -> Result<Ast, String> {
 fn unsupported(what: &str) -> CompileError {
     CompileError(format!(
         "servicecidr-sim jq does not support {what} (supported: paths, pipes, comma, //, \
-comparisons, arithmetic, if, try, reduce, foreach, as $x, [..], {{..}}, string interpolation and common builtins)"
+comparisons, arithmetic, assignment, if, try, reduce, foreach, as $x, [..], {{..}}, string interpolation and common builtins)"
     ), None)
 }
 
@@ -1365,7 +1446,7 @@ fn lex(
     depth: usize,
     in_interp: bool,
 ) -> Result<Vec<(Tok, usize)>, CompileError> {
-    if depth > MAX_DEPTH {
+    if depth > MAX_PARSE_DEPTH || stack_low() {
         return Err(unsupported("nesting this deep"));
     }
     let mut toks = Vec::new();
@@ -1437,7 +1518,16 @@ fn lex(
                 *i += 1;
             }
             let tok = match c {
-                '$' if s == "__loc__" => return Err(unsupported("$__loc__")),
+                '$' if s == "__loc__" => {
+                    let line = chars
+                        .get(..start)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|c| **c == '\n')
+                        .count()
+                        + 1;
+                    Tok::Loc(line)
+                }
                 '$' if s.is_empty() => {
                     return Err(CompileError(
                         "syntax error, unexpected '$' (Unix shell quoting issues?)".into(),
@@ -1621,6 +1711,7 @@ fn tok_name(t: &Tok) -> String {
         Tok::Str(_) => "QQSTRING_START".into(),
         Tok::Format(_) => "FORMAT".into(),
         Tok::Kw(k) => (*k).to_string(),
+        Tok::Loc(_) => "'$'".into(),
         Tok::Op(o) if o.len() == 1 => format!("'{o}'"),
         Tok::Op(o) => format!("\"{o}\""),
     }
@@ -1702,7 +1793,7 @@ impl JqParser {
 
     fn enter(&mut self) -> Result<(), CompileError> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_PARSE_DEPTH || stack_low() {
             return Err(unsupported("nesting this deep"));
         }
         Ok(())
@@ -1717,19 +1808,6 @@ impl JqParser {
         if self.is_kw("label") {
             return Err(unsupported("label/break"));
         }
-        let save = self.i;
-        // `Term as $x | body`
-        if let Ok(term) = self.postfix_term() {
-            if self.is_kw("as") {
-                self.i += 1;
-                let name = self.pattern()?;
-                self.expect_op("|")?;
-                let body = self.pipe()?;
-                self.depth -= 1;
-                return Ok(Ast::As(Box::new(term), name, Box::new(body)));
-            }
-        }
-        self.i = save;
         let lhs = self.comma()?;
         let r = if self.is_op("|") {
             self.i += 1;
@@ -1789,7 +1867,15 @@ impl JqParser {
                 self.i += 1;
                 return self.unexpected();
             }
-            return Err(unsupported(&format!("assignment ({op})")));
+            self.i += 1;
+            let rhs = self.or()?;
+            if matches!(
+                self.peek(),
+                Tok::Op("=" | "|=" | "+=" | "-=" | "*=" | "/=" | "%=" | "//=")
+            ) {
+                return self.unexpected();
+            }
+            return Ok(Ast::Assign(op, Box::new(lhs), Box::new(rhs)));
         }
         Ok(lhs)
     }
@@ -1877,7 +1963,16 @@ impl JqParser {
             self.depth -= 1;
             return Ok(Ast::Neg(Box::new(inner)));
         }
-        self.postfix_term()
+        let term = self.postfix_term()?;
+        // `Term as $x | body`: the body reaches as far right as a pipe can.
+        if self.is_kw("as") {
+            self.i += 1;
+            let name = self.pattern()?;
+            self.expect_op("|")?;
+            let body = self.pipe()?;
+            return Ok(Ast::As(Box::new(term), name, Box::new(body)));
+        }
+        Ok(term)
     }
 
     fn postfix_term(&mut self) -> Result<Ast, CompileError> {
@@ -1995,6 +2090,13 @@ impl JqParser {
                 self.i += 1;
                 Ok(Ast::Var(v, at))
             }
+            Tok::Loc(line) => {
+                self.i += 1;
+                Ok(Ast::Literal(Json::Obj(vec![
+                    ("file".into(), Json::Str("<top-level>".into())),
+                    ("line".into(), Json::Num(line as f64)),
+                ])))
+            }
             Tok::Op("(") => {
                 self.i += 1;
                 let e = self.pipe()?;
@@ -2078,6 +2180,13 @@ impl JqParser {
             Tok::Kw("def") => Err(unsupported("function definitions (def)")),
             Tok::Kw("label") => Err(unsupported("label/break")),
             Tok::Kw("import" | "include") => Err(unsupported("modules")),
+            Tok::Ident(name) if matches!(name.as_str(), "null" | "true" | "false") => {
+                self.i += 1;
+                Ok(Ast::Literal(match name.as_str() {
+                    "null" => Json::Null,
+                    n => Json::Bool(n == "true"),
+                }))
+            }
             Tok::Ident(name) => {
                 let at = self.here().unwrap_or(0);
                 self.i += 1;
@@ -2274,7 +2383,8 @@ fn check(ast: &Ast, bound: &[String]) -> Result<(), CompileError> {
         | Ast::Alt(a, b)
         | Ast::Bin(_, a, b)
         | Ast::And(a, b)
-        | Ast::Or(a, b) => {
+        | Ast::Or(a, b)
+        | Ast::Assign(_, a, b) => {
             rec(a)?;
             rec(b)
         }
@@ -2431,7 +2541,7 @@ fn eval(ast: &Ast, input: &Json, env: &Env, ctx: &mut Ctx, depth: usize, out: Ou
     if ctx.steps > MAX_STEPS {
         return Err(JqErr::Limit("evaluation step limit exceeded".into()));
     }
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || stack_low() {
         return Err(JqErr::Limit("recursion too deep".into()));
     }
     let d = depth + 1;
@@ -2530,7 +2640,7 @@ fn eval(ast: &Ast, input: &Json, env: &Env, ctx: &mut Ctx, depth: usize, out: Ou
                 Some(e) => collect(e, input, env, ctx, d)?,
                 None => Vec::new(),
             };
-            out(ctx, Json::Arr(items))
+            out(ctx, shallow(Json::Arr(items))?)
         }
         Ast::Object(entries) => build_object(entries, 0, Vec::new(), input, env, ctx, d, out),
         Ast::Neg(inner) => eval(inner, input, env, ctx, d, &mut |ctx, v| match v {
@@ -2628,6 +2738,7 @@ fn eval(ast: &Ast, input: &Json, env: &Env, ctx: &mut Ctx, depth: usize, out: Ou
             Ok(())
         }
         Ast::Call(name, args, _) => call(name, args, input, env, ctx, d, out),
+        Ast::Assign(op, lhs, rhs) => assign(op, lhs, rhs, input, env, ctx, d, out),
     }
 }
 
@@ -2722,7 +2833,7 @@ fn build_object(
     out: Out,
 ) -> JResult {
     let Some((key, value)) = entries.get(k) else {
-        return out(ctx, Json::Obj(acc));
+        return out(ctx, shallow(Json::Obj(acc))?);
     };
     let keys: Vec<Json> = match key {
         ObjKey::Lit(s) => vec![Json::Str(s.clone())],
@@ -2785,7 +2896,8 @@ fn index(v: &Json, k: &Json) -> Result<Json, JqErr> {
     match (v, k) {
         (Json::Obj(_), Json::Str(s)) => Ok(v.get(s).cloned().unwrap_or(Json::Null)),
         (Json::Arr(a), Json::Num(n)) => {
-            if n.is_nan() {
+            // jq 1.6 answers null for a fractional index (1.7 rounds down).
+            if n.is_nan() || n.fract() != 0.0 {
                 return Ok(Json::Null);
             }
             let i = n.floor();
@@ -3111,7 +3223,7 @@ fn base64_encode(data: &[u8]) -> String {
     let mut out = String::new();
     for chunk in data.chunks(3) {
         let b = [
-            chunk[0],
+            *chunk.first().unwrap_or(&0),
             *chunk.get(1).unwrap_or(&0),
             *chunk.get(2).unwrap_or(&0),
         ];
@@ -3319,7 +3431,7 @@ fn call(
             for x in items {
                 res.extend(collect(arg(0), &x, env, ctx, d)?);
             }
-            out(ctx, Json::Arr(res))
+            out(ctx, shallow(Json::Arr(res))?)
         }
         ("select", 1) => eval(arg(0), input, env, ctx, d, &mut |ctx, c| {
             if c.truthy() {
@@ -3549,7 +3661,15 @@ fn call(
                     Json::Str(t) => s.push_str(t),
                     Json::Num(n) => s.push_str(&fmt_num(*n)),
                     Json::Bool(b) => s.push_str(&b.to_string()),
-                    other => return err(format!("Cannot join with {}", other.type_name())),
+                    // jq 1.6 joins with `+`, so the error names the string so far.
+                    other => {
+                        let so_far = if i == 0 { String::new() } else { s.clone() };
+                        return err(format!(
+                            "{} and {} cannot be added",
+                            described(&Json::Str(so_far)),
+                            described(other)
+                        ));
+                    }
                 }
             }
             out(ctx, Json::Str(s))
@@ -3594,22 +3714,18 @@ fn call(
             }
             other => err(format!("{} cannot be imploded", described(other))),
         },
-        ("to_entries", 0) => match input {
-            Json::Obj(kv) => out(
-                ctx,
-                Json::Arr(
-                    kv.iter()
-                        .map(|(k, v)| {
-                            Json::Obj(vec![
-                                ("key".into(), Json::Str(k.clone())),
-                                ("value".into(), v.clone()),
-                            ])
-                        })
-                        .collect(),
-                ),
-            ),
-            other => err(format!("{} has no keys", described(other))),
-        },
+        ("to_entries", 0) => {
+            // jq: [keys_unsorted[] as $k | {key: $k, value: .[$k]}]
+            let Json::Arr(ks) = keys(input, false)? else {
+                return Ok(());
+            };
+            let mut entries = Vec::new();
+            for k in ks {
+                let v = index(input, &k)?;
+                entries.push(Json::Obj(vec![("key".into(), k), ("value".into(), v)]));
+            }
+            out(ctx, shallow(Json::Arr(entries))?)
+        }
         ("from_entries", 0) => {
             let v = from_entries(input)?;
             out(ctx, v)
@@ -3626,7 +3742,7 @@ fn call(
                 ]);
                 mapped.extend(collect(arg(0), &e, env, ctx, d)?);
             }
-            let v = from_entries(&Json::Arr(mapped))?;
+            let v = shallow(from_entries(&Json::Arr(mapped))?)?;
             out(ctx, v)
         }
         ("tojson", 0) => out(ctx, Json::Str(dump_compact(input))),
@@ -3800,7 +3916,27 @@ fn call(
                 }
             }
         }
-        ("while", 2) | ("repeat", 1) => {
+        ("repeat", 1) => {
+            // jq: def repeat(f): def _repeat: f | (., _repeat); _repeat;
+            let mut cur = input.clone();
+            loop {
+                ctx.steps += 1;
+                if ctx.steps > MAX_STEPS {
+                    return Err(JqErr::Limit("evaluation step limit exceeded".into()));
+                }
+                let outs = collect(arg(0), &cur, env, ctx, d)?;
+                let Some((last, rest)) = outs.split_last() else {
+                    return Ok(());
+                };
+                for o in rest {
+                    out(ctx, o.clone())?;
+                    call(name, args, o, env, ctx, d + 1, out)?;
+                }
+                out(ctx, last.clone())?;
+                cur = last.clone();
+            }
+        }
+        ("while", 2) => {
             let mut cur = input.clone();
             loop {
                 ctx.steps += 1;
@@ -3841,10 +3977,585 @@ fn call(
                 }
                 cols.push(Json::Arr(col));
             }
-            out(ctx, Json::Arr(cols))
+            out(ctx, shallow(Json::Arr(cols))?)
+        }
+        ("path", 1) => eval_paths(arg(0), input, env, ctx, d, &mut |ctx, p, _| {
+            out(ctx, Json::Arr(p))
+        }),
+        ("paths", 0) | ("leaf_paths", 0) | ("paths", 1) => {
+            let mut found = Vec::new();
+            recurse_paths(input, &mut Vec::new(), &mut found, ctx)?;
+            for (p, v) in found {
+                if p.is_empty() {
+                    continue;
+                }
+                let keep = match name {
+                    "leaf_paths" => !matches!(v, Json::Arr(_) | Json::Obj(_)),
+                    "paths" if args.len() == 1 => {
+                        collect(arg(0), &v, env, ctx, d)?.iter().any(Json::truthy)
+                    }
+                    _ => true,
+                };
+                if keep {
+                    out(ctx, Json::Arr(p))?;
+                }
+            }
+            Ok(())
+        }
+        ("del", 1) => {
+            let mut paths = Vec::new();
+            eval_paths(arg(0), input, env, ctx, d, &mut |_, p, _| {
+                paths.push(p);
+                Ok(())
+            })?;
+            let v = delpaths(input, paths)?;
+            out(ctx, v)
+        }
+        ("delpaths", 1) => each_arg!(0, |ctx, ps| {
+            let Json::Arr(list) = ps else {
+                return err("Paths must be specified as an array");
+            };
+            let mut paths = Vec::new();
+            for p in list {
+                match p {
+                    Json::Arr(items) => paths.push(items),
+                    _ => return err("Path must be specified as an array"),
+                }
+            }
+            delpaths(input, paths).and_then(|v| out(ctx, v))
+        }),
+        ("setpath", 2) => {
+            for v in collect(arg(1), input, env, ctx, d)? {
+                for p in collect(arg(0), input, env, ctx, d)? {
+                    let Json::Arr(path) = p else {
+                        return err("Path must be specified as an array");
+                    };
+                    let r = shallow(setpath(input, &path, v.clone())?)?;
+                    out(ctx, r)?;
+                }
+            }
+            Ok(())
+        }
+        ("map_values", 1) => {
+            let iterate = Ast::Iterate(Box::new(Ast::Identity));
+            assign("|=", &iterate, arg(0), input, env, ctx, d, out)
         }
         _ => err(format!("{name}/{} is not defined", args.len())),
     }
+}
+
+// ---------------------------------------------------------------------------
+// Paths: `path(f)`, `del`, and the assignment operators.
+
+type PathOut<'a> = &'a mut dyn FnMut(&mut Ctx, Vec<Json>, Json) -> JResult;
+
+fn invalid_path(v: &Json) -> JResult {
+    err(format!(
+        "Invalid path expression with result {}",
+        dump_trunc(v)
+    ))
+}
+
+/// Evaluate `ast` as a path expression on `v`: every output is (path, value).
+fn eval_paths(
+    ast: &Ast,
+    v: &Json,
+    env: &Env,
+    ctx: &mut Ctx,
+    depth: usize,
+    out: PathOut,
+) -> JResult {
+    ctx.steps += 1;
+    if ctx.steps > MAX_STEPS {
+        return Err(JqErr::Limit("evaluation step limit exceeded".into()));
+    }
+    if depth > MAX_DEPTH || stack_low() {
+        return Err(JqErr::Limit("recursion too deep".into()));
+    }
+    let d = depth + 1;
+    match ast {
+        Ast::Identity => out(ctx, Vec::new(), v.clone()),
+        Ast::Recurse => {
+            let mut found = Vec::new();
+            recurse_paths(v, &mut Vec::new(), &mut found, ctx)?;
+            for (p, x) in found {
+                out(ctx, p, x)?;
+            }
+            Ok(())
+        }
+        Ast::Index(t, idx) => {
+            for k in collect(idx, v, env, ctx, d)? {
+                eval_paths(t, v, env, ctx, d, &mut |ctx, mut p, tv| {
+                    let nv = if tv == Json::Null {
+                        Json::Null
+                    } else {
+                        index(&tv, &k)?
+                    };
+                    p.push(k.clone());
+                    out(ctx, p, nv)
+                })?;
+            }
+            Ok(())
+        }
+        Ast::Slice(t, lo, hi) => {
+            let lo = match lo {
+                Some(e) => collect(e, v, env, ctx, d)?
+                    .into_iter()
+                    .next()
+                    .unwrap_or(Json::Null),
+                None => Json::Null,
+            };
+            let hi = match hi {
+                Some(e) => collect(e, v, env, ctx, d)?
+                    .into_iter()
+                    .next()
+                    .unwrap_or(Json::Null),
+                None => Json::Null,
+            };
+            eval_paths(t, v, env, ctx, d, &mut |ctx, mut p, tv| {
+                let nv = slice(&tv, &lo, &hi)?;
+                p.push(Json::Obj(vec![
+                    ("start".into(), lo.clone()),
+                    ("end".into(), hi.clone()),
+                ]));
+                out(ctx, p, nv)
+            })
+        }
+        Ast::Iterate(t) => eval_paths(t, v, env, ctx, d, &mut |ctx, p, tv| match tv {
+            Json::Arr(items) => {
+                for (i, x) in items.into_iter().enumerate() {
+                    let mut q = p.clone();
+                    q.push(Json::Num(i as f64));
+                    out(ctx, q, x)?;
+                }
+                Ok(())
+            }
+            Json::Obj(kv) => {
+                for (k, x) in kv {
+                    let mut q = p.clone();
+                    q.push(Json::Str(k));
+                    out(ctx, q, x)?;
+                }
+                Ok(())
+            }
+            other => err(format!("Cannot iterate over {}", described(&other))),
+        }),
+        Ast::Try(body, None) => {
+            ctx.stop_ids += 1;
+            let id = ctx.stop_ids;
+            let mut downstream: Option<JqErr> = None;
+            let r = eval_paths(
+                body,
+                v,
+                env,
+                ctx,
+                d,
+                &mut |ctx, p, x| match out(ctx, p, x) {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        downstream = Some(e);
+                        Err(JqErr::Stop(id))
+                    }
+                },
+            );
+            if let Some(e) = downstream {
+                return Err(e);
+            }
+            match r {
+                Ok(()) | Err(JqErr::Error(_)) => Ok(()),
+                Err(other) => Err(other),
+            }
+        }
+        Ast::Pipe(a, b) => eval_paths(a, v, env, ctx, d, &mut |ctx, p, av| {
+            eval_paths(b, &av, env, ctx, d, &mut |ctx, q, bv| {
+                let mut full = p.clone();
+                full.extend(q);
+                out(ctx, full, bv)
+            })
+        }),
+        Ast::Comma(a, b) => {
+            eval_paths(a, v, env, ctx, d, out)?;
+            eval_paths(b, v, env, ctx, d, out)
+        }
+        Ast::If(arms, otherwise) => {
+            eval_paths_if(arms, 0, otherwise.as_deref(), v, env, ctx, d, out)
+        }
+        Ast::Alt(a, b) => {
+            let mut found = Vec::new();
+            let r = eval_paths(a, v, env, ctx, d, &mut |_, p, x| {
+                if x.truthy() {
+                    found.push((p, x));
+                }
+                Ok(())
+            });
+            match r {
+                Ok(()) | Err(JqErr::Error(_)) => {}
+                Err(other) => return Err(other),
+            }
+            if found.is_empty() {
+                return eval_paths(b, v, env, ctx, d, out);
+            }
+            for (p, x) in found {
+                out(ctx, p, x)?;
+            }
+            Ok(())
+        }
+        Ast::As(src, name, body) => eval(src, v, env, ctx, d, &mut |ctx, x| {
+            let mut e = env.clone();
+            e.push((name.clone(), x));
+            eval_paths(body, v, &e, ctx, d, out)
+        }),
+        Ast::Call(name, args, _) => {
+            let arg = |k: usize| args.get(k).unwrap_or(&Ast::Identity);
+            match (name.as_str(), args.len()) {
+                ("empty", 0) => Ok(()),
+                ("error", _) => eval(ast, v, env, ctx, d, &mut |_, _| Ok(())),
+                ("select", 1) => {
+                    for c in collect(arg(0), v, env, ctx, d)? {
+                        if c.truthy() {
+                            out(ctx, Vec::new(), v.clone())?;
+                        }
+                    }
+                    Ok(())
+                }
+                ("recurse", 0) => eval_paths(&Ast::Recurse, v, env, ctx, d, out),
+                ("first", 1) | ("last", 1) => {
+                    let mut found = Vec::new();
+                    eval_paths(arg(0), v, env, ctx, d, &mut |_, p, x| {
+                        found.push((p, x));
+                        Ok(())
+                    })?;
+                    let pick = if name == "first" {
+                        found.into_iter().next()
+                    } else {
+                        found.into_iter().last()
+                    };
+                    match pick {
+                        Some((p, x)) => out(ctx, p, x),
+                        None => Ok(()),
+                    }
+                }
+                ("getpath", 1) => {
+                    for p in collect(arg(0), v, env, ctx, d)? {
+                        let Json::Arr(path) = p else {
+                            return err("Path must be specified as an array");
+                        };
+                        let x = getpath(v, &path)?;
+                        out(ctx, path, x)?;
+                    }
+                    Ok(())
+                }
+                _ => {
+                    let vals = collect(ast, v, env, ctx, d)?;
+                    match vals.first() {
+                        Some(x) => invalid_path(x),
+                        None => Ok(()),
+                    }
+                }
+            }
+        }
+        other => {
+            let vals = collect(other, v, env, ctx, d)?;
+            match vals.first() {
+                Some(x) => invalid_path(x),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn eval_paths_if(
+    arms: &[(Ast, Ast)],
+    k: usize,
+    otherwise: Option<&Ast>,
+    v: &Json,
+    env: &Env,
+    ctx: &mut Ctx,
+    d: usize,
+    out: PathOut,
+) -> JResult {
+    let Some((cond, body)) = arms.get(k) else {
+        return match otherwise {
+            Some(e) => eval_paths(e, v, env, ctx, d, out),
+            None => out(ctx, Vec::new(), v.clone()),
+        };
+    };
+    for c in collect(cond, v, env, ctx, d)? {
+        if c.truthy() {
+            eval_paths(body, v, env, ctx, d, out)?;
+        } else {
+            eval_paths_if(arms, k + 1, otherwise, v, env, ctx, d, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// All (path, value) pairs under `v`, pre-order, like `path(..)`.
+fn recurse_paths(
+    v: &Json,
+    prefix: &mut Vec<Json>,
+    found: &mut Vec<(Vec<Json>, Json)>,
+    ctx: &mut Ctx,
+) -> JResult {
+    ctx.steps += 1;
+    if ctx.steps > MAX_STEPS {
+        return Err(JqErr::Limit("evaluation step limit exceeded".into()));
+    }
+    found.push((prefix.clone(), v.clone()));
+    match v {
+        Json::Arr(items) => {
+            for (i, x) in items.iter().enumerate() {
+                prefix.push(Json::Num(i as f64));
+                recurse_paths(x, prefix, found, ctx)?;
+                prefix.pop();
+            }
+        }
+        Json::Obj(kv) => {
+            for (k, x) in kv {
+                prefix.push(Json::Str(k.clone()));
+                recurse_paths(x, prefix, found, ctx)?;
+                prefix.pop();
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn getpath(v: &Json, path: &[Json]) -> Result<Json, JqErr> {
+    let mut cur = v.clone();
+    for k in path {
+        if cur == Json::Null {
+            return Ok(Json::Null);
+        }
+        cur = index(&cur, k)?;
+    }
+    Ok(cur)
+}
+
+fn array_slot(len: usize, n: f64) -> Result<usize, JqErr> {
+    let i = n.floor();
+    let i = if i < 0.0 { i + len as f64 } else { i };
+    if i < 0.0 {
+        return err("Out of bounds negative array index");
+    }
+    if i > (MAX_OUTPUT as f64) {
+        return Err(JqErr::Limit("array index too large".into()));
+    }
+    Ok(i as usize)
+}
+
+fn setpath(v: &Json, path: &[Json], new: Json) -> Result<Json, JqErr> {
+    if path.len() > MAX_VALUE_DEPTH {
+        return Err(JqErr::Limit(format!(
+            "paths longer than {MAX_VALUE_DEPTH} elements"
+        )));
+    }
+    let Some((k, rest)) = path.split_first() else {
+        return Ok(new);
+    };
+    match (v, k) {
+        (Json::Obj(_) | Json::Null, Json::Str(key)) => {
+            let mut kv = match v {
+                Json::Obj(kv) => kv.clone(),
+                _ => Vec::new(),
+            };
+            let child = v.get(key).cloned().unwrap_or(Json::Null);
+            let nv = setpath(&child, rest, new)?;
+            obj_set(&mut kv, key.clone(), nv);
+            Ok(Json::Obj(kv))
+        }
+        (Json::Arr(_) | Json::Null, Json::Num(n)) => {
+            let mut items = match v {
+                Json::Arr(a) => a.clone(),
+                _ => Vec::new(),
+            };
+            let i = array_slot(items.len(), *n)?;
+            if i >= items.len() {
+                items.resize(i + 1, Json::Null);
+            }
+            let child = items.get(i).cloned().unwrap_or(Json::Null);
+            let nv = setpath(&child, rest, new)?;
+            if let Some(slot) = items.get_mut(i) {
+                *slot = nv;
+            }
+            Ok(Json::Arr(items))
+        }
+        (Json::Arr(_) | Json::Null, Json::Obj(_)) => {
+            let items = match v {
+                Json::Arr(a) => a.clone(),
+                _ => Vec::new(),
+            };
+            let len = items.len();
+            let bound = |b: Option<&Json>, default: usize| -> Result<usize, JqErr> {
+                match b {
+                    None | Some(Json::Null) => Ok(default),
+                    Some(Json::Num(n)) => {
+                        let x = if *n < 0.0 { len as f64 + n } else { *n };
+                        Ok(x.clamp(0.0, len as f64) as usize)
+                    }
+                    _ => err("Start and end indices of an array slice must be numbers"),
+                }
+            };
+            let s = bound(k.get("start"), 0)?;
+            let e = bound(k.get("end"), len)?.max(s);
+            let current = Json::Arr(items.get(s..e).unwrap_or_default().to_vec());
+            let Json::Arr(replacement) = setpath(&current, rest, new)? else {
+                return err("A slice of an array can only be assigned another array");
+            };
+            let mut out = items.get(..s).unwrap_or_default().to_vec();
+            out.extend(replacement);
+            out.extend_from_slice(items.get(e..).unwrap_or_default());
+            Ok(Json::Arr(out))
+        }
+        (_, Json::Str(s)) => err(format!(
+            "Cannot index {} with string \"{s}\"",
+            v.type_name()
+        )),
+        _ => err(format!(
+            "Cannot index {} with {}",
+            v.type_name(),
+            k.type_name()
+        )),
+    }
+}
+
+fn delpath(v: &Json, path: &[Json]) -> Result<Json, JqErr> {
+    let Some((k, rest)) = path.split_first() else {
+        return Ok(Json::Null);
+    };
+    if *v == Json::Null {
+        return Ok(Json::Null);
+    }
+    if !rest.is_empty() {
+        let child = index(v, k)?;
+        if child == Json::Null {
+            return Ok(v.clone());
+        }
+        let nc = delpath(&child, rest)?;
+        return setpath(v, std::slice::from_ref(k), nc);
+    }
+    match (v, k) {
+        (Json::Obj(kv), Json::Str(key)) => Ok(Json::Obj(
+            kv.iter().filter(|(kk, _)| kk != key).cloned().collect(),
+        )),
+        (Json::Arr(items), Json::Num(n)) => {
+            let mut items = items.clone();
+            let i = array_slot(items.len(), *n)?;
+            if i < items.len() {
+                items.remove(i);
+            }
+            Ok(Json::Arr(items))
+        }
+        (Json::Arr(items), Json::Obj(_)) => {
+            let len = items.len();
+            let b = |x: Option<&Json>, default: usize| match x {
+                Some(Json::Num(n)) => {
+                    let y = if *n < 0.0 { len as f64 + n } else { *n };
+                    y.clamp(0.0, len as f64) as usize
+                }
+                _ => default,
+            };
+            let s = b(k.get("start"), 0);
+            let e = b(k.get("end"), len).max(s);
+            let mut out = items.get(..s).unwrap_or_default().to_vec();
+            out.extend_from_slice(items.get(e..).unwrap_or_default());
+            Ok(Json::Arr(out))
+        }
+        (_, Json::Str(s)) => err(format!(
+            "Cannot delete field at object index of {}",
+            v.type_name()
+        ))
+        .or_else(|_: JqErr| {
+            err(format!(
+                "Cannot index {} with string \"{s}\"",
+                v.type_name()
+            ))
+        }),
+        _ => err(format!("Cannot delete field at index of {}", v.type_name())),
+    }
+}
+
+/// jq deletes the paths in reverse sorted order, so earlier deletions do not shift later ones.
+fn delpaths(v: &Json, mut paths: Vec<Vec<Json>>) -> Result<Json, JqErr> {
+    paths.sort_by(|a, b| compare(&Json::Arr(a.clone()), &Json::Arr(b.clone())));
+    let mut cur = v.clone();
+    for p in paths.iter().rev() {
+        if p.len() > MAX_VALUE_DEPTH {
+            return Err(JqErr::Limit(format!(
+                "paths longer than {MAX_VALUE_DEPTH} elements"
+            )));
+        }
+        cur = delpath(&cur, p)?;
+    }
+    Ok(cur)
+}
+
+/// `=`, `|=`, and the arithmetic update-assignments, as jq defines them with
+/// `reduce path(lhs) as $p (.; setpath($p; ...))`.
+#[allow(clippy::too_many_arguments)]
+fn assign(
+    op: &str,
+    lhs: &Ast,
+    rhs: &Ast,
+    input: &Json,
+    env: &Env,
+    ctx: &mut Ctx,
+    d: usize,
+    out: Out,
+) -> JResult {
+    let mut paths = Vec::new();
+    eval_paths(lhs, input, env, ctx, d, &mut |_, p, _| {
+        paths.push(p);
+        Ok(())
+    })?;
+    if op == "|=" {
+        let mut acc = input.clone();
+        for p in &paths {
+            let cur = getpath(&acc, p)?;
+            let mut first = None;
+            limited(rhs, 1, &cur, env, ctx, d, &mut |_, v| {
+                first = Some(v);
+                Ok(())
+            })?;
+            acc = match first {
+                Some(nv) => shallow(setpath(&acc, p, nv)?)?,
+                None => delpaths(&acc, vec![p.clone()])?,
+            };
+        }
+        return out(ctx, acc);
+    }
+    for value in collect(rhs, input, env, ctx, d)? {
+        let mut acc = input.clone();
+        for p in &paths {
+            let nv = match op {
+                "=" => value.clone(),
+                "//=" => {
+                    let cur = getpath(&acc, p)?;
+                    if cur.truthy() {
+                        cur
+                    } else {
+                        value.clone()
+                    }
+                }
+                _ => {
+                    let cur = getpath(&acc, p)?;
+                    let bop = match op {
+                        "+=" => BinOp::Add,
+                        "-=" => BinOp::Sub,
+                        "*=" => BinOp::Mul,
+                        "/=" => BinOp::Div,
+                        _ => BinOp::Mod,
+                    };
+                    binop(bop, &cur, &value)?
+                }
+            };
+            acc = shallow(setpath(&acc, p, nv)?)?;
+        }
+        out(ctx, acc)?;
+    }
+    Ok(())
 }
 
 fn range(from: f64, to: f64, step: f64, ctx: &mut Ctx, out: Out) -> JResult {
@@ -3899,7 +4610,7 @@ fn recurse_with(
     d: usize,
     out: Out,
 ) -> JResult {
-    if d > MAX_DEPTH {
+    if d > MAX_DEPTH || stack_low() {
         return Err(JqErr::Limit("recursion too deep".into()));
     }
     out(ctx, input.clone())?;
@@ -3918,7 +4629,7 @@ fn recurse_with(
 }
 
 fn walk(f: &Ast, v: &Json, env: &Env, ctx: &mut Ctx, d: usize) -> Result<Vec<Json>, JqErr> {
-    if d > MAX_DEPTH {
+    if d > MAX_DEPTH || stack_low() {
         return Err(JqErr::Limit("recursion too deep".into()));
     }
     let inner = match v {
@@ -3961,7 +4672,7 @@ fn by_op(op: &str, keyed: Vec<(Json, Json)>, ctx: &mut Ctx, out: Out) -> JResult
             if last_key.is_some() {
                 groups.push(Json::Arr(cur));
             }
-            out(ctx, Json::Arr(groups))
+            out(ctx, shallow(Json::Arr(groups))?)
         }
         "unique_by" => {
             let mut res: Vec<Json> = Vec::new();

@@ -6,13 +6,13 @@
 
 pub mod cmd;
 pub mod describe;
-pub mod jq;
-pub mod shell;
 
 pub mod duration;
+pub mod jq;
 pub mod jsonpath;
 pub mod manifest;
 pub mod printers;
+pub mod shell;
 pub mod tabwriter;
 pub mod yaml;
 

@@ -23,8 +23,8 @@
 //!   `< file` fails like bash does for a missing file (there is no
 //!   filesystem);
 //! - commands: kubectl (through [`ShellHost`]), jq, echo, printf, seq, cat,
-//!   grep, wc, head, tail, sort, sleep, true, false, `:`, test/`[`, export,
-//!   unset, set (-e, -u, -o pipefail).
+//!   grep, wc, head, tail, sort, sleep, true, false, `:`, test/`[`, read,
+//!   export, unset, set (-e, -u, -o pipefail).
 //!
 //! Deliberately unsupported (loud error, exit 2): background jobs `&`,
 //! functions, `case`, `select`, `[[`, `((`, redirection to or from real files,
@@ -67,6 +67,10 @@ impl Default for ShellOptions {
 
 /// Run a script and return what a terminal would have shown.
 pub fn run_script(host: &mut dyn ShellHost, script: &str, opts: &ShellOptions) -> CommandOutput {
+    crate::kubectl::jq::with_stack_base(|| run_script_inner(host, script, opts))
+}
+
+fn run_script_inner(host: &mut dyn ShellHost, script: &str, opts: &ShellOptions) -> CommandOutput {
     let mut sh = Shell::new(host);
     let mut parser = Parser::new(script, 0);
     let mut first = true;
@@ -122,7 +126,7 @@ const SUPPORTED_SYNTAX: &str =
 heredocs <<EOF <<'EOF' <<-EOF, <<<, 2>&1, >/dev/null, 2>/dev/null";
 const SUPPORTED_COMMANDS: &str =
     "kubectl, jq, echo, printf, seq, cat, grep, wc, head, tail, sort, \
-sleep, true, false, :, test, [, export, unset, set, exit, break, continue";
+sleep, true, false, :, test, [, read, export, unset, set, exit, break, continue";
 /// Every simple command and loop round costs a step; a runaway loop stops here.
 const MAX_STEPS: u64 = 200_000;
 /// Total bytes written anywhere (terminal and pipes) before the script is stopped.
@@ -443,7 +447,7 @@ impl Parser {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low() {
             return Err(ParseError::Unsupported {
                 line: self.line(),
                 what: format!("nesting deeper than {MAX_DEPTH} levels"),
@@ -1828,7 +1832,6 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "ps",
     "pushd",
     "pwd",
-    "read",
     "readarray",
     "readonly",
     "rev",
@@ -2039,7 +2042,7 @@ impl<'h> Shell<'h> {
 
     fn enter(&mut self) -> Result<(), Flow> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low() {
             self.depth -= 1;
             return Err(self.fatal(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
@@ -2188,6 +2191,9 @@ impl<'h> Shell<'h> {
     }
 
     fn exec_command(&mut self, c: &Command, io: Io) -> XResult {
+        if crate::kubectl::jq::stack_low() {
+            return Err(self.fatal("commands nested too deeply"));
+        }
         let r = match c {
             Command::Simple(sc) => self.exec_simple(sc, io),
             Command::Compound(cc, redirs, line) => {
@@ -2698,7 +2704,7 @@ impl<'h> Shell<'h> {
             }
             ParamOp::Default { colon, word } => {
                 if use_word(*colon, &value) {
-                    self.expand_parts(&word.parts, dq, io, out)?;
+                    self.expand_param_word(word, dq, io, out)?;
                 } else {
                     out.push(Frag {
                         text: value.unwrap_or_default(),
@@ -2713,7 +2719,7 @@ impl<'h> Shell<'h> {
                         kind,
                     });
                 } else {
-                    self.expand_parts(&word.parts, dq, io, out)?;
+                    self.expand_param_word(word, dq, io, out)?;
                 }
             }
             ParamOp::Assign { colon, word } => {
@@ -2756,6 +2762,26 @@ impl<'h> Shell<'h> {
                 self.diag(io, &format!("{}: bad substitution", pe.text))?;
                 return Err(Flow::Skip(1));
             }
+        }
+        Ok(())
+    }
+
+    /// The word of `${X:-word}`: outside double quotes its unquoted text is split
+    /// into fields like any expansion result (`${X:-a b}` gives two words).
+    fn expand_param_word(
+        &mut self,
+        word: &Word,
+        dq: bool,
+        io: Io,
+        out: &mut Vec<Frag>,
+    ) -> Result<(), Flow> {
+        let mut frags = Vec::new();
+        self.expand_parts(&word.parts, dq, io, &mut frags)?;
+        for mut f in frags {
+            if !dq && f.kind == FragKind::Lit {
+                f.kind = FragKind::Split;
+            }
+            out.push(f);
         }
         Ok(())
     }
@@ -2938,7 +2964,9 @@ fn brace_sequence(inner: &[Atom]) -> Option<Option<Vec<String>>> {
         Some(t) => t.parse().ok()?,
         None => 1,
     };
-    let (a, b) = (pieces[0], pieces[1]);
+    let (Some(&a), Some(&b)) = (pieces.first(), pieces.get(1)) else {
+        return None;
+    };
     if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
         let width = |t: &str| {
             let digits = t.trim_start_matches('-');
@@ -3035,6 +3063,7 @@ impl<'h> Shell<'h> {
             "export" => self.builtin_export(args, io),
             "unset" => self.builtin_unset(args, io),
             "set" => self.builtin_set(args, io),
+            "read" => self.builtin_read(args, io),
             "exit" => self.builtin_exit(args, io),
             "break" | "continue" => self.builtin_break(name == "break", args, io),
             "return" => {
@@ -3199,7 +3228,10 @@ impl<'h> Shell<'h> {
                 }
             }
         }
-        let (f, s, l) = (parsed[0], parsed[1], parsed[2]);
+        let [f, s, l] = parsed.as_slice() else {
+            return Err(self.fatal("seq: internal error reading its operands"));
+        };
+        let (f, s, l) = (*f, *s, *l);
         if s.0 == 0 {
             self.tool_err(
                 io,
@@ -3219,7 +3251,8 @@ impl<'h> Shell<'h> {
         let count = if (sv > 0 && fv > lv) || (sv < 0 && fv < lv) {
             0
         } else {
-            (lv - fv) / sv + 1
+            // Saturating: an overflowing count is "too many" either way.
+            lv.saturating_sub(fv) / sv + 1
         };
         if count > MAX_EXPANSION as i128 {
             return Err(self.fatal(&format!(
@@ -3232,7 +3265,7 @@ impl<'h> Shell<'h> {
         let mut v = fv;
         for _ in 0..count {
             items.push(format_scaled(v / drop, out_prec));
-            v += sv;
+            v = v.saturating_add(sv);
         }
         if equal_width {
             let w = items.iter().map(|s| s.len()).max().unwrap_or(0);
@@ -3591,6 +3624,75 @@ impl<'h> Shell<'h> {
         Ok(0)
     }
 
+    /// `read [-r] [NAME...]`: one line from stdin, split on blanks; the last name
+    /// takes the rest of the line. Status 1 at end of input.
+    fn builtin_read(&mut self, args: &[String], io: Io) -> XResult {
+        let mut raw = false;
+        let mut names: Vec<&str> = Vec::new();
+        for a in args {
+            match a.as_str() {
+                "-r" => raw = true,
+                s if s.starts_with('-') && names.is_empty() => {
+                    return Err(self.unsupported_option("read", s, "-r NAME..."));
+                }
+                n => names.push(n),
+            }
+        }
+        for n in &names {
+            if !is_name(n) {
+                self.diag(io, &format!("read: `{n}': not a valid identifier"))?;
+                return Ok(1);
+            }
+        }
+        let buf = self
+            .inputs
+            .get_mut(io.input)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let mut line = String::new();
+        let mut rest_at = buf.len();
+        let mut got_newline = false;
+        let mut chars = buf.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\n' {
+                rest_at = i + 1;
+                got_newline = true;
+                break;
+            }
+            if c == '\\' && !raw {
+                match chars.next() {
+                    Some((_, '\n')) => continue,
+                    Some((_, n)) => line.push(n),
+                    None => {}
+                }
+                continue;
+            }
+            line.push(c);
+        }
+        if let Some(slot) = self.inputs.get_mut(io.input) {
+            *slot = buf.get(rest_at..).unwrap_or("").to_string();
+        }
+        if names.is_empty() {
+            self.assign("REPLY", false, line)?;
+        } else {
+            let mut rest = line.trim_matches(|c| c == ' ' || c == '\t');
+            for (k, n) in names.iter().enumerate() {
+                let value = if k + 1 == names.len() {
+                    let v = rest.to_string();
+                    rest = "";
+                    v
+                } else {
+                    let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+                    let v = rest[..end].to_string();
+                    rest = rest[end..].trim_start_matches([' ', '\t']);
+                    v
+                };
+                self.assign(n, false, value)?;
+            }
+        }
+        Ok(if got_newline { 0 } else { 1 })
+    }
+
     fn builtin_exit(&mut self, args: &[String], io: Io) -> XResult {
         match args {
             [] => Err(Flow::Exit(self.status)),
@@ -3676,10 +3778,12 @@ impl<'h> Shell<'h> {
         let rest = args.get(1..).unwrap_or_default();
         match printf_format(format, rest) {
             Ok((text, errors)) => {
-                self.write(io.out, &text)?;
+                // bash reports bad numbers as it converts them and writes the
+                // output when the builtin finishes.
                 for e in &errors {
                     self.diag(io, &format!("printf: {e}"))?;
                 }
+                self.write(io.out, &text)?;
                 Ok(i32::from(!errors.is_empty()))
             }
             Err(what) => Err(self.fatal(&format!(
@@ -3690,7 +3794,7 @@ impl<'h> Shell<'h> {
     }
 
     fn builtin_grep(&mut self, args: &[String], io: Io) -> XResult {
-        const SUPPORTED: &str = "-v -i -c -E -F -G -q -s -w -x -n -e PATTERN, --color=never";
+        const SUPPORTED: &str = "-v -i -c -E -F -G -o -q -s -w -x -n -e PATTERN, --color=never";
         let mut o = GrepOpts::default();
         let mut patterns: Vec<String> = Vec::new();
         let mut operands: Vec<String> = Vec::new();
@@ -3722,6 +3826,7 @@ impl<'h> Shell<'h> {
                     "word-regexp" => o.word = true,
                     "line-regexp" => o.line = true,
                     "line-number" => o.number = true,
+                    "only-matching" => o.only = true,
                     "color=never" | "colour=never" | "color=auto" | "colour=auto" => {}
                     l if l.starts_with("regexp=") => {
                         patterns.push(l["regexp=".len()..].to_string())
@@ -3749,6 +3854,7 @@ impl<'h> Shell<'h> {
                     'w' => o.word = true,
                     'x' => o.line = true,
                     'n' => o.number = true,
+                    'o' => o.only = true,
                     'e' => {
                         let attached: String = chars.get(k..).unwrap_or_default().iter().collect();
                         if attached.is_empty() {
@@ -3836,7 +3942,21 @@ impl<'h> Shell<'h> {
                     if o.quiet {
                         break;
                     }
-                    if !o.count {
+                    if o.only && !o.count {
+                        // -o prints each non-empty match on its own line (nothing with -v).
+                        if !o.invert {
+                            for m in matcher.find_all(line) {
+                                if many {
+                                    out.push_str("(standard input):");
+                                }
+                                if o.number {
+                                    out.push_str(&format!("{}:", idx + 1));
+                                }
+                                out.push_str(&m);
+                                out.push('\n');
+                            }
+                        }
+                    } else if !o.count {
                         if many {
                             out.push_str("(standard input):");
                         }
@@ -3926,12 +4046,15 @@ fn split_output(o: &CommandOutput) -> Vec<(bool, String)> {
             (None, Some(_)) => true,
             (None, None) => return fallback(),
         };
-        let line = if take_err {
+        let next = if take_err {
             j += 1;
-            err_lines[j - 1]
+            err_lines.get(j - 1)
         } else {
             i += 1;
-            out_lines[i - 1]
+            out_lines.get(i - 1)
+        };
+        let Some(line) = next.copied() else {
+            return fallback();
         };
         pos += line.len();
         match chunks.last_mut() {
@@ -4804,7 +4927,9 @@ impl Arith<'_> {
 
     fn unary(&mut self, ev: bool) -> AResult {
         if self.depth_guard() {
-            return Err(self.syntax("expression too deeply nested"));
+            return Err(ArithError::Unsupported(format!(
+                "nesting deeper than {MAX_DEPTH} levels"
+            )));
         }
         match self.peek_op() {
             Some(op @ ("++" | "--")) => {
@@ -4845,7 +4970,7 @@ impl Arith<'_> {
     }
 
     fn depth_guard(&self) -> bool {
-        self.i > 10_000
+        self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low()
     }
 
     fn postfix(&mut self, ev: bool) -> AResult {
@@ -4885,8 +5010,10 @@ impl Arith<'_> {
             Some((ATok::Op("("), _)) => {
                 self.i += 1;
                 self.depth += 1;
-                if self.depth > 200 {
-                    return Err(self.syntax("expression too deeply nested"));
+                if self.depth_guard() {
+                    return Err(ArithError::Unsupported(format!(
+                        "nesting deeper than {MAX_DEPTH} levels"
+                    )));
                 }
                 let v = self.comma(ev)?;
                 self.depth -= 1;
@@ -4919,6 +5046,7 @@ struct GrepOpts {
     word: bool,
     line: bool,
     number: bool,
+    only: bool,
 }
 
 enum ReError {
@@ -5095,6 +5223,62 @@ impl Regex {
                 None => {}
             }
         }
+    }
+
+    /// The longest match starting exactly at `start`, as its end position.
+    fn longest_from(&self, line: &[char], start: usize) -> Option<usize> {
+        let mut seen = vec![usize::MAX; self.prog.len()];
+        let mut gen = 0usize;
+        let mut clist = Vec::new();
+        self.add(&mut clist, &mut seen, gen, 0, line, start);
+        let mut best = None;
+        let mut pos = start;
+        loop {
+            if clist
+                .iter()
+                .any(|pc| matches!(self.prog.get(*pc), Some(Inst::Match)))
+            {
+                best = Some(pos);
+            }
+            let Some(&c) = line.get(pos) else { break };
+            if clist.is_empty() {
+                break;
+            }
+            gen += 1;
+            let mut nlist = Vec::new();
+            for &pc in &clist {
+                let ok = match self.prog.get(pc) {
+                    Some(Inst::Char(w)) => self.char_eq(*w, c),
+                    Some(Inst::Any) => true,
+                    Some(Inst::Class(cls)) => self.class_has(cls, c),
+                    _ => false,
+                };
+                if ok {
+                    self.add(&mut nlist, &mut seen, gen, pc + 1, line, pos + 1);
+                }
+            }
+            clist = nlist;
+            pos += 1;
+        }
+        best
+    }
+
+    /// Non-empty, non-overlapping leftmost-longest matches, like `grep -o`.
+    fn find_all(&self, text: &str) -> Vec<String> {
+        let line: Vec<char> = text.chars().collect();
+        let mut found = Vec::new();
+        let mut from = 0;
+        while from <= line.len() {
+            let hit = (from..=line.len()).find_map(|s| self.longest_from(&line, s).map(|e| (s, e)));
+            let Some((s, e)) = hit else { break };
+            if e > s {
+                found.push(line.get(s..e).unwrap_or_default().iter().collect());
+                from = e;
+            } else {
+                from = s + 1;
+            }
+        }
+        found
     }
 
     fn is_match(&self, text: &str) -> bool {
