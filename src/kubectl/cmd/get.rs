@@ -26,7 +26,17 @@ const FLAGS: &[FlagSpec] = &[
     flag("chunk-size", None, FlagKind::Int),
     flag("show-managed-fields", None, FlagKind::Bool),
     flag("allow-missing-template-keys", None, FlagKind::Bool),
+    flag("field-selector", None, FlagKind::Str),
+    flag("sort-by", None, FlagKind::Str),
+    flag("label-columns", Some('L'), FlagKind::StrSlice),
+    flag("raw", None, FlagKind::Str),
+    flag("subresource", None, FlagKind::Str),
+    flag("output-watch-events", None, FlagKind::Bool),
+    flag("server-print", None, FlagKind::Bool),
 ];
+
+/// kubectl get flags the simulator accepts but does not implement.
+const UNSIMULATED: &[&str] = &["label-columns", "raw", "subresource", "output-watch-events"];
 
 const PATH: &str = "kubectl get";
 
@@ -108,6 +118,80 @@ pub fn to_core_event(e: &Value) -> Value {
     Value::Object(m)
 }
 
+/// A field selector: `metadata.name` / `metadata.namespace` with `=`, `==`, `!=`
+/// (the fields every resource supports).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct FieldSelector {
+    reqs: Vec<(String, bool, String)>,
+}
+
+impl FieldSelector {
+    pub(crate) fn parse(s: &str) -> Result<FieldSelector, String> {
+        let mut reqs = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, eq, value) = if let Some((k, v)) = part.split_once("!=") {
+                (k, false, v)
+            } else if let Some((k, v)) = part.split_once("==") {
+                (k, true, v)
+            } else if let Some((k, v)) = part.split_once('=') {
+                (k, true, v)
+            } else {
+                return Err(format!(
+                    "invalid selector: '{s}'; can't understand '{part}'"
+                ));
+            };
+            let key = key.trim();
+            if key != "metadata.name" && key != "metadata.namespace" {
+                return Err(format!("field label not supported: {key}"));
+            }
+            reqs.push((key.to_string(), eq, value.trim().to_string()));
+        }
+        Ok(FieldSelector { reqs })
+    }
+
+    pub(crate) fn matches(&self, v: &Value) -> bool {
+        self.reqs.iter().all(|(key, eq, want)| {
+            let ptr = if key == "metadata.name" {
+                "/metadata/name"
+            } else {
+                "/metadata/namespace"
+            };
+            let got = v.pointer(ptr).and_then(Value::as_str).unwrap_or("");
+            (got == want) == *eq
+        })
+    }
+}
+
+/// How kubectl's resource builder names a resource in list errors.
+fn gvr_text(kind: Kind) -> String {
+    let i = kind.info();
+    format!("{}/{}, Resource={}", i.group, i.version, i.plural)
+}
+
+/// kubectl's sort: keys from a JSONPath, numbers compared as numbers.
+fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
+    let inner = expr.trim().trim_start_matches('{').trim_end_matches('}');
+    let template = if inner.starts_with('.') {
+        format!("{{{inner}}}")
+    } else {
+        format!("{{.{inner}}}")
+    };
+    let mut keyed = Vec::with_capacity(items.len());
+    for (k, v) in items.iter() {
+        let key = render::jsonpath(&template, &view(*k, v.clone()))
+            .map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
+        keyed.push((key, (*k, v.clone())));
+    }
+    keyed.sort_by(|a, b| match (a.0.parse::<f64>(), b.0.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        _ => a.0.cmp(&b.0),
+    });
+    for (slot, (_, item)) in items.iter_mut().zip(keyed) {
+        *slot = item;
+    }
+    Ok(())
+}
+
 /// An object as this kind's clients see it.
 pub fn view(kind: Kind, obj: Value) -> Value {
     if kind == Kind::CoreEvent {
@@ -152,6 +236,24 @@ pub(crate) fn fetch(
     all_namespaces: bool,
     selector: &Selector,
 ) -> Found {
+    fetch_with(
+        api,
+        targets,
+        ns,
+        all_namespaces,
+        selector,
+        &FieldSelector::default(),
+    )
+}
+
+pub(crate) fn fetch_with(
+    api: &mut dyn Api,
+    targets: &[Target],
+    ns: &str,
+    all_namespaces: bool,
+    selector: &Selector,
+    fields: &FieldSelector,
+) -> Found {
     let mut found = Found::default();
     for t in targets {
         let ns_for = if t.kind.info().namespaced { ns } else { "" };
@@ -174,7 +276,7 @@ pub(crate) fn fetch(
                         found.answer(t.kind);
                         found.items.extend(
                             list.into_iter()
-                                .filter(|v| selector.matches(v))
+                                .filter(|v| selector.matches(v) && fields.matches(v))
                                 .map(|v| (t.kind, v)),
                         )
                     }
@@ -217,11 +319,20 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     }
     let ns = namespace(p);
     let all_ns = p.bool_or("all-namespaces", false);
-    let selector = Selector::parse(p.str_or("selector", "")).map_err(|e| {
-        CmdError::Api(crate::model::ApiError::bad_request(format!(
-            "unable to parse requirement: {e}"
-        )))
-    })?;
+    if let Some(f) = UNSIMULATED.iter().find(|f| p.changed(f)) {
+        return Err(CmdError::Client(format!(
+            "--{f} is not available in this simulator"
+        )));
+    }
+    let label_text = p.str_or("selector", "").to_string();
+    let field_text = p.str_or("field-selector", "").to_string();
+    // The apiserver parses selectors; a bad one fails each list request.
+    let selector_error = Selector::parse(&label_text)
+        .map_err(|e| format!("unable to parse requirement: {e}"))
+        .err()
+        .or_else(|| FieldSelector::parse(&field_text).err());
+    let selector = Selector::parse(&label_text).unwrap_or_default();
+    let fields = FieldSelector::parse(&field_text).unwrap_or_default();
     let files = p.list("filename");
     let (targets, warnings, single_item, per_target_ns) = if !files.is_empty() {
         if !p.positionals.is_empty() {
@@ -261,8 +372,24 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     for w in &warnings {
         out.err(&format!("{w}\n"));
     }
+    if let Some(e) = &selector_error {
+        let errs: Vec<CmdError> = targets
+            .iter()
+            .filter(|t| t.name.is_none())
+            .map(|t| {
+                CmdError::Api(crate::model::ApiError::bad_request(format!(
+                    "Unable to find {:?} that match label selector {label_text:?}, field selector {field_text:?}: {e}",
+                    gvr_text(t.kind)
+                )))
+            })
+            .collect();
+        if !errs.is_empty() {
+            out.errors(&errs);
+            return Ok(1);
+        }
+    }
     let mut found = match &per_target_ns {
-        None => fetch(api, &targets, &ns, all_ns, &selector),
+        None => fetch_with(api, &targets, &ns, all_ns, &selector, &fields),
         Some(nss) => {
             let mut f = Found::default();
             for (t, n) in targets.iter().zip(nss) {
@@ -278,6 +405,9 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
         }
     };
     found.single_item = single_item;
+    if let Some(expr) = p.str("sort-by").filter(|e| !e.is_empty()) {
+        sort_items(&mut found.items, expr)?;
+    }
     if p.bool_or("ignore-not-found", false) {
         found
             .errors
@@ -553,6 +683,45 @@ mod tests {
         assert_eq!(
             o.stderr,
             "error: name cannot be provided when a selector is specified\n"
+        );
+    }
+
+    #[test]
+    fn field_selectors_sorting_and_selector_errors() {
+        let mut f = Fake::new();
+        kubectl(&mut f, "create service clusterip b --tcp 80", "");
+        kubectl(&mut f, "create service clusterip a --tcp 80", "");
+        let o = kubectl(
+            &mut f,
+            "get svc --field-selector metadata.name=a -o name",
+            "",
+        );
+        assert_eq!(o.stdout, "service/a\n");
+        let o = kubectl(
+            &mut f,
+            "get svc --field-selector metadata.name!=a,metadata.namespace=default -o name",
+            "",
+        );
+        assert_eq!(o.stdout, "service/b\nservice/kubernetes\n");
+        let o = kubectl(&mut f, "get svc --sort-by=.spec.clusterIP -o name", "");
+        assert_eq!(o.stdout, "service/kubernetes\nservice/b\nservice/a\n");
+        let o = kubectl(&mut f, "get svc --sort-by={.metadata.name} -o name", "");
+        assert_eq!(o.stdout, "service/a\nservice/b\nservice/kubernetes\n");
+        let o = kubectl(&mut f, "get svc --field-selector spec.type=ClusterIP", "");
+        assert_eq!(
+            o.stderr,
+            "Error from server (BadRequest): Unable to find \"/v1, Resource=services\" that match label selector \"\", field selector \"spec.type=ClusterIP\": field label not supported: spec.type\n"
+        );
+        let o = kubectl(&mut f, "get servicecidr -l 'a in (b'", "");
+        assert_eq!(
+            o.stderr,
+            "Error from server (BadRequest): Unable to find \"networking.k8s.io/v1, Resource=servicecidrs\" that match label selector \"a in (b\", field selector \"\": unable to parse requirement: found '', expected: ',' or ')'\n"
+        );
+        assert_eq!(o.exit_code, 1);
+        let o = kubectl(&mut f, "get svc -L app", "");
+        assert_eq!(
+            o.stderr,
+            "error: --label-columns is not available in this simulator\n"
         );
     }
 
