@@ -335,8 +335,11 @@ fn can_delete(
     };
     // Through the API, as the Node harness does it: create a probe, time its delete (the
     // controller's sync runs canDelete inside it), let the grace period remove it.
+    // One untimed round first (as the Node side does, where it also compiles the path);
+    // 4 rounds x 4 checkpoints x 10 s stays under the repair loop's 180 s resync.
+    let reps = scen_reps();
     let mut api = Vec::new();
-    for r in 0..2 {
+    for r in 0..=reps {
         let name = format!("probe-cidr-{services}-{r}");
         cluster
             .create(
@@ -348,7 +351,9 @@ fn can_delete(
         let left = cluster
             .delete("servicecidrs", &name, None)
             .expect("probe ServiceCIDR delete");
-        api.push(t0.elapsed().as_secs_f64() * 1e6);
+        if r > 0 {
+            api.push(t0.elapsed().as_secs_f64() * 1e6);
+        }
         assert!(left["metadata"]["deletionTimestamp"].is_string());
         cluster.advance(10.0).expect("advance");
         assert!(
@@ -362,6 +367,15 @@ fn can_delete(
         "linear_median_ns": median(&mut linear_ns),
         "api_delete": stats(&api),
     })
+}
+
+/// Timed ServiceCIDR deletes per checkpoint (bench/scenarios.json candelete.reps).
+fn scen_reps() -> usize {
+    let text = std::fs::read_to_string(format!("{ROOT}/bench/scenarios.json")).unwrap_or_default();
+    serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v["candelete"]["reps"].as_u64())
+        .unwrap_or(3) as usize
 }
 
 fn kubectl_probe(cluster: &mut Cluster, line: &str, services: u64) -> Value {
@@ -414,6 +428,41 @@ fn snapshot_probe(cluster: &mut Cluster) -> Value {
     let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
     json!({"objects": objects, "snapshot_ms": ms(t0, t1), "stringify_ms": ms(t1, t2),
            "restore_ms": ms(t2, t3), "json_bytes": text.len()})
+}
+
+/// What one stored Service and its IPAddress weigh (64-bit native: struct + owned heap
+/// bytes as requested from the allocator, without malloc's own overhead), to say what
+/// dominates the memory per Service.
+fn object_sizes(cluster: &mut Cluster) -> Value {
+    use servicecidr_sim::model::{IPAddress, Service};
+    let Ok(svc) = cluster.get("services", "s-0", Some("default")) else {
+        return Value::Null;
+    };
+    let ip_name = svc["spec"]["clusterIP"].as_str().unwrap_or("").to_string();
+    let svc: Service = serde_json::from_value(svc).expect("Service");
+    let ip: IPAddress = serde_json::from_value(
+        cluster
+            .get("ipaddresses", &ip_name, None)
+            .expect("IPAddress"),
+    )
+    .expect("IPAddress");
+    let heap_of = |f: &dyn Fn() -> Box<dyn std::any::Any>| {
+        let before = live();
+        let v = f();
+        let bytes = live() - before;
+        drop(v);
+        bytes
+    };
+    let svc_heap = heap_of(&|| Box::new(svc.clone()));
+    let ip_heap = heap_of(&|| Box::new(ip.clone()));
+    json!({
+        "service_struct_bytes": std::mem::size_of::<Service>(),
+        "service_owned_heap_bytes": svc_heap - std::mem::size_of::<Service>(),
+        "ipaddress_struct_bytes": std::mem::size_of::<IPAddress>(),
+        "ipaddress_owned_heap_bytes": ip_heap - std::mem::size_of::<IPAddress>(),
+        "service_json_bytes": serde_json::to_string(&svc).map_or(0, |t| t.len()),
+        "ipaddress_json_bytes": serde_json::to_string(&ip).map_or(0, |t| t.len()),
+    })
 }
 
 fn run_scenario(c: &mut Criterion, scen: &Value, name: &str, quick: bool) -> Value {
@@ -511,8 +560,10 @@ fn run_scenario(c: &mut Criterion, scen: &Value, name: &str, quick: bool) -> Val
         );
         rows.push(row);
     }
+    let breakdown = object_sizes(&mut cluster);
     json!({"cidr": cidr, "family": model.prefix.family().as_str(), "usable": model.usable.to_string(),
-           "ctor_ms": ctor_ms, "levels": rows, "services_created": created, "fill_total_s": fill_us / 1e6})
+           "ctor_ms": ctor_ms, "levels": rows, "services_created": created, "fill_total_s": fill_us / 1e6,
+           "object_sizes": breakdown})
 }
 
 fn main() {
@@ -530,8 +581,8 @@ fn main() {
     std::fs::create_dir_all(&out_dir).expect("output dir");
     let mut c = Criterion::default()
         .sample_size(10)
-        .warm_up_time(Duration::from_millis(200))
-        .measurement_time(Duration::from_millis(500))
+        .warm_up_time(Duration::from_millis(100))
+        .measurement_time(Duration::from_millis(300))
         .configure_from_args();
     for name in scen["order"]
         .as_array()
