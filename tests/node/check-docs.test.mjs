@@ -144,3 +144,25 @@ test('usage errors exit 2', () => {
   assert.equal(checkDocs(FIXED_JA, '--seed', 'x').code, 2);
   assert.equal(checkDocs(FIXED_JA, '--bogus').code, 2);
 });
+
+// The splitter check-docs and the element share: one entry per top-level command, so a
+// transcript can pair each command with its output.
+test('shell blocks split into top-level commands', async () => {
+  const { splitCommands } = await import('../../www/embed/shell.js');
+  const texts = (s) => splitCommands(s).map((c) => (c.comment ? `#${c.text}` : c.text));
+  assert.deepEqual(texts('kubectl get servicecidr\n\nkubectl get service kubernetes\n'),
+    ['kubectl get servicecidr', 'kubectl get service kubernetes']);
+  const loop = 'for i in $(seq 1 13); do kubectl create service clusterip "test-$i" --tcp 80 -o json | jq -r .spec.clusterIP; done';
+  assert.deepEqual(texts(loop), [loop]);
+  const heredoc = 'cat <<EOF | kubectl apply -f -\napiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nEOF';
+  assert.deepEqual(texts(`${heredoc}\necho after`), [heredoc, 'echo after']);
+  assert.deepEqual(texts("cat <<'END'\ndone\nfi\nEND\necho x"), ["cat <<'END'\ndone\nfi\nEND", 'echo x']);
+  assert.deepEqual(texts('cat <<-EOF\n\tkind: X\n\tEOF\necho x'), ['cat <<-EOF\n\tkind: X\n\tEOF', 'echo x']);
+  assert.deepEqual(texts('for i in 1 2\ndo\n  echo $i\ndone\necho done'), ['for i in 1 2\ndo\n  echo $i\ndone', 'echo done']);
+  assert.deepEqual(texts('if true; then\n  echo a\nfi'), ['if true; then\n  echo a\nfi']);
+  assert.deepEqual(texts('kubectl get svc \\\n  -o wide\necho b'), ['kubectl get svc \\\n  -o wide', 'echo b']);
+  assert.deepEqual(texts('echo "one\ntwo"\necho three'), ['echo "one\ntwo"', 'echo three']);
+  assert.deepEqual(texts('# a comment\necho "# not one" # trailing'), ['## a comment', 'echo "# not one" # trailing']);
+  // `cat <EOF` is not a here-document: a real shell runs the next lines as commands.
+  assert.deepEqual(texts('cat <EOF | kubectl apply -f -\nkind: X\nEOF'), ['cat <EOF | kubectl apply -f -', 'kind: X', 'EOF']);
+});

@@ -320,10 +320,12 @@ export class ServiceCIDRExample extends HTMLElement {
       this._log = [...snap.log];
       this._needsSettle = true;
     } else {
-      const opts = this._options();
+      const { advance, ...opts } = this._options();
       this._cluster = new sim.Cluster(opts);
       const age = parseAge(this.getAttribute('age'));
       if (age) this._cluster.advance(age);
+      // Kept with the settings so the playground link (and `after` chains) can replay it.
+      this._settings = { ...opts, advance: age || undefined };
       this._log = [];
       this._needsSettle = false;
     }
@@ -436,7 +438,7 @@ export class ServiceCIDRExample extends HTMLElement {
   get playgroundUrl() {
     const s = this._settings ?? this._options();
     const state = { v: 1, seed: s.seed, range: s.serviceClusterIPRange ?? null, now: s.now, log: this._log };
-    const age = this.getAttribute('after') ? null : parseAge(this.getAttribute('age'));
+    const age = s.advance ?? (this.getAttribute('after') ? null : parseAge(this.getAttribute('age')));
     if (age) state.advance = age;
     const base = this.getAttribute('playground') || new URL('../index.html', import.meta.url).href;
     return `${base}#state=${base64url(JSON.stringify(state))}`;
