@@ -226,6 +226,16 @@ impl MetaAllocator {
     }
 
     /// Every allocator in key order.
+    /// Server dry-run of a dynamic allocation: upstream delegates to an arbitrary
+    /// allocator and returns its CIDR's network address without checking anything.
+    /// None when no allocator exists (upstream's never-ready empty allocator).
+    pub fn dry_run_address(&self) -> Option<Addr> {
+        self.allocators
+            .values()
+            .next()
+            .map(|item| Addr::new(self.family, item.range.prefix().network()))
+    }
+
     pub fn cidrs(&self) -> Vec<CidrInfo> {
         self.allocators
             .iter()

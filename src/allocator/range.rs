@@ -27,6 +27,15 @@ pub enum Band {
     Dynamic,
 }
 
+impl Band {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Static => "static",
+            Band::Dynamic => "dynamic",
+        }
+    }
+}
+
 /// A dynamic pick and why: the random start the scan began at and the band.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pick {

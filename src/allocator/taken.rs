@@ -154,6 +154,21 @@ impl TakenSet {
         }
     }
 
+    /// Smallest taken v with from <= v <= hi, in O(log n): the run holding
+    /// `from`, or else the first run starting after it.
+    pub fn first_taken_in(&self, from: u128, hi: u128) -> Option<u128> {
+        if from > hi {
+            return None;
+        }
+        if self.run_containing(from).is_some() {
+            return Some(from);
+        }
+        self.runs
+            .range((Bound::Excluded(from), Bound::Included(hi)))
+            .next()
+            .map(|(&s, _)| s)
+    }
+
     /// Every taken address in ascending order (beware: may be huge).
     pub fn iter(&self) -> impl Iterator<Item = u128> + '_ {
         self.runs.iter().flat_map(|(&s, &e)| s..=e)
@@ -200,7 +215,8 @@ impl TakenIndex {
     }
 }
 
-#[cfg(test)]
+// proptest is a native-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
