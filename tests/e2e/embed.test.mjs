@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -159,19 +160,39 @@ test('demo page: the whole walk-through runs through the `after` chain', async (
     [...el.shadowRoot.querySelectorAll('.map .row')].map((r) => [r.dataset.name, r.dataset.cidr, r.querySelectorAll('.ip').length]));
   assert.deepEqual(rows, [['kubernetes', '10.96.0.0/28', 14], ['newcidr1', '10.96.0.0/24', 18]]);
 
-  // The playground link carries seed, range, clock and the whole command log of the chain.
-  const href = await page.locator('#s7 a.playground').getAttribute('href');
-  const [, encoded] = href.split('#state=');
-  const state = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  assert.equal(state.seed, 2023);
-  assert.equal(state.range, '10.96.0.0/28');
-  assert.equal(state.now, '2023-09-25T15:11:07Z');
-  assert.equal(state.advance, 17 * 86400, 'the first step aged the cluster 17 days');
-  assert.equal(state.log.length, 10);
-  assert.equal(state.log[0], 'kubectl get servicecidr');
-  assert.equal(state.log[9], 'kubectl get servicecidr newcidr1');
-  const s1href = await page.locator('#s1 a.playground').getAttribute('href');
-  assert.equal(JSON.parse(Buffer.from(s1href.split('#state=')[1], 'base64url').toString()).advance, 17 * 86400);
+  // The playground link (its #s= format: base64url of raw DEFLATE of JSON) carries the
+  // settings and the whole log of the chain, and replaying it rebuilds the same cluster.
+  const href = await page.locator('#s7').evaluate((el) => el.playgroundUrl());
+  await page.waitForFunction(([id, h]) =>
+    document.getElementById(id).shadowRoot.querySelector('a.playground').href === h, ['s7', href]);
+  const url = new URL(href);
+  assert.equal(url.pathname, '/index.html');
+  assert.match(url.hash, /^#s=[A-Za-z0-9_-]+$/);
+  const state = JSON.parse(inflateRawSync(Buffer.from(url.hash.slice(3), 'base64url')).toString('utf8'));
+  assert.equal(state.v, 1);
+  assert.deepEqual(state.settings, { range: '10.96.0.0/28', seed: 2023, start: '2023-09-25T15:11:07Z' });
+  assert.deepEqual(state.log.slice(0, 4), [
+    ['adv', 17 * 86400], ['run', 'kubectl get servicecidr'], ['settle'], ['run', 'kubectl get service kubernetes'],
+  ]);
+  const runs = state.log.filter((e) => e[0] === 'run').map((e) => e[1]);
+  assert.equal(runs.length, 10);
+  assert.equal(runs[9], 'kubectl get servicecidr newcidr1');
+  assert.equal(state.log.filter((e) => e[0] === 'settle').length, 9);
+  const replayed = await page.evaluate(async (st) => {
+    const sim = await import('/pkg/servicecidr_sim.js');
+    const c = new sim.Cluster({ serviceClusterIPRange: st.settings.range, seed: st.settings.seed, now: st.settings.start });
+    for (const e of st.log) {
+      if (e[0] === 'adv') c.advance(e[1]);
+      else if (e[0] === 'settle') c.settle();
+      else c.run(e[1]);
+    }
+    const names = (cl) => cl.list('ipaddresses').map((o) => o.metadata.name).join(' ');
+    return [names(c), names(document.getElementById('s7').cluster)];
+  }, state);
+  assert.equal(replayed[0], replayed[1]);
+  const s1url = new URL(await page.locator('#s1').evaluate((el) => el.playgroundUrl()));
+  const s1state = JSON.parse(inflateRawSync(Buffer.from(s1url.hash.slice(3), 'base64url')).toString('utf8'));
+  assert.deepEqual(s1state.log, [['adv', 17 * 86400], ['run', 'kubectl get servicecidr']]);
 
   assert.deepEqual(problems, []);
 });

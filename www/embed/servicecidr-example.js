@@ -86,11 +86,22 @@ export function parseAge(text) {
   return total;
 }
 
-function base64url(text) {
-  const bytes = new TextEncoder().encode(text);
+function base64url(bytes) {
   let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Raw DEFLATE, what the playground's share links hold (it inflates them with fflate). */
+async function deflateRaw(text) {
+  const stream = new Blob([new TextEncoder().encode(text)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The playground's `start` setting: RFC 3339, whole seconds. */
+function rfc3339(now) {
+  const d = new Date(typeof now === 'number' ? now : Date.parse(now));
+  return Number.isNaN(d.getTime()) ? String(now) : d.toISOString().replace(/\.000Z$/, 'Z');
 }
 
 // --- range map arithmetic (BigInt: IPv6 ranges do not fit in a double) ---
@@ -326,7 +337,7 @@ export class ServiceCIDRExample extends HTMLElement {
       if (age) this._cluster.advance(age);
       // Kept with the settings so the playground link (and `after` chains) can replay it.
       this._settings = { ...opts, advance: age || undefined };
-      this._log = [];
+      this._log = age ? [['adv', age]] : [];
       this._needsSettle = false;
     }
     return this._cluster;
@@ -360,7 +371,10 @@ export class ServiceCIDRExample extends HTMLElement {
     }
     // Settling between commands is what cluster.run() does between a script's top-level
     // commands; doing it here keeps a step-by-step run identical to running it whole.
-    if (this._needsSettle) this._cluster.settle();
+    if (this._needsSettle) {
+      this._cluster.settle();
+      this._log.push(['settle']);
+    }
     let result;
     try {
       result = this._cluster.run(cmd.text);
@@ -368,7 +382,7 @@ export class ServiceCIDRExample extends HTMLElement {
       result = { output: String(e?.message ?? e) + '\n', stdout: '', stderr: String(e?.message ?? e), exitCode: 1 };
     }
     this._needsSettle = true;
-    this._log.push(cmd.text);
+    this._log.push(['run', cmd.text]);
     this._results[i] = result;
     this.dispatchEvent(new CustomEvent('command', { detail: { index: i, command: cmd.text, result }, bubbles: true, composed: true }));
   }
@@ -434,14 +448,34 @@ export class ServiceCIDRExample extends HTMLElement {
     return out;
   }
 
-  /** The playground URL carrying this example's state (seed, range, clock, command log). */
-  get playgroundUrl() {
+  /**
+   * The playground's share link for this example's state, in the playground's own format
+   * (www/js/persist.js): `index.html#s=` + base64url(raw DEFLATE(JSON)) of
+   * { v: 1, settings: { range, seed, start }, log: [['adv', s] | ['run', script] | ['settle']] }.
+   * The log replays this example exactly: the predecessors' entries first (for `after`), the
+   * age as an advance, and a settle between commands as the example does.
+   */
+  async playgroundUrl() {
     const s = this._settings ?? this._options();
-    const state = { v: 1, seed: s.seed, range: s.serviceClusterIPRange ?? null, now: s.now, log: this._log };
-    const age = s.advance ?? (this.getAttribute('after') ? null : parseAge(this.getAttribute('age')));
-    if (age) state.advance = age;
+    let log = this._log;
+    if (!this._cluster && !this.getAttribute('after')) {
+      const age = parseAge(this.getAttribute('age'));
+      log = age ? [['adv', age]] : [];
+    }
+    const state = {
+      v: 1,
+      settings: { range: s.serviceClusterIPRange ?? '10.96.0.0/12', seed: s.seed, start: rfc3339(s.now) },
+      log,
+    };
     const base = this.getAttribute('playground') || new URL('../index.html', import.meta.url).href;
-    return `${base}#state=${base64url(JSON.stringify(state))}`;
+    return `${base}#s=${base64url(await deflateRaw(JSON.stringify(state)))}`;
+  }
+
+  _updateLink() {
+    const gen = (this._linkGen = (this._linkGen ?? 0) + 1);
+    this.playgroundUrl().then((url) => {
+      if (gen === this._linkGen) this._el.link.href = url;
+    }, () => {});
   }
 
   _render() {
@@ -450,7 +484,7 @@ export class ServiceCIDRExample extends HTMLElement {
     el.step.textContent = this._t('step');
     el.reset.textContent = this._t('reset');
     el.link.textContent = this._t('playground');
-    el.link.href = this.playgroundUrl;
+    this._updateLink();
     el.editor.hidden = !this.hasAttribute('editable');
     el.editor.setAttribute('aria-label', this._t('edit'));
     const done = this._next >= this._commands.length;
