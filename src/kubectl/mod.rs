@@ -1,5 +1,12 @@
 //! kubectl: command parsing, printers, manifests and the docs-page shell.
 
+pub mod duration;
+pub mod jsonpath;
+pub mod manifest;
+pub mod printers;
+pub mod tabwriter;
+pub mod yaml;
+
 use crate::cluster::{Cluster, CommandOutput};
 
 /// `cluster.kubectl(line, stdin)`: one kubectl command line.
