@@ -139,6 +139,26 @@ test('--range overrides the page and the result shows it', () => {
   assert.equal(code, 1, 'a /24 cluster does not run out after 12 Services');
 });
 
+test('the corrected page passes whatever the seed: random addresses compare by band', () => {
+  const seen = new Set();
+  for (const seed of ['2', '3', '99']) {
+    const { code, report } = json(FIXED_JA, '--seed', seed);
+    assert.equal(code, 0, `seed ${seed}: ${JSON.stringify(report.drifts)}`);
+    assert.equal(report.settings.seed, Number(seed));
+    seen.add(seed);
+  }
+  assert.equal(seen.size, 3);
+});
+
+test('front matter settings are used, and options win over them', (t) => {
+  const file = variant(t, 'content_type: task\n', 'content_type: task\nservicecidr-sim:\n  range: 10.96.0.0/24\n  seed: 7\n');
+  let { report } = json(file);
+  assert.equal(report.settings.range, '10.96.0.0/24');
+  assert.equal(report.settings.seed, 7);
+  ({ report } = json(file, '--range', '10.96.0.0/28'));
+  assert.equal(report.settings.range, '10.96.0.0/28');
+});
+
 test('usage errors exit 2', () => {
   assert.equal(checkDocs().code, 2);
   assert.equal(checkDocs('/nonexistent/page.md').code, 2);
