@@ -24,9 +24,9 @@ const S = {
   model: { cidrs: [], services: new Map(), ips: new Map() },
   lastRV: 0n,
   traceSeq: 0,
+  scMap: null,
   eventKeys: new Set(),
   lastTime: null,
-  busy: false,
 };
 
 let term;
@@ -63,6 +63,7 @@ function setAutoReconcile(on) {
 
 function resetModel() {
   S.model = { cidrs: [], services: new Map(), ips: new Map() };
+  S.scMap = null;
   S.lastRV = 0n;
   S.traceSeq = 0;
   S.eventKeys = new Set();

@@ -54,7 +54,7 @@ export const TOUR = [
     title: { en: 'Every ClusterIP is an IPAddress object', ja: 'ClusterIP はすべて IPAddress オブジェクト' },
     text: {
       en: 'Each allocated ClusterIP is recorded as an IPAddress object named after the address, with a parentRef pointing back at its Service. An address is taken exactly when such an object exists.',
-      ja: '割り当てられた ClusterIP は、アドレスを名前とする IPAddress オブジェクトとして記録され、parentRef が所有する Service を指します。この オブジェクトが存在するアドレスが「使用中」です。',
+      ja: '割り当てられた ClusterIP は、アドレスを名前とする IPAddress オブジェクトとして記録され、parentRef が所有する Service を指します。このオブジェクトが存在するアドレスが「使用中」です。',
     },
     ops: [{ run: 'kubectl get ipaddress 10.96.0.1' }],
   },
