@@ -1,0 +1,419 @@
+//! The generic apiserver request path for ServiceCIDRs and IPAddresses, and
+//! finalizer-aware deletion for every resource.
+
+use super::{request_namespace, Cluster, WriteOptions};
+use crate::model::servicecidr::SERVICE_CIDR_PROTECTION_FINALIZER;
+use crate::model::{ApiError, FieldError, IPAddress, ObjectMeta, Resource, ServiceCIDR, Time};
+use crate::validation;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Decodes a request body into a typed object, answering like the apiserver's
+/// decoder when the JSON does not fit the type.
+pub(crate) fn decode<T: DeserializeOwned>(
+    obj: Value,
+    kind: &str,
+    version: &str,
+) -> Result<T, ApiError> {
+    serde_json::from_value(obj).map_err(|e| {
+        ApiError::bad_request(format!(
+            "{kind} in version {version:?} cannot be handled as a {kind}: {e}"
+        ))
+    })
+}
+
+impl Cluster {
+    /// rest.BeforeCreate's system fields: uid, creationTimestamp, no deletion fields;
+    /// generateName handled by the caller's strategy.
+    pub(crate) fn fill_create_meta(&mut self, meta: &mut ObjectMeta) -> Result<(), ApiError> {
+        if !meta.resource_version.is_empty() {
+            return Err(ApiError::bad_request(
+                "resourceVersion should not be set on objects to be created",
+            ));
+        }
+        meta.uid = self.rng.uuid();
+        meta.creation_timestamp = Some(Time::from_millis(self.clock.now_ms()));
+        meta.deletion_timestamp = None;
+        meta.deletion_grace_period_seconds = None;
+        meta.generation = None;
+        Ok(())
+    }
+
+    /// names.SimpleNameGenerator: base (cut to 58 characters) + 5 random characters.
+    pub(crate) fn generate_name(&mut self, meta: &mut ObjectMeta) {
+        if meta.name.is_empty() && !meta.generate_name.is_empty() {
+            let base: String = meta.generate_name.chars().take(58).collect();
+            meta.name = format!("{base}{}", self.rng.name_suffix());
+        }
+    }
+
+    /// rest.BeforeUpdate's carry-over of fields clients may not change.
+    pub(crate) fn carry_update_meta(meta: &mut ObjectMeta, old: &ObjectMeta) {
+        validation::prepare_meta_for_update(meta, old);
+        meta.uid = old.uid.clone();
+        meta.creation_timestamp = old.creation_timestamp;
+        meta.deletion_timestamp = old.deletion_timestamp;
+        meta.deletion_grace_period_seconds = old.deletion_grace_period_seconds;
+        meta.generation = old.generation;
+        meta.generate_name = if meta.generate_name.is_empty() {
+            old.generate_name.clone()
+        } else {
+            meta.generate_name.clone()
+        };
+    }
+
+    /// Optimistic concurrency: a non-empty resourceVersion must match the stored one.
+    pub(crate) fn check_rv(
+        r: Resource,
+        meta: &ObjectMeta,
+        old: &ObjectMeta,
+    ) -> Result<(), ApiError> {
+        if !meta.resource_version.is_empty() && meta.resource_version != old.resource_version {
+            let i = r.info();
+            return Err(ApiError::conflict(i.plural, i.group, &old.name));
+        }
+        Ok(())
+    }
+
+    /// Finalizers may not be added to an object that is being deleted.
+    pub(crate) fn finalizer_errors(meta: &ObjectMeta, old: &ObjectMeta) -> Vec<FieldError> {
+        if old.deletion_timestamp.is_some()
+            && meta.finalizers.iter().any(|f| !old.finalizers.contains(f))
+        {
+            return vec![FieldError::forbidden(
+                "metadata.finalizers",
+                "no new finalizers can be added if the object is being deleted",
+            )];
+        }
+        Vec::new()
+    }
+
+    // ----- ServiceCIDR -----
+
+    pub(crate) fn create_service_cidr(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let mut sc: ServiceCIDR = decode(obj, "ServiceCIDR", "networking.k8s.io/v1")?;
+        sc.api_version = Resource::ServiceCIDRs.api_version();
+        sc.kind = "ServiceCIDR".into();
+        // Cluster-scoped: a namespace in the body is dropped, as rest.BeforeCreate does.
+        sc.metadata.namespace.clear();
+        self.fill_create_meta(&mut sc.metadata)?;
+        self.generate_name(&mut sc.metadata);
+        let errs = validation::validate_service_cidr(&sc);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(
+                "ServiceCIDR",
+                "networking.k8s.io",
+                &sc.metadata.name,
+                &errs,
+            ));
+        }
+        if self.store.service_cidrs.contains_key(&sc.metadata.name) {
+            return Err(ApiError::already_exists(
+                "servicecidrs",
+                "networking.k8s.io",
+                &sc.metadata.name,
+            ));
+        }
+        if opts.dry_run {
+            return serde_json::to_value(&sc).map_err(ApiError::internal);
+        }
+        self.trace_push(
+            "apiserver",
+            format!(
+                "create ServiceCIDR {} {:?}",
+                sc.metadata.name, sc.spec.cidrs
+            ),
+            Value::Null,
+        );
+        let stored = self.store_put_service_cidr(sc);
+        serde_json::to_value(&stored).map_err(ApiError::internal)
+    }
+
+    pub(crate) fn update_service_cidr(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+        status: bool,
+    ) -> Result<Value, ApiError> {
+        let mut sc: ServiceCIDR = decode(obj, "ServiceCIDR", "networking.k8s.io/v1")?;
+        sc.api_version = Resource::ServiceCIDRs.api_version();
+        sc.kind = "ServiceCIDR".into();
+        sc.metadata.namespace.clear();
+        let Some(old) = self.store.service_cidrs.get(&sc.metadata.name).cloned() else {
+            return Err(ApiError::not_found(
+                "servicecidrs",
+                "networking.k8s.io",
+                &sc.metadata.name,
+            ));
+        };
+        Self::check_rv(Resource::ServiceCIDRs, &sc.metadata, &old.metadata)?;
+        Self::carry_update_meta(&mut sc.metadata, &old.metadata);
+        let errs = if status {
+            // The status strategy keeps the stored spec and metadata: only status changes.
+            sc.spec = old.spec.clone();
+            let rv = sc.metadata.resource_version.clone();
+            sc.metadata = old.metadata.clone();
+            sc.metadata.resource_version = rv;
+            validation::validate_service_cidr_status_update(&sc, &old)
+        } else {
+            // PrepareForUpdate of the main resource does not reset status (upstream quirk).
+            let mut e = validation::validate_common_update(&sc.metadata, &old.metadata, false);
+            e.extend(Self::finalizer_errors(&sc.metadata, &old.metadata));
+            e.extend(validation::validate_service_cidr_update(&sc, &old));
+            e
+        };
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(
+                "ServiceCIDR",
+                "networking.k8s.io",
+                &sc.metadata.name,
+                &errs,
+            ));
+        }
+        sc.metadata.resource_version = old.metadata.resource_version.clone();
+        if sc == old {
+            return serde_json::to_value(&old).map_err(ApiError::internal);
+        }
+        if opts.dry_run {
+            return serde_json::to_value(&sc).map_err(ApiError::internal);
+        }
+        if sc.metadata.deletion_timestamp.is_some() && sc.metadata.finalizers.is_empty() {
+            let name = sc.metadata.name.clone();
+            let removed = self.store_remove_service_cidr(&name);
+            self.trace_push(
+                "apiserver",
+                format!("ServiceCIDR {name}: last finalizer removed, object deleted"),
+                Value::Null,
+            );
+            return serde_json::to_value(removed.unwrap_or(sc)).map_err(ApiError::internal);
+        }
+        let stored = self.store_put_service_cidr(sc);
+        serde_json::to_value(&stored).map_err(ApiError::internal)
+    }
+
+    // ----- IPAddress -----
+
+    pub(crate) fn create_ip_address(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let mut ip: IPAddress = decode(obj, "IPAddress", "networking.k8s.io/v1")?;
+        ip.api_version = Resource::IPAddresses.api_version();
+        ip.kind = "IPAddress".into();
+        ip.metadata.namespace.clear();
+        self.fill_create_meta(&mut ip.metadata)?;
+        // IPAddress uses a no-op name generator: generateName becomes the name unchanged.
+        if ip.metadata.name.is_empty() {
+            ip.metadata.name = ip.metadata.generate_name.clone();
+        }
+        let errs = validation::validate_ip_address(&ip);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(
+                "IPAddress",
+                "networking.k8s.io",
+                &ip.metadata.name,
+                &errs,
+            ));
+        }
+        if self.store.ip_addresses.contains_key(&ip.metadata.name) {
+            return Err(ApiError::already_exists(
+                "ipaddresses",
+                "networking.k8s.io",
+                &ip.metadata.name,
+            ));
+        }
+        if opts.dry_run {
+            return serde_json::to_value(&ip).map_err(ApiError::internal);
+        }
+        let stored = self.store_put_ip_address(ip);
+        serde_json::to_value(&stored).map_err(ApiError::internal)
+    }
+
+    pub(crate) fn update_ip_address(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let mut ip: IPAddress = decode(obj, "IPAddress", "networking.k8s.io/v1")?;
+        ip.api_version = Resource::IPAddresses.api_version();
+        ip.kind = "IPAddress".into();
+        ip.metadata.namespace.clear();
+        let Some(old) = self.store.ip_addresses.get(&ip.metadata.name).cloned() else {
+            return Err(ApiError::not_found(
+                "ipaddresses",
+                "networking.k8s.io",
+                &ip.metadata.name,
+            ));
+        };
+        Self::check_rv(Resource::IPAddresses, &ip.metadata, &old.metadata)?;
+        Self::carry_update_meta(&mut ip.metadata, &old.metadata);
+        let mut errs = validation::validate_common_update(&ip.metadata, &old.metadata, false);
+        errs.extend(Self::finalizer_errors(&ip.metadata, &old.metadata));
+        errs.extend(validation::validate_ip_address_update(&ip, &old));
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(
+                "IPAddress",
+                "networking.k8s.io",
+                &ip.metadata.name,
+                &errs,
+            ));
+        }
+        ip.metadata.resource_version = old.metadata.resource_version.clone();
+        if ip == old {
+            return serde_json::to_value(&old).map_err(ApiError::internal);
+        }
+        if opts.dry_run {
+            return serde_json::to_value(&ip).map_err(ApiError::internal);
+        }
+        if ip.metadata.deletion_timestamp.is_some() && ip.metadata.finalizers.is_empty() {
+            let removed = self.store_remove_ip_address(&ip.metadata.name);
+            return serde_json::to_value(removed.unwrap_or(ip)).map_err(ApiError::internal);
+        }
+        let stored = self.store_put_ip_address(ip);
+        serde_json::to_value(&stored).map_err(ApiError::internal)
+    }
+
+    // ----- delete -----
+
+    /// DELETE: with finalizers the object only gets deletionTimestamp (grace period 0
+    /// for these resources) and stays until the last finalizer goes; otherwise it is
+    /// removed now. Services release their ClusterIPs after removal.
+    pub(crate) fn delete_object(
+        &mut self,
+        r: Resource,
+        ns: &str,
+        name: &str,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let info = r.info();
+        let current = self.store.get_value(r, ns, name)?;
+        let finalizers = current
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .map(|a| !a.is_empty())
+            .unwrap_or(false);
+        let deleting = current.pointer("/metadata/deletionTimestamp").is_some();
+        if opts.dry_run {
+            return Ok(current);
+        }
+        if finalizers {
+            if deleting {
+                return Ok(current);
+            }
+            let now = Time::from_millis(self.clock.now_ms());
+            self.trace_push(
+                "apiserver",
+                format!(
+                    "delete {} {name}: finalizers present, setting deletionTimestamp",
+                    info.singular
+                ),
+                Value::Null,
+            );
+            return match r {
+                Resource::ServiceCIDRs => {
+                    let mut sc = self
+                        .store
+                        .service_cidrs
+                        .get(name)
+                        .cloned()
+                        .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?;
+                    sc.metadata.deletion_timestamp = Some(now);
+                    sc.metadata.deletion_grace_period_seconds = Some(0);
+                    let s = self.store_put_service_cidr(sc);
+                    serde_json::to_value(&s).map_err(ApiError::internal)
+                }
+                Resource::IPAddresses => {
+                    let mut ip = self
+                        .store
+                        .ip_addresses
+                        .get(name)
+                        .cloned()
+                        .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?;
+                    ip.metadata.deletion_timestamp = Some(now);
+                    ip.metadata.deletion_grace_period_seconds = Some(0);
+                    let s = self.store_put_ip_address(ip);
+                    serde_json::to_value(&s).map_err(ApiError::internal)
+                }
+                Resource::Services => {
+                    let mut svc = self
+                        .store
+                        .service(ns, name)
+                        .cloned()
+                        .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?;
+                    svc.metadata.deletion_timestamp = Some(now);
+                    svc.metadata.deletion_grace_period_seconds = Some(0);
+                    let s = self.store_put_service(svc);
+                    serde_json::to_value(&s).map_err(ApiError::internal)
+                }
+                Resource::Events => Ok(current),
+            };
+        }
+        self.trace_push(
+            "apiserver",
+            format!("delete {} {name}", info.singular),
+            Value::Null,
+        );
+        let removed = match r {
+            Resource::ServiceCIDRs => self
+                .store_remove_service_cidr(name)
+                .map(|o| serde_json::to_value(&o)),
+            Resource::IPAddresses => self
+                .store_remove_ip_address(name)
+                .map(|o| serde_json::to_value(&o)),
+            Resource::Services => {
+                let svc = self.store_remove_service(ns, name);
+                if let Some(s) = &svc {
+                    self.release_service_ips(s, None);
+                }
+                svc.map(|o| serde_json::to_value(&o))
+            }
+            Resource::Events => {
+                let pos = self
+                    .store
+                    .events
+                    .iter()
+                    .position(|e| e.metadata.name == name && e.metadata.namespace == ns);
+                pos.and_then(|p| self.store.events.remove(p))
+                    .map(|o| serde_json::to_value(&o))
+            }
+        };
+        match removed {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(e)) => Err(ApiError::internal(e)),
+            None => Err(ApiError::not_found(info.plural, info.group, name)),
+        }
+    }
+
+    /// Whether a ServiceCIDR holds the controller's finalizer (used by tests and printers).
+    pub fn has_protection_finalizer(sc: &ServiceCIDR) -> bool {
+        sc.metadata
+            .finalizers
+            .iter()
+            .any(|f| f == SERVICE_CIDR_PROTECTION_FINALIZER)
+    }
+
+    /// The namespace a Service write lands in, checked against the body and NamespaceLifecycle.
+    pub(crate) fn service_namespace(
+        &self,
+        obj: &Value,
+        opts: &WriteOptions,
+    ) -> Result<String, ApiError> {
+        let ns = request_namespace(obj, opts);
+        if let Some(body_ns) = obj.pointer("/metadata/namespace").and_then(Value::as_str) {
+            if !body_ns.is_empty() && !opts.namespace.is_empty() && body_ns != opts.namespace {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+        }
+        if !super::store::NAMESPACES.contains(&ns.as_str()) {
+            return Err(ApiError::not_found("namespaces", "", &ns));
+        }
+        Ok(ns)
+    }
+}

@@ -1,0 +1,714 @@
+//! The simulated control plane: the object store, the apiserver's request
+//! path (decode, defaulting, allocation, validation, storage) and the clock and
+//! work queue that drive the controllers. Every mutation goes through here.
+
+mod bootstrap;
+mod crud;
+pub mod queue;
+mod services;
+mod snapshot;
+mod store;
+
+pub use bootstrap::ClusterConfig;
+pub use queue::{Task, WorkQueue};
+pub use store::{Store, WatchEvent};
+
+use crate::allocator::meta::MetaAllocator;
+use crate::allocator::taken::TakenIndex;
+use crate::clock::{format_rfc3339_micro, Clock};
+use crate::model::{ApiError, Event, ObjectReference, Resource};
+use crate::net::Family;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// `new Cluster(options)`; every field optional.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClusterOptions {
+    /// kube-apiserver --service-cluster-ip-range ("v4", "v6", "v4,v6" …); default "10.96.0.0/12".
+    pub service_cluster_ip_range: Option<String>,
+    pub seed: Option<f64>,
+    /// RFC 3339 string or epoch milliseconds: starts a manual clock.
+    pub now: Option<Value>,
+    #[serde(rename = "kubeDNS")]
+    pub kube_dns: Option<bool>,
+    pub auto_reconcile: Option<bool>,
+}
+
+/// What kubectl() and run() return.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+    /// stdout and stderr interleaved in the order they were written, as a terminal
+    /// shows them (docs transcripts need the error line after the addresses).
+    pub output: String,
+}
+
+/// One line of `trace()`: why something happened. Never shown as a Kubernetes Event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceRecord {
+    pub seq: u64,
+    pub time: String,
+    /// "apiserver", "allocator", "service-cidr-controller", "clock", …
+    pub source: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub details: Value,
+}
+
+/// How many watch events, trace records and Events are kept. Older watch
+/// positions answer 410 Expired, as an etcd-compacted apiserver does.
+pub const WATCH_LOG_LIMIT: usize = 20_000;
+pub const TRACE_LIMIT: usize = 20_000;
+pub const EVENT_LIMIT: usize = 10_000;
+/// Guard against a controller that keeps re-queueing itself for "now".
+const MAX_TASKS_PER_DRAIN: usize = 1_000_000;
+
+/// Options of one write, as the apiserver's query parameters carry them.
+#[derive(Clone, Debug, Default)]
+pub struct WriteOptions {
+    pub dry_run: bool,
+    /// The namespace the request is addressed to (kubectl -n); empty = the object's own or default.
+    pub namespace: String,
+}
+
+/// What apply did, for kubectl's `created` / `configured` / `unchanged` line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+pub struct Cluster {
+    pub(crate) config: ClusterConfig,
+    pub(crate) store: Store,
+    pub(crate) clock: Clock,
+    pub(crate) rng: Rng,
+    pub(crate) queue: WorkQueue,
+    /// One MetaAllocator per family configured by --service-cluster-ip-range.
+    pub(crate) allocators: BTreeMap<Family, MetaAllocator>,
+    /// Every IPAddress name, per family: what the allocators consider taken.
+    pub(crate) taken: TakenIndex,
+    /// IPAddresses labelled managed-by=ipallocator.k8s.io with a matching family
+    /// label: what the ServiceCIDR controller's canDelete looks at.
+    pub(crate) managed: TakenIndex,
+    pub(crate) trace: Vec<TraceRecord>,
+    pub(crate) trace_seq: u64,
+    /// Events already reported "once per process" by the default ServiceCIDR controller.
+    pub(crate) reported_once: std::collections::BTreeSet<String>,
+    /// Allocator decisions of the request in flight; traced only if it commits.
+    pub(crate) trace_buffer: Vec<(String, Value)>,
+}
+
+impl Cluster {
+    pub fn new(opts: ClusterOptions) -> Result<Cluster, ApiError> {
+        bootstrap::new_cluster(opts)
+    }
+
+    // ----- the public API (mirrors the JS contract) -----
+
+    pub fn create(&mut self, obj: Value) -> Result<Value, ApiError> {
+        self.create_with(obj, &WriteOptions::default())
+    }
+
+    pub fn update(&mut self, obj: Value) -> Result<Value, ApiError> {
+        self.update_with(obj, &WriteOptions::default())
+    }
+
+    pub fn apply(&mut self, obj: Value) -> Result<Value, ApiError> {
+        self.apply_with(obj, &WriteOptions::default())
+            .map(|(v, _)| v)
+    }
+
+    pub fn get(
+        &mut self,
+        resource: &str,
+        name: &str,
+        namespace: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        self.tick();
+        let r = lookup_resource(resource)?;
+        self.store
+            .get_value(r, namespace_or_default(r, namespace), name)
+    }
+
+    pub fn list(
+        &mut self,
+        resource: &str,
+        namespace: Option<&str>,
+    ) -> Result<Vec<Value>, ApiError> {
+        self.tick();
+        let r = lookup_resource(resource)?;
+        Ok(self.store.list_values(r, namespace))
+    }
+
+    pub fn delete(
+        &mut self,
+        resource: &str,
+        name: &str,
+        namespace: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        self.delete_with(resource, name, namespace, &WriteOptions::default())
+    }
+
+    /// Runs the controllers until nothing is due now.
+    pub fn reconcile(&mut self) {
+        self.clock.tick();
+        self.drain_due();
+    }
+
+    /// Moves the clock forward, running every task that falls due on the way at its own time.
+    pub fn advance(&mut self, seconds: f64) -> Result<(), ApiError> {
+        if !seconds.is_finite() || !(0.0..=1e11).contains(&seconds) {
+            return Err(ApiError::bad_request(format!(
+                "advance: seconds must be a finite number >= 0, got {seconds}"
+            )));
+        }
+        self.clock.tick();
+        let target = self
+            .clock
+            .now_ms()
+            .saturating_add((seconds * 1000.0).round() as i64);
+        self.trace_push("clock", format!("advance {seconds}s"), Value::Null);
+        while let Some(due) = self.queue.next_due() {
+            if due > target {
+                break;
+            }
+            self.clock.set_at_least(due);
+            self.drain_due();
+        }
+        self.clock.set_at_least(target);
+        self.drain_due();
+        Ok(())
+    }
+
+    /// Advances through every pending timer until no work is left.
+    pub fn settle(&mut self) {
+        self.clock.tick();
+        let mut guard = 0usize;
+        loop {
+            self.drain_due();
+            // Periodic resyncs that fall due before the last one-shot timer run on the
+            // way, in time order; once only periodic work is left, the cluster is settled.
+            if !self.queue.has_one_shot_work() || guard >= MAX_TASKS_PER_DRAIN {
+                break;
+            }
+            guard += 1;
+            match self.queue.next_due() {
+                Some(due) => self.clock.set_at_least(due),
+                None => break,
+            }
+        }
+    }
+
+    pub fn events(&self) -> Vec<Value> {
+        self.store
+            .events
+            .iter()
+            .filter_map(|e| serde_json::to_value(e).ok())
+            .collect()
+    }
+
+    pub fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
+        crate::kubectl::kubectl_line(self, line, stdin.unwrap_or(""))
+    }
+
+    pub fn run(&mut self, script: &str) -> CommandOutput {
+        crate::kubectl::run_script(self, script, true)
+    }
+
+    pub fn snapshot(&self) -> Value {
+        snapshot::snapshot(self)
+    }
+
+    pub fn restore(snapshot: Value) -> Result<Cluster, ApiError> {
+        snapshot::restore(snapshot)
+    }
+
+    /// Watch events after `since` (a resourceVersion), in order.
+    pub fn watch(&self, since_resource_version: Option<&str>) -> Result<Vec<Value>, ApiError> {
+        let since: u64 = match since_resource_version {
+            None | Some("") | Some("0") => 0,
+            Some(s) => s
+                .parse()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version {s:?}")))?,
+        };
+        self.store.watch_since(since)
+    }
+
+    pub fn trace(&self, since_seq: Option<u64>) -> Vec<Value> {
+        let since = since_seq.unwrap_or(0);
+        let start = self.trace.partition_point(|r| r.seq <= since);
+        self.trace[start..]
+            .iter()
+            .filter_map(|r| serde_json::to_value(r).ok())
+            .collect()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    pub fn resource_version(&self) -> String {
+        self.store.rv.to_string()
+    }
+
+    /// Tasks waiting for the clock: (due time RFC 3339, controller, key).
+    pub fn pending_work(&self) -> Vec<Value> {
+        self.queue
+            .pending()
+            .map(|(d, _, t)| json!({"due": format_rfc3339_micro(*d), "dueMs": d, "controller": t.controller(), "key": t.key()}))
+            .collect()
+    }
+
+    /// Per-family allocator view for the playground: CIDR, readiness, owning ServiceCIDRs, sizes.
+    pub fn allocator_state(&self) -> Value {
+        let mut out = Vec::new();
+        for (family, meta) in &self.allocators {
+            for info in meta.cidrs() {
+                let r = &info.range;
+                let a = |v: u128| crate::net::Addr::new(*family, v).to_string();
+                let first = r.first().value;
+                let (static_lo, static_hi, dyn_lo) = (
+                    first,
+                    first.saturating_add(r.offset()).saturating_sub(1),
+                    first.saturating_add(r.offset()),
+                );
+                out.push(json!({
+                    "family": family.as_str(),
+                    "cidr": info.cidr,
+                    "ready": info.ready,
+                    "serviceCIDRs": info.names,
+                    "first": r.first().to_string(),
+                    "last": r.last().to_string(),
+                    "size": r.size().to_string(),
+                    "offset": r.offset().to_string(),
+                    "staticBand": if r.offset() > 0 { json!([a(static_lo), a(static_hi)]) } else { Value::Null },
+                    "dynamicBand": [a(dyn_lo), r.last().to_string()],
+                    "used": r.used(self.taken.set(*family)).to_string(),
+                }));
+            }
+        }
+        Value::Array(out)
+    }
+
+    // ----- write paths -----
+
+    pub fn create_with(&mut self, obj: Value, opts: &WriteOptions) -> Result<Value, ApiError> {
+        self.tick();
+        let result = self.create_inner(obj, opts);
+        self.after_call();
+        result
+    }
+
+    /// A create as controllers issue it: no clock tick, no reconcile of its own
+    /// (the work queue that runs the controller carries on afterwards).
+    pub(crate) fn create_inner(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let r = resource_of(&obj)?;
+        self.transaction(|c| match r {
+            Resource::Services => c.create_service(obj, opts),
+            Resource::ServiceCIDRs => c.create_service_cidr(obj, opts),
+            Resource::IPAddresses => c.create_ip_address(obj, opts),
+            Resource::Events => Err(ApiError::new(
+                405,
+                "MethodNotAllowed",
+                "events are written by controllers only in this simulator",
+            )),
+        })
+    }
+
+    pub fn update_with(&mut self, obj: Value, opts: &WriteOptions) -> Result<Value, ApiError> {
+        self.tick();
+        let result = self.update_inner(obj, opts);
+        self.after_call();
+        result
+    }
+
+    pub(crate) fn update_inner(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let r = resource_of(&obj)?;
+        self.transaction(|c| match r {
+            Resource::Services => c.update_service(obj, opts),
+            Resource::ServiceCIDRs => c.update_service_cidr(obj, opts, false),
+            Resource::IPAddresses => c.update_ip_address(obj, opts),
+            Resource::Events => Err(ApiError::new(
+                405,
+                "MethodNotAllowed",
+                "events are written by controllers only in this simulator",
+            )),
+        })
+    }
+
+    /// PUT on the status subresource (ServiceCIDR only): spec is kept from the stored object.
+    pub fn update_status(&mut self, obj: Value) -> Result<Value, ApiError> {
+        self.tick();
+        let r = resource_of(&obj)?;
+        let result = self.transaction(|c| match r {
+            Resource::ServiceCIDRs => c.update_service_cidr(obj, &WriteOptions::default(), true),
+            _ => Err(ApiError::not_found(
+                r.info().plural,
+                r.info().group,
+                "status",
+            )),
+        });
+        self.after_call();
+        result
+    }
+
+    /// kubectl-style client-side apply: create, or merge the manifest into the live object
+    /// (fields dropped since the last apply are removed) and update.
+    pub fn apply_with(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<(Value, ApplyOutcome), ApiError> {
+        self.tick();
+        let r = resource_of(&obj)?;
+        let info = r.info();
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if name.is_empty() {
+            return Err(ApiError::bad_request(
+                "error when retrieving current configuration: resource name may not be empty",
+            ));
+        }
+        let ns = if info.namespaced {
+            request_namespace(&obj, opts)
+        } else {
+            String::new()
+        };
+        let annotated = with_last_applied(&obj);
+        let live = self.store.get_value(r, &ns, &name).ok();
+        let result = match live {
+            None => self
+                .create_with(annotated, opts)
+                .map(|v| (v, ApplyOutcome::Created)),
+            Some(live) => {
+                let last = live
+                    .pointer(
+                        "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration",
+                    )
+                    .and_then(Value::as_str)
+                    .and_then(|s| serde_json::from_str::<Value>(s).ok())
+                    .unwrap_or(Value::Null);
+                let merged = three_way_merge(&live, &last, &annotated);
+                if merged == live {
+                    return Ok((live, ApplyOutcome::Unchanged));
+                }
+                self.update_with(merged, opts)
+                    .map(|v| (v, ApplyOutcome::Configured))
+            }
+        };
+        result
+    }
+
+    pub fn delete_with(
+        &mut self,
+        resource: &str,
+        name: &str,
+        namespace: Option<&str>,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        self.tick();
+        let r = lookup_resource(resource)?;
+        let ns = namespace_or_default(r, namespace).to_string();
+        let result = self.transaction(|c| c.delete_object(r, &ns, name, opts));
+        self.after_call();
+        result
+    }
+
+    /// Runs `f`; if it fails, every piece of state it touched is put back, so a
+    /// failed call leaves the cluster exactly as it was (PRNG included).
+    fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut Cluster) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let rng = self.rng.clone();
+        let mark = self.store.mark();
+        let result = f(self);
+        if result.is_err() {
+            self.rng = rng;
+            if self.store.changed_since(&mark) {
+                // Write paths plan everything before their first write, so a failure
+                // after a write is a bug here; say so rather than hide it.
+                self.trace_push(
+                    "apiserver",
+                    "internal: a failed request had already written; state may differ".into(),
+                    Value::Null,
+                );
+            }
+        }
+        result
+    }
+
+    fn after_call(&mut self) {
+        if self.config.auto_reconcile {
+            self.drain_due();
+        }
+    }
+
+    fn tick(&mut self) {
+        self.clock.tick();
+    }
+
+    /// Runs every task due now, in order.
+    pub(crate) fn drain_due(&mut self) {
+        let mut n = 0usize;
+        while let Some(task) = self.queue.pop_due(self.clock.now_ms()) {
+            n += 1;
+            if n > MAX_TASKS_PER_DRAIN {
+                self.trace_push(
+                    "workqueue",
+                    "stopped draining: too many tasks due at one instant".into(),
+                    Value::Null,
+                );
+                break;
+            }
+            self.run_task(task);
+        }
+    }
+
+    fn run_task(&mut self, task: Task) {
+        match task {
+            Task::ServiceCidr(name) => self.sync_service_cidr(&name),
+            Task::DefaultServiceCidr => self.sync_default_service_cidr(),
+            Task::KubernetesService => self.sync_kubernetes_service(),
+            Task::RepairService(key) => self.repair_service(&key),
+            Task::RepairIPAddress(name) => self.repair_ip_address(&name),
+            Task::RepairResync => {
+                self.repair_full_pass();
+                self.enqueue(Task::RepairResync, bootstrap::REPAIR_INTERVAL_MS);
+            }
+        }
+    }
+
+    pub(crate) fn enqueue(&mut self, task: Task, delay_ms: i64) {
+        let due = self.clock.now_ms().saturating_add(delay_ms.max(0));
+        self.queue.add(task, due);
+    }
+
+    pub(crate) fn trace_push(&mut self, source: &str, message: String, details: Value) {
+        self.trace_seq += 1;
+        self.trace.push(TraceRecord {
+            seq: self.trace_seq,
+            time: format_rfc3339_micro(self.clock.now_ms()),
+            source: source.to_string(),
+            message,
+            details,
+        });
+        if self.trace.len() > TRACE_LIMIT {
+            let excess = self.trace.len() - TRACE_LIMIT;
+            self.trace.drain(..excess);
+        }
+    }
+
+    /// Records an events.k8s.io/v1 Event the way client-go's new-style recorder does.
+    pub(crate) fn record_event(
+        &mut self,
+        regarding: ObjectReference,
+        type_: &str,
+        reason: &str,
+        action: &str,
+        note: String,
+        controller: &str,
+    ) {
+        let now = self.clock.now_ms();
+        let namespace = if regarding.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            regarding.namespace.clone()
+        };
+        // client-go names events "<regarding name>.<unix nanos in hex>".
+        let nanos = (now as i128).saturating_mul(1_000_000).max(0) as u128;
+        let mut name = format!("{}.{:x}", regarding.name, nanos);
+        while self
+            .store
+            .events
+            .iter()
+            .any(|e| e.metadata.name == name && e.metadata.namespace == namespace)
+        {
+            name.push('0');
+        }
+        let mut ev = Event {
+            api_version: "events.k8s.io/v1".into(),
+            kind: "Event".into(),
+            metadata: Default::default(),
+            event_time: format_rfc3339_micro(now),
+            reporting_controller: controller.into(),
+            reporting_instance: format!("{controller}-servicecidr-sim"),
+            action: action.into(),
+            reason: reason.into(),
+            regarding,
+            note,
+            type_: type_.into(),
+        };
+        ev.metadata.name = name;
+        ev.metadata.namespace = namespace;
+        ev.metadata.uid = self.rng.uuid();
+        ev.metadata.creation_timestamp = Some(crate::model::Time::from_millis(now));
+        self.trace_push(
+            controller,
+            format!("event {} {}: {}", ev.type_, ev.reason, ev.note),
+            json!({"reason": ev.reason, "regarding": ev.regarding.name}),
+        );
+        self.store.add_event(ev);
+    }
+}
+
+pub(crate) fn lookup_resource(name: &str) -> Result<Resource, ApiError> {
+    Resource::lookup(name).ok_or_else(|| {
+        ApiError::new(
+            404,
+            "NotFound",
+            format!("the server doesn't have a resource type {name:?}"),
+        )
+    })
+}
+
+fn namespace_or_default(r: Resource, ns: Option<&str>) -> &str {
+    if !r.info().namespaced {
+        return "";
+    }
+    match ns {
+        Some(n) if !n.is_empty() => n,
+        _ => "default",
+    }
+}
+
+/// The namespace a write is addressed to: the request's (-n), else the object's, else default.
+pub(crate) fn request_namespace(obj: &Value, opts: &WriteOptions) -> String {
+    if !opts.namespace.is_empty() {
+        return opts.namespace.clone();
+    }
+    match obj.pointer("/metadata/namespace").and_then(Value::as_str) {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => "default".to_string(),
+    }
+}
+
+/// Which resource a manifest is, from apiVersion + kind. Older docs use
+/// networking.k8s.io/v1beta1 (and v1alpha1); those decode to the same objects.
+pub(crate) fn resource_of(obj: &Value) -> Result<Resource, ApiError> {
+    let Some(map) = obj.as_object() else {
+        return Err(ApiError::bad_request(
+            "the object must be a JSON object with apiVersion and kind",
+        ));
+    };
+    let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
+    if kind.is_empty() {
+        return Err(ApiError::bad_request(
+            "Object 'Kind' is missing in the object",
+        ));
+    }
+    if api_version.is_empty() {
+        return Err(ApiError::bad_request(format!(
+            "Object 'apiVersion' is missing in the object of kind {kind:?}"
+        )));
+    }
+    let (group, version) = match api_version.split_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api_version),
+    };
+    let r = crate::model::RESOURCES
+        .iter()
+        .find(|r| r.kind == kind && r.group == group);
+    match r {
+        Some(info) => {
+            let ok = match info.resource {
+                Resource::Services => version == "v1",
+                Resource::ServiceCIDRs | Resource::IPAddresses => {
+                    matches!(version, "v1" | "v1beta1" | "v1alpha1")
+                }
+                Resource::Events => version == "v1",
+            };
+            if ok {
+                Ok(info.resource)
+            } else {
+                Err(ApiError::new(
+                    404,
+                    "NotFound",
+                    format!("no matches for kind {kind:?} in version {api_version:?}"),
+                ))
+            }
+        }
+        None => Err(ApiError::new(
+            404,
+            "NotFound",
+            format!("no matches for kind {kind:?} in version {api_version:?}"),
+        )),
+    }
+}
+
+/// The manifest with kubectl's last-applied-configuration annotation added
+/// (compact JSON of the manifest itself, without that annotation).
+fn with_last_applied(obj: &Value) -> Value {
+    let mut clean = obj.clone();
+    if let Some(a) = clean
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        a.remove("kubectl.kubernetes.io/last-applied-configuration");
+    }
+    let text = serde_json::to_string(&clean).unwrap_or_default() + "\n";
+    let mut out = obj.clone();
+    if let Some(m) = out.as_object_mut() {
+        let meta = m.entry("metadata").or_insert_with(|| json!({}));
+        if let Some(meta) = meta.as_object_mut() {
+            let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+            if let Some(ann) = ann.as_object_mut() {
+                ann.insert(
+                    "kubectl.kubernetes.io/last-applied-configuration".into(),
+                    Value::String(text),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Client-side apply's three-way merge, with JSON-merge semantics (lists replace):
+/// fields in `new` win; fields present in `last` but absent from `new` are removed;
+/// everything else in `live` (defaults, allocations, status) is kept.
+pub(crate) fn three_way_merge(live: &Value, last: &Value, new: &Value) -> Value {
+    match (live, new) {
+        (Value::Object(l), Value::Object(n)) => {
+            let mut out = l.clone();
+            if let Value::Object(la) = last {
+                for k in la.keys() {
+                    if !n.contains_key(k) {
+                        out.remove(k);
+                    }
+                }
+            }
+            for (k, nv) in n {
+                let lv = l.get(k).unwrap_or(&Value::Null);
+                let lav = last.get(k).unwrap_or(&Value::Null);
+                out.insert(k.clone(), three_way_merge(lv, lav, nv));
+            }
+            Value::Object(out)
+        }
+        _ => new.clone(),
+    }
+}

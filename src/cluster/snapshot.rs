@@ -1,0 +1,117 @@
+//! snapshot()/restore(): the whole state as plain JSON (no 64-bit numbers, so
+//! it survives JSON.stringify), and a cluster rebuilt from it that continues
+//! exactly as the original would: same clock, PRNG, queue, resourceVersions.
+//! Derived indexes (taken/managed IPs) are rebuilt, not stored.
+
+use super::{store::WatchEvent, Cluster, ClusterConfig, TraceRecord, WorkQueue};
+use crate::allocator::meta::MetaAllocator;
+use crate::allocator::taken::TakenIndex;
+use crate::clock::Clock;
+use crate::model::{ApiError, Event, IPAddress, Service, ServiceCIDR};
+use crate::net::Family;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const SNAPSHOT_FORMAT: &str = "servicecidr-sim/snapshot/v1";
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Snapshot {
+    format: String,
+    config: ClusterConfig,
+    clock: Clock,
+    rng: Rng,
+    /// Decimal string (64-bit).
+    resource_version: String,
+    queue: WorkQueue,
+    allocators: BTreeMap<Family, MetaAllocator>,
+    services: Vec<Service>,
+    service_cidrs: Vec<ServiceCIDR>,
+    ip_addresses: Vec<IPAddress>,
+    events: Vec<Event>,
+    watch_log: Vec<WatchEvent>,
+    trace: Vec<TraceRecord>,
+    trace_seq: String,
+    reported_once: BTreeSet<String>,
+}
+
+pub(crate) fn snapshot(c: &Cluster) -> Value {
+    let s = Snapshot {
+        format: SNAPSHOT_FORMAT.into(),
+        config: c.config.clone(),
+        clock: c.clock.clone(),
+        rng: c.rng.clone(),
+        resource_version: c.store.rv.to_string(),
+        queue: c.queue.clone(),
+        allocators: c.allocators.clone(),
+        services: c.store.services_iter().cloned().collect(),
+        service_cidrs: c.store.service_cidrs.values().cloned().collect(),
+        ip_addresses: c.store.ip_addresses.values().cloned().collect(),
+        events: c.store.events.iter().cloned().collect(),
+        watch_log: c.store.watch_log.iter().cloned().collect(),
+        trace: c.trace.clone(),
+        trace_seq: c.trace_seq.to_string(),
+        reported_once: c.reported_once.clone(),
+    };
+    serde_json::to_value(&s).unwrap_or(Value::Null)
+}
+
+fn bad(msg: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request(format!("not a servicecidr-sim snapshot: {msg}"))
+}
+
+pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
+    let format = v.get("format").and_then(Value::as_str).unwrap_or("");
+    if format != SNAPSHOT_FORMAT {
+        return Err(bad(format!(
+            "format is {format:?}, expected {SNAPSHOT_FORMAT:?}"
+        )));
+    }
+    let s: Snapshot = serde_json::from_value(v).map_err(bad)?;
+    let mut queue = s.queue;
+    queue.reindex();
+    let mut c = Cluster {
+        config: s.config,
+        store: Default::default(),
+        clock: s.clock,
+        rng: s.rng,
+        queue,
+        allocators: s.allocators,
+        taken: TakenIndex::default(),
+        managed: TakenIndex::default(),
+        trace: s.trace,
+        trace_seq: s.trace_seq.parse().map_err(bad)?,
+        reported_once: s.reported_once,
+        trace_buffer: Vec::new(),
+    };
+    c.store.rv = s.resource_version.parse().map_err(bad)?;
+    for svc in s.services {
+        c.store
+            .services
+            .entry(svc.metadata.namespace.clone())
+            .or_default()
+            .insert(svc.metadata.name.clone(), svc);
+    }
+    for sc in s.service_cidrs {
+        c.store.service_cidrs.insert(sc.metadata.name.clone(), sc);
+    }
+    for ip in s.ip_addresses {
+        if let Some(addr) = super::store::ip_of_name(&ip.metadata.name) {
+            c.taken.insert(addr);
+            if super::store::is_managed(&ip, addr) {
+                c.managed.insert(addr);
+            }
+        }
+        c.store.ip_addresses.insert(ip.metadata.name.clone(), ip);
+    }
+    c.store.events = s.events.into();
+    c.store.watch_log = s.watch_log.into();
+    for f in c.config.families() {
+        c.allocators
+            .entry(f)
+            .or_insert_with(|| MetaAllocator::new(f));
+    }
+    Ok(c)
+}

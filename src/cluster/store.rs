@@ -1,0 +1,384 @@
+//! The object store (what etcd holds), the cluster-wide resourceVersion
+//! counter, the watch log, and the "informer" hooks: every write updates the
+//! allocator indexes and enqueues the controllers that watch that kind, in the
+//! same step, so no one rescans the world.
+
+use super::{Cluster, Task, EVENT_LIMIT, WATCH_LOG_LIMIT};
+use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
+use crate::model::servicecidr::DEFAULT_SERVICE_CIDR_NAME;
+use crate::model::{ApiError, Event, IPAddress, Resource, Service, ServiceCIDR};
+use crate::net::{parse_cidr, parse_ip, Addr};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, VecDeque};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WatchEvent {
+    pub rv: u64,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub object: Value,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Store {
+    /// The last resourceVersion handed out (etcd's revision).
+    pub rv: u64,
+    /// namespace → name → Service: iteration order is kubectl's list order.
+    pub services: BTreeMap<String, BTreeMap<String, Service>>,
+    pub service_cidrs: BTreeMap<String, ServiceCIDR>,
+    pub ip_addresses: BTreeMap<String, IPAddress>,
+    pub events: VecDeque<Event>,
+    pub watch_log: VecDeque<WatchEvent>,
+}
+
+/// Namespaces a fresh kubeadm/kind cluster has. Namespaces are not simulated as
+/// objects; writes into any other namespace fail as NamespaceLifecycle makes them.
+pub const NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
+
+impl Store {
+    pub fn mark(&self) -> u64 {
+        self.rv
+    }
+
+    pub fn changed_since(&self, mark: &u64) -> bool {
+        self.rv != *mark
+    }
+
+    pub fn service(&self, ns: &str, name: &str) -> Option<&Service> {
+        self.services.get(ns).and_then(|m| m.get(name))
+    }
+
+    pub fn services_iter(&self) -> impl Iterator<Item = &Service> {
+        self.services.values().flat_map(|m| m.values())
+    }
+
+    pub fn service_count(&self) -> usize {
+        self.services.values().map(|m| m.len()).sum()
+    }
+
+    pub fn get_value(&self, r: Resource, ns: &str, name: &str) -> Result<Value, ApiError> {
+        let info = r.info();
+        let v = match r {
+            Resource::Services => self.service(ns, name).map(serde_json::to_value),
+            Resource::ServiceCIDRs => self.service_cidrs.get(name).map(serde_json::to_value),
+            Resource::IPAddresses => self.ip_addresses.get(name).map(serde_json::to_value),
+            Resource::Events => self
+                .events
+                .iter()
+                .find(|e| e.metadata.name == name && e.metadata.namespace == ns)
+                .map(serde_json::to_value),
+        };
+        match v {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(e)) => Err(ApiError::internal(e)),
+            None => Err(ApiError::not_found(info.plural, info.group, name)),
+        }
+    }
+
+    /// Objects of one resource, sorted as the apiserver lists them (namespace, then name).
+    /// `namespace` None lists all namespaces.
+    pub fn list_values(&self, r: Resource, namespace: Option<&str>) -> Vec<Value> {
+        let ns_ok = |ns: &str| namespace.is_none_or(|n| n == ns);
+        match r {
+            Resource::Services => self
+                .services
+                .iter()
+                .filter(|(ns, _)| ns_ok(ns))
+                .flat_map(|(_, m)| m.values())
+                .filter_map(|s| serde_json::to_value(s).ok())
+                .collect(),
+            Resource::ServiceCIDRs => self
+                .service_cidrs
+                .values()
+                .filter_map(|s| serde_json::to_value(s).ok())
+                .collect(),
+            Resource::IPAddresses => self
+                .ip_addresses
+                .values()
+                .filter_map(|s| serde_json::to_value(s).ok())
+                .collect(),
+            Resource::Events => {
+                let mut evs: Vec<&Event> = self
+                    .events
+                    .iter()
+                    .filter(|e| ns_ok(&e.metadata.namespace))
+                    .collect();
+                evs.sort_by(|a, b| {
+                    (&a.metadata.namespace, &a.metadata.name)
+                        .cmp(&(&b.metadata.namespace, &b.metadata.name))
+                });
+                evs.into_iter()
+                    .filter_map(|e| serde_json::to_value(e).ok())
+                    .collect()
+            }
+        }
+    }
+
+    pub fn watch_since(&self, since: u64) -> Result<Vec<Value>, ApiError> {
+        if let Some(first) = self.watch_log.front() {
+            // The log no longer holds every event after `since`.
+            if since + 1 < first.rv && since < self.rv {
+                return Err(ApiError::new(
+                    410,
+                    "Expired",
+                    format!("too old resource version: {since} ({})", first.rv - 1),
+                ));
+            }
+        }
+        let start = self.watch_log.partition_point(|e| e.rv <= since);
+        Ok(self
+            .watch_log
+            .iter()
+            .skip(start)
+            .map(|e| serde_json::json!({"type": e.type_, "object": e.object}))
+            .collect())
+    }
+
+    fn next_rv(&mut self) -> u64 {
+        self.rv += 1;
+        self.rv
+    }
+
+    fn log(&mut self, rv: u64, type_: &str, object: Value) {
+        self.watch_log.push_back(WatchEvent {
+            rv,
+            type_: type_.to_string(),
+            object,
+        });
+        while self.watch_log.len() > WATCH_LOG_LIMIT {
+            self.watch_log.pop_front();
+        }
+    }
+
+    pub fn add_event(&mut self, mut ev: Event) {
+        let rv = self.next_rv();
+        ev.metadata.resource_version = rv.to_string();
+        self.events.push_back(ev);
+        while self.events.len() > EVENT_LIMIT {
+            self.events.pop_front();
+        }
+    }
+}
+
+/// The family an IPAddress name stands for, when it is an IP.
+pub(crate) fn ip_of_name(name: &str) -> Option<Addr> {
+    parse_ip(name)
+}
+
+/// IPAddresses the ServiceCIDR controller and repair loop look at: managed by the
+/// ClusterIP allocator, with a family label that matches the address.
+pub(crate) fn is_managed(ip: &IPAddress, addr: Addr) -> bool {
+    ip.metadata.labels.get(LABEL_MANAGED_BY).map(String::as_str)
+        == Some(IPALLOCATOR_CONTROLLER_NAME)
+        && ip.metadata.labels.get(LABEL_IP_FAMILY).map(String::as_str) == Some(addr.family.as_str())
+}
+
+impl Cluster {
+    // ----- Services -----
+
+    pub(crate) fn store_put_service(&mut self, mut svc: Service) -> Service {
+        let rv = self.store.next_rv();
+        svc.metadata.resource_version = rv.to_string();
+        let ns = svc.metadata.namespace.clone();
+        let name = svc.metadata.name.clone();
+        let existed = self.store.service(&ns, &name).is_some();
+        let value = serde_json::to_value(&svc).unwrap_or(Value::Null);
+        self.store
+            .log(rv, if existed { "MODIFIED" } else { "ADDED" }, value);
+        self.store
+            .services
+            .entry(ns.clone())
+            .or_default()
+            .insert(name.clone(), svc.clone());
+        self.enqueue(Task::RepairService(format!("{ns}/{name}")), 0);
+        svc
+    }
+
+    pub(crate) fn store_remove_service(&mut self, ns: &str, name: &str) -> Option<Service> {
+        let mut svc = self.store.services.get_mut(ns)?.remove(name)?;
+        if self.store.services.get(ns).is_some_and(|m| m.is_empty()) {
+            self.store.services.remove(ns);
+        }
+        let rv = self.store.next_rv();
+        svc.metadata.resource_version = rv.to_string();
+        let value = serde_json::to_value(&svc).unwrap_or(Value::Null);
+        self.store.log(rv, "DELETED", value);
+        self.enqueue(Task::RepairService(format!("{ns}/{name}")), 0);
+        if ns == "default" && name == "kubernetes" {
+            let delay = self.next_periodic_delay(super::bootstrap::KUBERNETES_SERVICE_SYNC_MS);
+            self.enqueue(Task::KubernetesService, delay);
+        }
+        Some(svc)
+    }
+
+    // ----- ServiceCIDRs -----
+
+    pub(crate) fn store_put_service_cidr(&mut self, mut sc: ServiceCIDR) -> ServiceCIDR {
+        let rv = self.store.next_rv();
+        sc.metadata.resource_version = rv.to_string();
+        let name = sc.metadata.name.clone();
+        let existed = self.store.service_cidrs.contains_key(&name);
+        let value = serde_json::to_value(&sc).unwrap_or(Value::Null);
+        self.store
+            .log(rv, if existed { "MODIFIED" } else { "ADDED" }, value);
+        self.store.service_cidrs.insert(name.clone(), sc.clone());
+        self.sync_meta_allocators(&sc);
+        // service-cidr-controller: add → itself and every overlapping ServiceCIDR; update → itself.
+        self.enqueue(Task::ServiceCidr(name.clone()), 0);
+        if !existed {
+            for other in self.overlapping_service_cidrs(&sc) {
+                self.enqueue(Task::ServiceCidr(other), 0);
+            }
+        }
+        sc
+    }
+
+    pub(crate) fn store_remove_service_cidr(&mut self, name: &str) -> Option<ServiceCIDR> {
+        let mut sc = self.store.service_cidrs.remove(name)?;
+        let rv = self.store.next_rv();
+        sc.metadata.resource_version = rv.to_string();
+        let value = serde_json::to_value(&sc).unwrap_or(Value::Null);
+        self.store.log(rv, "DELETED", value);
+        for meta in self.allocators.values_mut() {
+            meta.remove(name);
+        }
+        self.trace_push(
+            "allocator",
+            format!("ServiceCIDR {name} is gone: its CIDRs no longer back an allocator unless another ServiceCIDR holds them"),
+            Value::Null,
+        );
+        self.enqueue(Task::ServiceCidr(name.to_string()), 0);
+        if name == DEFAULT_SERVICE_CIDR_NAME {
+            let delay = self.next_periodic_delay(super::bootstrap::DEFAULT_SERVICE_CIDR_SYNC_MS);
+            self.enqueue(Task::DefaultServiceCidr, delay);
+        }
+        Some(sc)
+    }
+
+    fn overlapping_service_cidrs(&self, sc: &ServiceCIDR) -> Vec<String> {
+        let mine: Vec<_> = sc
+            .spec
+            .cidrs
+            .iter()
+            .filter_map(|c| parse_cidr(c))
+            .map(|p| p.masked())
+            .collect();
+        self.store
+            .service_cidrs
+            .values()
+            .filter(|o| o.metadata.name != sc.metadata.name)
+            .filter(|o| {
+                o.spec
+                    .cidrs
+                    .iter()
+                    .filter_map(|c| parse_cidr(c))
+                    .any(|p| mine.iter().any(|m| m.overlaps(p.masked())))
+            })
+            .map(|o| o.metadata.name.clone())
+            .collect()
+    }
+
+    /// The MetaAllocators' own informer: each family's allocator syncs this ServiceCIDR.
+    pub(crate) fn sync_meta_allocators(&mut self, sc: &ServiceCIDR) {
+        let ready = crate::allocator::meta::service_cidr_ready(sc);
+        let name = sc.metadata.name.clone();
+        let mut notes = Vec::new();
+        for (family, meta) in self.allocators.iter_mut() {
+            let cidrs: Vec<String> = sc
+                .spec
+                .cidrs
+                .iter()
+                .filter(|c| parse_cidr(c).is_some_and(|p| p.family() == *family))
+                .cloned()
+                .collect();
+            if cidrs.is_empty() {
+                continue;
+            }
+            if let Err(e) = meta.sync(&name, &cidrs, ready) {
+                notes.push(format!("ServiceCIDR {name}: {e}"));
+            }
+        }
+        for n in notes {
+            self.trace_push("allocator", n, Value::Null);
+        }
+    }
+
+    // ----- IPAddresses -----
+
+    pub(crate) fn store_put_ip_address(&mut self, mut ip: IPAddress) -> IPAddress {
+        let rv = self.store.next_rv();
+        ip.metadata.resource_version = rv.to_string();
+        let name = ip.metadata.name.clone();
+        let old = self.store.ip_addresses.get(&name).cloned();
+        let value = serde_json::to_value(&ip).unwrap_or(Value::Null);
+        self.store
+            .log(rv, if old.is_some() { "MODIFIED" } else { "ADDED" }, value);
+        self.store.ip_addresses.insert(name.clone(), ip.clone());
+        if let Some(addr) = ip_of_name(&name) {
+            self.taken.insert(addr);
+            let was_managed = old.as_ref().is_some_and(|o| is_managed(o, addr));
+            let now_managed = is_managed(&ip, addr);
+            if now_managed {
+                self.managed.insert(addr);
+            } else {
+                self.managed.remove(addr);
+            }
+            // The service-cidr-controller watches only adds and deletes of managed IPAddresses.
+            if old.is_none() && now_managed {
+                self.enqueue_containing_service_cidrs(addr);
+            }
+            let _ = was_managed;
+        }
+        self.enqueue(Task::RepairIPAddress(name), 0);
+        ip
+    }
+
+    pub(crate) fn store_remove_ip_address(&mut self, name: &str) -> Option<IPAddress> {
+        let mut ip = self.store.ip_addresses.remove(name)?;
+        let rv = self.store.next_rv();
+        ip.metadata.resource_version = rv.to_string();
+        let value = serde_json::to_value(&ip).unwrap_or(Value::Null);
+        self.store.log(rv, "DELETED", value);
+        if let Some(addr) = ip_of_name(name) {
+            self.taken.remove(addr);
+            let was_managed = self.managed.remove(addr);
+            if was_managed && is_managed(&ip, addr) {
+                self.enqueue_containing_service_cidrs(addr);
+            }
+        }
+        self.enqueue(Task::RepairIPAddress(name.to_string()), 0);
+        Some(ip)
+    }
+
+    fn enqueue_containing_service_cidrs(&mut self, addr: Addr) {
+        let names: Vec<String> = self
+            .store
+            .service_cidrs
+            .values()
+            .filter(|sc| {
+                sc.spec
+                    .cidrs
+                    .iter()
+                    .filter_map(|c| parse_cidr(c))
+                    .any(|p| p.masked().contains_service_ip(addr))
+            })
+            .map(|sc| sc.metadata.name.clone())
+            .collect();
+        for n in names {
+            self.enqueue(Task::ServiceCidr(n), 0);
+        }
+    }
+
+    /// Delay until the next tick of a periodic loop started at cluster creation
+    /// (wait.Until-style loops run every `period`; ≥ 1 ms so it is "later").
+    pub(crate) fn next_periodic_delay(&self, period_ms: i64) -> i64 {
+        let since = self
+            .clock
+            .now_ms()
+            .saturating_sub(self.config.started_ms)
+            .max(0);
+        let rem = period_ms - since.rem_euclid(period_ms);
+        rem.clamp(1, period_ms)
+    }
+}

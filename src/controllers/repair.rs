@@ -1,0 +1,281 @@
+//! kube-apiserver's ipallocator-repair-controller (RepairIPAddress): makes
+//! every Service ClusterIP have an IPAddress naming that Service, and removes
+//! IPAddresses that no Service uses (after a 60 s grace, so an allocation in
+//! flight is not mistaken for a leak).
+
+use crate::cluster::{Cluster, Task};
+use crate::model::event::EVENT_TYPE_WARNING;
+use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
+use crate::model::{IPAddress, ObjectReference, ParentReference, Resource, Service, Time};
+use crate::net::{parse_cidr, parse_ip_sloppy, Addr};
+use serde_json::Value;
+
+pub const REPAIR_CONTROLLER: &str = "ipallocator-repair-controller";
+/// An IPAddress whose Service is missing is a leak only once it is this old.
+pub const LEAK_GRACE_MS: i64 = 60_000;
+/// An IPAddress newer than its Service that the Service does not list yet is
+/// given this long before it is called a wrong reference (fix for a race, PR #132906).
+pub const WRONG_REFERENCE_DELAY_MS: i64 = 5_000;
+
+fn service_ref(svc: &Service) -> ObjectReference {
+    ObjectReference {
+        kind: "Service".into(),
+        namespace: svc.metadata.namespace.clone(),
+        name: svc.metadata.name.clone(),
+        uid: svc.metadata.uid.clone(),
+        api_version: "v1".into(),
+        resource_version: svc.metadata.resource_version.clone(),
+    }
+}
+
+fn ip_ref(ip: &IPAddress) -> ObjectReference {
+    ObjectReference {
+        kind: "IPAddress".into(),
+        name: ip.metadata.name.clone(),
+        uid: ip.metadata.uid.clone(),
+        api_version: Resource::IPAddresses.api_version(),
+        resource_version: ip.metadata.resource_version.clone(),
+        ..Default::default()
+    }
+}
+
+/// Go's %v of a *ParentReference (UNVERIFIED that upstream prints the pointer this way).
+fn parent_ref_text(p: Option<&ParentReference>) -> String {
+    match p {
+        Some(p) => format!("&{{{} {} {} {}}}", p.group, p.resource, p.namespace, p.name),
+        None => "<nil>".into(),
+    }
+}
+
+fn created_ms(t: Option<Time>) -> i64 {
+    t.map(|t| t.seconds().saturating_mul(1000)).unwrap_or(0)
+}
+
+impl Cluster {
+    fn event(&mut self, r: ObjectReference, reason: &str, action: &str, note: String) {
+        self.record_event(
+            r,
+            EVENT_TYPE_WARNING,
+            reason,
+            action,
+            note,
+            REPAIR_CONTROLLER,
+        );
+    }
+
+    fn recreate_ip_address(&mut self, addr: Addr, svc: &Service) {
+        let name = addr.to_string();
+        if self.store.ip_addresses.contains_key(&name) {
+            self.store_remove_ip_address(&name);
+        }
+        let mut ip = self.allocator_ip_address(addr, &svc.metadata.namespace, &svc.metadata.name);
+        ip.metadata.uid = self.rng.uuid();
+        ip.metadata.creation_timestamp = Some(Time::from_millis(self.clock.now_ms()));
+        self.store_put_ip_address(ip);
+    }
+
+    /// The Service worker.
+    pub(crate) fn repair_service(&mut self, key: &str) {
+        let Some((ns, name)) = key.split_once('/') else {
+            return;
+        };
+        let Some(svc) = self.store.service(ns, name).cloned() else {
+            return;
+        };
+        if svc.spec.cluster_ip.is_empty() || svc.spec.cluster_ip == "None" {
+            return;
+        }
+        for ip_text in svc.spec.cluster_ips.clone() {
+            let Some(addr) = parse_ip_sloppy(&ip_text) else {
+                self.event(
+                    service_ref(&svc),
+                    "ClusterIPNotValid",
+                    "ClusterIPValidation",
+                    format!("Cluster IP {ip_text} is not a valid IP; please recreate Service"),
+                );
+                continue;
+            };
+            let family = addr.family;
+            let in_some_cidr = self.store.service_cidrs.values().any(|sc| {
+                sc.spec
+                    .cidrs
+                    .iter()
+                    .filter_map(|c| parse_cidr(c))
+                    .any(|p| p.masked().contains_service_ip(addr))
+            });
+            if !in_some_cidr {
+                self.event(
+                    service_ref(&svc),
+                    "ClusterIPOutOfRange",
+                    "ClusterIPAllocation",
+                    format!("Cluster IP [{family}]: {ip_text} is not within any configured Service CIDR; please recreate service"),
+                );
+                continue;
+            }
+            let Some(ip) = self.store.ip_addresses.get(&addr.to_string()).cloned() else {
+                self.event(
+                    service_ref(&svc),
+                    "ClusterIPNotAllocated",
+                    "ClusterIPAllocation",
+                    format!("Cluster IP [{family}]: {ip_text} is not allocated; repairing"),
+                );
+                self.recreate_ip_address(addr, &svc);
+                continue;
+            };
+            let parent = ip.spec.parent_ref.clone();
+            let core_service = parent.as_ref().is_some_and(|p| p.is_core_service());
+            if !core_service {
+                self.event(
+                    service_ref(&svc),
+                    "ClusterIPNotAllocated",
+                    "ClusterIPAllocation",
+                    format!("the ClusterIP [{family}]: {ip_text} for Service {ns}/{name} has a wrong reference; repairing"),
+                );
+                self.recreate_ip_address(addr, &svc);
+                continue;
+            }
+            let p = parent.unwrap_or_default();
+            if p.namespace != ns || p.name != name {
+                match self.store.service(&p.namespace, &p.name).cloned() {
+                    None => {
+                        self.event(
+                            service_ref(&svc),
+                            "ClusterIPNotAllocated",
+                            "ClusterIPAllocation",
+                            format!("the ClusterIP [{family}]: {ip_text} for Service {ns}/{name} has a wrong reference; repairing"),
+                        );
+                        self.recreate_ip_address(addr, &svc);
+                    }
+                    Some(other)
+                        if other
+                            .spec
+                            .cluster_ips
+                            .iter()
+                            .any(|c| parse_ip_sloppy(c) == Some(addr)) =>
+                    {
+                        self.event(
+                            service_ref(&svc),
+                            "ClusterIPAlreadyAllocated",
+                            "ClusterIPAllocation",
+                            format!("Cluster IP [{family}]:{ip_text} was assigned to multiple services; please recreate service"),
+                        );
+                    }
+                    // The IPAddress pass deletes it; the next Service pass recreates it for us.
+                    Some(_) => {}
+                }
+                continue;
+            }
+            let labels_ok = ip.metadata.labels.get(LABEL_IP_FAMILY).map(String::as_str)
+                == Some(family.as_str())
+                && ip.metadata.labels.get(LABEL_MANAGED_BY).map(String::as_str)
+                    == Some(IPALLOCATOR_CONTROLLER_NAME);
+            if !labels_ok {
+                self.trace_push(
+                    REPAIR_CONTROLLER,
+                    format!(
+                        "IPAddress {} has wrong labels: recreating it",
+                        ip.metadata.name
+                    ),
+                    Value::Null,
+                );
+                self.recreate_ip_address(addr, &svc);
+            }
+        }
+    }
+
+    /// The IPAddress worker (managed IPAddresses only).
+    pub(crate) fn repair_ip_address(&mut self, name: &str) {
+        let Some(ip) = self.store.ip_addresses.get(name).cloned() else {
+            return;
+        };
+        if ip.metadata.labels.get(LABEL_MANAGED_BY).map(String::as_str)
+            != Some(IPALLOCATOR_CONTROLLER_NAME)
+        {
+            return;
+        }
+        let parent = ip.spec.parent_ref.clone();
+        let Some(p) = parent.filter(|p| p.is_core_service()) else {
+            self.event(
+                ip_ref(&ip),
+                "IPAddressNotAllocated",
+                "IPAddressAllocation",
+                format!(
+                    "IPAddress {name} appears to have been modified, not referencing a Service {}: cleaning up",
+                    parent_ref_text(ip.spec.parent_ref.as_ref())
+                ),
+            );
+            self.store_remove_ip_address(name);
+            return;
+        };
+        let now = self.clock.now_ms();
+        let ip_created = created_ms(ip.metadata.creation_timestamp);
+        let Some(svc) = self.store.service(&p.namespace, &p.name).cloned() else {
+            let age = now.saturating_sub(ip_created);
+            // At exactly 60 s it counts as leaked: a virtual clock does not move on its
+            // own, so "requeue after 0" at that instant would spin forever.
+            if age >= LEAK_GRACE_MS {
+                self.event(
+                    ip_ref(&ip),
+                    "IPAddressNotAllocated",
+                    "IPAddressAllocation",
+                    format!(
+                        "IPAddress: {name} for Service {}/{} appears to have leaked: cleaning up",
+                        p.namespace, p.name
+                    ),
+                );
+                self.store_remove_ip_address(name);
+            } else {
+                self.trace_push(
+                    REPAIR_CONTROLLER,
+                    format!("IPAddress {name}: Service {}/{} not found; leaked unless it appears within {} ms", p.namespace, p.name, LEAK_GRACE_MS - age),
+                    Value::Null,
+                );
+                self.enqueue(Task::RepairIPAddress(name.to_string()), LEAK_GRACE_MS - age);
+            }
+            return;
+        };
+        let listed = svc
+            .spec
+            .cluster_ips
+            .iter()
+            .any(|c| parse_ip_sloppy(c).map(|a| a.to_string()).as_deref() == Some(name));
+        if listed {
+            return;
+        }
+        let svc_created = created_ms(svc.metadata.creation_timestamp);
+        let age = now.saturating_sub(ip_created);
+        if ip_created > svc_created && age < WRONG_REFERENCE_DELAY_MS {
+            self.enqueue(
+                Task::RepairIPAddress(name.to_string()),
+                WRONG_REFERENCE_DELAY_MS - age,
+            );
+            return;
+        }
+        self.event(
+            ip_ref(&ip),
+            "IPAddressWrongReference",
+            "IPAddressAllocation",
+            format!(
+                "IPAddress: {name} for Service {}/{} has a wrong reference; cleaning up",
+                p.namespace, p.name
+            ),
+        );
+        self.store_remove_ip_address(name);
+    }
+
+    /// The resync: every Service, then every IPAddress.
+    pub(crate) fn repair_full_pass(&mut self) {
+        let keys: Vec<String> = self
+            .store
+            .services_iter()
+            .map(|s| format!("{}/{}", s.metadata.namespace, s.metadata.name))
+            .collect();
+        for k in keys {
+            self.repair_service(&k);
+        }
+        let names: Vec<String> = self.store.ip_addresses.keys().cloned().collect();
+        for n in names {
+            self.repair_ip_address(&n);
+        }
+    }
+}

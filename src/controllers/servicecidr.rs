@@ -1,0 +1,269 @@
+//! kube-controller-manager's service-cidr-controller: keeps the protection
+//! finalizer and the Ready condition on every ServiceCIDR, and lets a deleted
+//! ServiceCIDR go only when no IPAddress would be orphaned, and never sooner
+//! than 10 s after its deletionTimestamp.
+
+use crate::cluster::{Cluster, Task};
+use crate::model::servicecidr::{
+    CONDITION_READY, REASON_TERMINATING, SERVICE_CIDR_PROTECTION_FINALIZER,
+};
+use crate::model::{Condition, ServiceCIDR, Time};
+use crate::net::{parse_cidr, Prefix};
+use serde_json::{json, Value};
+
+pub const CONTROLLER_NAME: &str = "service-cidr-controller";
+/// deletionGracePeriod: how long after deletionTimestamp the finalizer may go.
+pub const DELETION_GRACE_PERIOD_MS: i64 = 10_000;
+pub const MESSAGE_READY: &str = "Kubernetes Service CIDR is ready";
+pub const MESSAGE_TERMINATING: &str =
+    "There are still IPAddresses referencing the ServiceCIDR, please remove them or create a new ServiceCIDR";
+
+fn prefixes(sc: &ServiceCIDR) -> Vec<Prefix> {
+    sc.spec
+        .cidrs
+        .iter()
+        .filter_map(|c| parse_cidr(c))
+        .map(|p| p.masked())
+        .collect()
+}
+
+/// The (inclusive) address interval a prefix "contains" for Service IPs: without
+/// the network address and, for IPv4, without the broadcast address.
+fn service_interval(p: Prefix) -> Option<(u128, u128)> {
+    let lo = p.network().checked_add(1)?;
+    let hi = if p.family() == crate::net::Family::IPv4 {
+        p.last().checked_sub(1)?
+    } else {
+        p.last()
+    };
+    (lo <= hi).then_some((lo, hi))
+}
+
+impl Cluster {
+    pub(crate) fn sync_service_cidr(&mut self, name: &str) {
+        let Some(sc) = self.store.service_cidrs.get(name).cloned() else {
+            return;
+        };
+        if sc.metadata.deletion_timestamp.is_some() {
+            self.sync_deleting_service_cidr(sc);
+            return;
+        }
+        let mut updated = sc.clone();
+        if !updated
+            .metadata
+            .finalizers
+            .iter()
+            .any(|f| f == SERVICE_CIDR_PROTECTION_FINALIZER)
+        {
+            updated
+                .metadata
+                .finalizers
+                .push(SERVICE_CIDR_PROTECTION_FINALIZER.to_string());
+            self.trace_push(
+                CONTROLLER_NAME,
+                format!("ServiceCIDR {name}: adding finalizer {SERVICE_CIDR_PROTECTION_FINALIZER}"),
+                Value::Null,
+            );
+            updated = self.store_put_service_cidr(updated);
+        }
+        // Written only when status, reason or message differ, so lastTransitionTime is stable.
+        if set_condition(&mut updated, "True", "", MESSAGE_READY, self.clock.now_ms()) {
+            self.trace_push(
+                CONTROLLER_NAME,
+                format!("ServiceCIDR {name}: Ready=True"),
+                Value::Null,
+            );
+            self.store_put_service_cidr(updated);
+        }
+    }
+
+    fn sync_deleting_service_cidr(&mut self, sc: ServiceCIDR) {
+        let name = sc.metadata.name.clone();
+        let blocking = self.service_cidr_blocking_ips(&sc, 5);
+        if !blocking.is_empty() {
+            let mut updated = sc.clone();
+            if set_condition(
+                &mut updated,
+                "False",
+                REASON_TERMINATING,
+                MESSAGE_TERMINATING,
+                self.clock.now_ms(),
+            ) {
+                self.store_put_service_cidr(updated);
+            }
+            self.trace_push(
+                CONTROLLER_NAME,
+                format!(
+                    "ServiceCIDR {name} is terminating but cannot be deleted: {} only it contains (e.g. {})",
+                    if blocking.len() == 1 { "an IPAddress" } else { "IPAddresses" },
+                    blocking.join(", ")
+                ),
+                json!({"blockingIPs": blocking}),
+            );
+            // No timed requeue: IPAddress deletions and ServiceCIDR adds wake it up.
+            return;
+        }
+        if !sc
+            .metadata
+            .finalizers
+            .iter()
+            .any(|f| f == SERVICE_CIDR_PROTECTION_FINALIZER)
+        {
+            return;
+        }
+        let deleted_ms = sc
+            .metadata
+            .deletion_timestamp
+            .map(|t| t.seconds().saturating_mul(1000))
+            .unwrap_or(0);
+        let wait = deleted_ms
+            .saturating_add(DELETION_GRACE_PERIOD_MS)
+            .saturating_sub(self.clock.now_ms());
+        if wait > 0 {
+            self.trace_push(
+                CONTROLLER_NAME,
+                format!(
+                    "ServiceCIDR {name} can be deleted; waiting {} ms for the 10 s grace period",
+                    wait
+                ),
+                Value::Null,
+            );
+            self.enqueue(Task::ServiceCidr(name), wait);
+            return;
+        }
+        let mut updated = sc;
+        updated
+            .metadata
+            .finalizers
+            .retain(|f| f != SERVICE_CIDR_PROTECTION_FINALIZER);
+        self.trace_push(
+            CONTROLLER_NAME,
+            format!("ServiceCIDR {name}: removing finalizer"),
+            Value::Null,
+        );
+        if updated.metadata.finalizers.is_empty() {
+            self.store_remove_service_cidr(&name);
+        } else {
+            self.store_put_service_cidr(updated);
+        }
+    }
+
+    /// canDelete, answered as "which IPs block it" (empty = can delete), at most `limit`.
+    ///
+    /// Upstream lists every managed IPAddress of the family and, per IP, every
+    /// ServiceCIDR containing it. Equivalent and O(#ServiceCIDRs · log n): an IP
+    /// blocks iff it is managed, contained by this ServiceCIDR, and contained by
+    /// no other one — i.e. it lies in this CIDR's service interval minus the union
+    /// of the other ServiceCIDRs' service intervals. So query the managed-IP index
+    /// over those uncovered gaps only.
+    pub fn service_cidr_blocking_ips(&self, sc: &ServiceCIDR, limit: usize) -> Vec<String> {
+        let mine = prefixes(sc);
+        // 1. Every CIDR has a parent (another ServiceCIDR with a containing prefix) → can delete.
+        let all_have_parent = !mine.is_empty()
+            && mine.iter().all(|p| {
+                self.store
+                    .service_cidrs
+                    .values()
+                    .filter(|o| o.metadata.name != sc.metadata.name)
+                    .any(|o| prefixes(o).iter().any(|op| op.contains_prefix(*p)))
+            });
+        if all_have_parent {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for p in &mine {
+            let Some((lo, hi)) = service_interval(*p) else {
+                continue;
+            };
+            let mut covers: Vec<(u128, u128)> = self
+                .store
+                .service_cidrs
+                .values()
+                .filter(|o| o.metadata.name != sc.metadata.name)
+                .flat_map(prefixes)
+                .filter(|op| op.family() == p.family())
+                .filter_map(service_interval)
+                .filter(|(a, b)| *b >= lo && *a <= hi)
+                .collect();
+            covers.sort();
+            let set = self.managed.set(p.family());
+            let mut cursor = lo;
+            let mut gaps = Vec::new();
+            for (a, b) in covers {
+                if a > cursor {
+                    gaps.push((cursor, a - 1));
+                }
+                if b >= cursor {
+                    match b.checked_add(1) {
+                        Some(n) => cursor = n,
+                        None => {
+                            cursor = hi.saturating_add(1);
+                            break;
+                        }
+                    }
+                }
+                if cursor > hi {
+                    break;
+                }
+            }
+            if cursor <= hi && cursor >= lo {
+                gaps.push((cursor, hi));
+            }
+            for (a, b) in gaps {
+                let b = b.min(hi);
+                let mut from = a;
+                while out.len() < limit {
+                    match set.first_taken_in(from, b) {
+                        Some(v) => {
+                            out.push(crate::net::Addr::new(p.family(), v).to_string());
+                            match v.checked_add(1) {
+                                Some(n) if n <= b => from = n,
+                                _ => break,
+                            }
+                        }
+                        None => break,
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Sets the Ready condition; true when something changed (status, reason or message).
+fn set_condition(
+    sc: &mut ServiceCIDR,
+    status: &str,
+    reason: &str,
+    message: &str,
+    now_ms: i64,
+) -> bool {
+    let now = Time::from_millis(now_ms);
+    match sc
+        .status
+        .conditions
+        .iter_mut()
+        .find(|c| c.type_ == CONDITION_READY)
+    {
+        Some(c) if c.status == status && c.reason == reason && c.message == message => false,
+        Some(c) => {
+            // The controller applies the whole condition with lastTransitionTime = now.
+            c.last_transition_time = now;
+            c.status = status.into();
+            c.reason = reason.into();
+            c.message = message.into();
+            true
+        }
+        None => {
+            sc.status.conditions.push(Condition {
+                type_: CONDITION_READY.into(),
+                status: status.into(),
+                observed_generation: None,
+                last_transition_time: now,
+                reason: reason.into(),
+                message: message.into(),
+            });
+            true
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! Upstream validation: same field paths and messages as kube-apiserver.

@@ -1,0 +1,127 @@
+// Compile-only: the documented JS API, written the way a TypeScript user would, must
+// type-check against the generated pkg/web declarations, and misuse must not.
+// Every `@ts-expect-error` line fails the check if the types ever loosen (e.g. to `any`).
+import init, {
+  Cluster,
+  initSync,
+  type ClusterError,
+  type ClusterOptions,
+  type ClusterSnapshot,
+  type CommandResult,
+  type Condition,
+  type Event,
+  type IPAddress,
+  type KubeObject,
+  type ObjectMeta,
+  type ParentReference,
+  type Service,
+  type ServiceCIDR,
+  type Status,
+  type TraceRecord,
+  type WatchEvent,
+} from '../../pkg/web/servicecidr_sim.js';
+
+export async function walkThrough(bytes: BufferSource): Promise<string[]> {
+  await init({ module_or_path: bytes });
+  initSync({ module: bytes });
+
+  const options: ClusterOptions = { serviceClusterIPRange: '10.96.0.0/28', seed: 1, now: '2023-10-12T15:11:07Z' };
+  const cluster = new Cluster(options);
+  new Cluster();
+  new Cluster({ now: 1697123467000, kubeDNS: false, autoReconcile: false });
+
+  const svc: Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'test-1', labels: { app: 'test-1' } },
+    spec: { ports: [{ name: '80', protocol: 'TCP', port: 80, targetPort: 80 }], selector: { app: 'test-1' }, type: 'ClusterIP' },
+  };
+  const ips: string[] = [];
+  const created: KubeObject = cluster.create(svc);
+  if (created.kind === 'Service') {
+    // Narrowed by kind.
+    ips.push(created.spec?.clusterIP ?? '');
+  }
+
+  const cidr: ServiceCIDR = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'ServiceCIDR',
+    metadata: { name: 'newcidr1' },
+    spec: { cidrs: ['10.96.0.0/24'] },
+  };
+  cluster.apply(cidr);
+  cluster.update(cidr);
+  const got = cluster.get('servicecidr', 'newcidr1') as ServiceCIDR;
+  const ready: Condition | undefined = got.status?.conditions?.find((c) => c.type === 'Ready');
+  const readyStatus: 'True' | 'False' | 'Unknown' | undefined = ready?.status;
+  void readyStatus;
+  const meta: ObjectMeta = got.metadata;
+  const finalizers: string[] = meta.finalizers ?? [];
+  void finalizers;
+
+  const ip = cluster.get('ipaddress', '10.96.0.1', null) as IPAddress;
+  const parent: ParentReference | undefined = ip.spec?.parentRef;
+  void parent;
+
+  const all: KubeObject[] = cluster.list('services', 'default');
+  cluster.list('servicecidrs');
+  void all;
+
+  try {
+    cluster.delete('servicecidr', 'newcidr1');
+  } catch (e) {
+    const err = e as ClusterError;
+    const code: number = err.code;
+    const reason: string = err.reason;
+    const status: Status = err.status;
+    const causes = status.details?.causes?.map((c) => `${c.field}: ${c.message}`) ?? [];
+    void [code, reason, err.message, causes];
+  }
+
+  cluster.reconcile();
+  cluster.advance(10);
+  cluster.settle();
+
+  const events: Event[] = cluster.events();
+  const warnings = events.filter((e) => e.type === 'Warning').map((e) => e.note);
+  void warnings;
+
+  const out: CommandResult = cluster.kubectl('get servicecidr');
+  cluster.kubectl('apply -f -', 'apiVersion: v1\n');
+  const ran: CommandResult = cluster.run('kubectl get svc');
+  const exit: number = out.exitCode + ran.exitCode;
+  const text: string = out.stdout + out.stderr + out.output;
+  void [exit, text];
+
+  const snap: ClusterSnapshot = cluster.snapshot();
+  const copy: Cluster = Cluster.restore(JSON.parse(JSON.stringify(snap)) as ClusterSnapshot);
+  copy.free();
+
+  const changes: WatchEvent[] = cluster.watch();
+  const later = cluster.watch(changes.at(-1)?.object.metadata.resourceVersion);
+  const kinds: Array<'ADDED' | 'MODIFIED' | 'DELETED'> = later.map((w) => w.type);
+  void kinds;
+
+  const trace: TraceRecord[] = cluster.trace();
+  const recent = cluster.trace(trace.at(-1)?.seq);
+  const lines = recent.map((r) => `${r.seq} ${r.time} ${r.source}: ${r.message}`);
+
+  // @ts-expect-error: options are typed
+  new Cluster({ seed: 'one' });
+  // @ts-expect-error: unknown options are rejected
+  new Cluster({ serviceClusterIpRange: '10.0.0.0/24' });
+  // @ts-expect-error: objects are typed, not any
+  cluster.create(42);
+  // @ts-expect-error: a Service's spec.type is one of four
+  cluster.create({ metadata: { name: 'x' }, spec: { type: 'Bogus' } });
+  // @ts-expect-error: results are typed, not any
+  const n: number = cluster.get('svc', 'x');
+  void n;
+  // @ts-expect-error: exitCode is a number
+  const s: string = out.exitCode;
+  void s;
+  // @ts-expect-error: advance takes seconds as a number
+  cluster.advance('10s');
+
+  return [...ips, ...lines];
+}
