@@ -240,6 +240,30 @@ export interface TraceRecord {
   [detail: string]: JsonValue;
 }
 
+/** One CIDR the ClusterIP allocator of a family serves (`allocatorState()`). */
+export interface AllocatorInfo {
+  family: "IPv4" | "IPv6";
+  cidr: string;
+  ready: boolean;
+  serviceCIDRs: string[];
+  first: string;
+  last: string;
+  /** Decimal strings: sizes of IPv6 ranges exceed 2^53. */
+  size: string;
+  offset: string;
+  used: string;
+  staticBand: [string, string] | null;
+  dynamicBand: [string, string];
+}
+
+/** Controller work waiting for the clock (`pendingWork()`). */
+export interface PendingWork {
+  due: string;
+  dueMs: number;
+  controller: string;
+  key: string;
+}
+
 /** What `kubectl()` and `run()` return. */
 export interface CommandResult {
   stdout: string;
@@ -558,7 +582,26 @@ impl Cluster {
         since_resource_version: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let since = resource_version(since_resource_version.unwrap_or(JsValue::UNDEFINED))?;
-        to_js_or_throw(&self.inner.watch(since.as_deref()))
+        let events = self.inner.watch(since.as_deref()).map_err(js_error)?;
+        to_js_or_throw(&events)
+    }
+
+    /// Per-family allocator view (CIDR, readiness, owning ServiceCIDRs, bands, usage),
+    /// for pages that draw the ranges. Read-only.
+    #[wasm_bindgen(js_name = allocatorState, unchecked_return_type = "AllocatorInfo[]")]
+    pub fn allocator_state(&self) -> Result<JsValue, JsValue> {
+        to_js_or_throw(&self.inner.allocator_state())
+    }
+
+    /// Controller work waiting for the clock, earliest first. Read-only.
+    #[wasm_bindgen(js_name = pendingWork, unchecked_return_type = "PendingWork[]")]
+    pub fn pending_work(&self) -> Result<JsValue, JsValue> {
+        to_js_or_throw(&self.inner.pending_work())
+    }
+
+    /// The cluster clock, epoch milliseconds.
+    pub fn now(&self) -> f64 {
+        self.inner.now_ms() as f64
     }
 
     /// Why things happened: allocator decisions, controller steps, timers (records after

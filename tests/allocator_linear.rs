@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! The textbook upstream loop as a baseline, and the property that the
 //! allocator's O(log n) pick equals it for every range, taken set and seed.
 //! benches/allocator.rs includes this file for the same baseline.

@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! Upstream unit-test cases of the ClusterIP allocators (ipallocator_test.go,
 //! bitmap_test.go, cidrallocator_test.go), ported to the pure allocator: the
 //! test plays the IPAddress store by inserting/removing in the TakenSet.

@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! The "Extend Service IP Ranges" walk-through through the core API, on the
 //! docs page's 10.96.0.0/28 cluster (kube-dns at .10, as kubeadm and kind have it).
 

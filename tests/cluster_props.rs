@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! Random sequences of API calls and clock moves (10,000 of them, each
 //! reproducible from its index) against small single- and dual-stack ranges,
 //! with the allocator's safety properties checked after every step.

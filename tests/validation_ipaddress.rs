@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! IPAddress validation (§2.5), including the validation_test.go evidence cases.
 
 use serde_json::json;

@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! ObjectMeta rules and name checkers (apimachinery texts).
 
 use servicecidr_sim::model::{FieldError, ObjectMeta, Time};

@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! Service static validation (§2.6): create rules and the update rules.
 
 use serde_json::{json, Value};

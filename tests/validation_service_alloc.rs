@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! Service defaulting, clusterIP normalisation and alloc.go initIPFamilyFields.
 
 use serde_json::{json, Value};

@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+// Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! ServiceCIDR validation: upstream §2.1–2.3 messages, paths and ordering quirks.
 
 use serde_json::json;

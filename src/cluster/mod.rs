@@ -28,6 +28,7 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClusterOptions {
     /// kube-apiserver --service-cluster-ip-range ("v4", "v6", "v4,v6" …); default "10.96.0.0/12".
+    #[serde(rename = "serviceClusterIPRange")]
     pub service_cluster_ip_range: Option<String>,
     pub seed: Option<f64>,
     /// RFC 3339 string or epoch milliseconds: starts a manual clock.
