@@ -311,7 +311,7 @@ function updateClock(work) {
   const now = nowMs();
   // Timers tied to an object (grace periods, leak checks) are the interesting ones.
   const next = (work ?? [])
-    .filter((w) => w.key && /servicecidr|repair|ipaddress/i.test(`${w.controller}`))
+    .filter((w) => w.controller === 'service-cidr-controller' || (w.controller === 'ipallocator-repair-controller' && w.key !== 'resync'))
     .sort((a, b) => Number(a.dueMs) - Number(b.dueMs))[0];
   const el = $('clock-next');
   if (next) {
