@@ -415,6 +415,16 @@ function refreshFormDefaults() {
 // ---------- tour and scenarios ----------
 
 async function runOps(ops) {
+  // Marks the page busy while a multi-step action runs (tests and screen readers wait on it).
+  document.documentElement.dataset.busy = 'true';
+  try {
+    await runOpsNow(ops);
+  } finally {
+    delete document.documentElement.dataset.busy;
+  }
+}
+
+async function runOpsNow(ops) {
   for (const op of ops) {
     if (op.reset) {
       boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...op.reset }, log: [] });
@@ -439,6 +449,7 @@ function renderScenarios() {
     b.dataset.scenario = sc.id;
     b.textContent = pick(sc.title);
     b.addEventListener('click', async () => {
+      $('notice').hidden = true;
       await runOps([{ reset: sc.settings }, ...sc.ops]);
       notice(pick(sc.next), 'info');
     });
