@@ -464,3 +464,25 @@ test('dark theme and a laptop-sized window', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('settings restart the cluster; a bad range is refused with the apiserver message', async () => {
+  const { page, problems, context } = await open();
+  await type(page, 'kubectl create service clusterip before --tcp 80');
+  await page.click('#btn-settings');
+  assert.equal(await page.getAttribute('#btn-settings', 'aria-expanded'), 'true');
+  await page.fill('#set-range', 'garbage');
+  await page.click('#settings-form button[type="submit"]');
+  assert.match(await page.innerText('#notice'), /service-cluster-ip-range/);
+  assert.equal(await page.locator('#pane-svc tr[data-key="default/before"]').count(), 1, 'a refused setting changes nothing');
+  await page.fill('#set-range', '10.96.0.0/24,fd00:10:96::/112');
+  await page.fill('#set-seed', '42');
+  await page.click('#settings-form button[type="submit"]');
+  assert.equal(await page.locator('#pane-svc tr[data-key="default/before"]').count(), 0, 'a new cluster starts empty');
+  assert.deepEqual(await card(page, 'kubernetes').locator('.chip.cidr').allInnerTexts(), ['10.96.0.0/24', 'fd00:10:96::/112']);
+  assert.match(await page.innerText('#term-out'), /--service-cluster-ip-range=10\.96\.0\.0\/24,fd00:10:96::\/112, seed 42/);
+  // Reset goes back to the defaults.
+  await page.click('#btn-reset');
+  assert.deepEqual(await card(page, 'kubernetes').locator('.chip.cidr').allInnerTexts(), ['10.96.0.0/28']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
