@@ -353,6 +353,10 @@ test('keyboard: terminal history and completion, map cells, time controls', asyn
   await page.keyboard.press('Enter');
   assert.match(await page.innerText('#clock'), /^T\+00:00:10/);
   assert.match(await page.innerText('#term-out'), /clock \+10 s/);
+  // A command that waits (sleep) moves the clock too, and says so.
+  await type(page, 'sleep 5');
+  assert.match(await page.innerText('#clock'), /^T\+00:00:15/);
+  assert.match(await page.locator('#term-out .blk.note').last().innerText(), /the clock moved 5 s while this ran/);
 
   // Pause: a new ServiceCIDR waits for Step to get its finalizer and Ready condition.
   await page.click('#btn-pause');

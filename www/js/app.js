@@ -75,7 +75,13 @@ function perform(entry) {
   const c = S.cluster;
   switch (entry[0]) {
     case 'run':
-      return { kind: 'run', res: c.run(entry[1]) };
+      // run() settles the clock before each top-level command, as a docs page wants; the
+      // playground moves time only on the user's word, so it opts out where the core allows.
+      {
+        const t0 = nowMs();
+        const res = c.run.length >= 2 ? c.run(entry[1], { settle: false }) : c.run(entry[1]);
+        return { kind: 'run', res, moved: Math.round((nowMs() - t0) / 1000) };
+      }
     case 'adv':
       c.advance(entry[1]);
       return { kind: 'note', text: t('noteAdvance', { n: entry[1] }) };
@@ -97,6 +103,8 @@ function perform(entry) {
 function show(entry, out, origin) {
   if (out.kind === 'run') {
     term.print(entry[1], out.res, { origin });
+    // Waiting commands (kubectl delete without --wait=false, sleep) move the clock.
+    if (out.moved > 0) term.note(`${t('noteMoved', { n: out.moved })} · ${clockText()}`, 'note');
     if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(t('rangeFull'), 'warn');
   } else {
     term.note(`${out.text} · ${clockText()}`, 'note');
