@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bandOffset, containsServiceIP, describePrefix, formatIP, parseCIDR, parseIP } from '../../www/js/ip.js';
+import { bandOffset, containsServiceIP, coveringCIDR, describePrefix, formatIP, parseCIDR, parseIP } from '../../www/js/ip.js';
 import { completions, heredocOpen, splitLines } from '../../www/js/terminal.js';
 import { blockingIPs } from '../../www/js/panes.js';
 import { parentRefText } from '../../www/js/rangemap.js';
@@ -153,4 +153,15 @@ test('state: only well-formed logs are accepted, and the URL form round-trips', 
   assert.deepEqual(back.log.map((e) => e.filter((x) => x !== undefined)), state.log);
   assert.equal(await decodeHash('#s=AAAA'), null, 'garbage decodes to nothing');
   assert.equal(await decodeHash('#other'), null);
+});
+
+test('the smallest range that covers blocking addresses', () => {
+  const ips = (...xs) => xs.map(parseIP);
+  assert.equal(coveringCIDR(ips('10.96.0.82', '10.96.0.21', '10.96.0.137', '10.96.0.211')), '10.96.0.0/24');
+  assert.equal(coveringCIDR(ips('10.96.0.21', '10.96.0.82')), '10.96.0.0/25');
+  assert.equal(coveringCIDR(ips('10.100.0.20', '10.100.0.21')), '10.100.0.16/29');
+  assert.equal(coveringCIDR(ips('10.96.0.5')), '10.96.0.4/30', 'one address needs a /30: not network, not broadcast');
+  assert.equal(coveringCIDR(ips('10.96.0.128', '10.96.0.127')), '10.96.0.0/24', 'an address on a boundary widens the range');
+  assert.equal(coveringCIDR(ips('fd00::1')), 'fd00::/127', 'IPv6 keeps its all-ones address, so /127 holds ::1');
+  assert.equal(coveringCIDR([]), null);
 });

@@ -403,6 +403,11 @@ test('scenarios', async () => {
   await scenario('blocked');
   const extra = card(page, 'extra');
   assert.deepEqual(await extra.locator('.blocking li code').allInnerTexts(), ['10.100.0.20', '10.100.0.21']);
+  // The badge suggests a range that would cover them and fills the form with it.
+  assert.match(await extra.innerText(), /e\.g\. one for 10\.100\.0\.16\/29/);
+  await extra.locator('.cover button').click();
+  assert.equal(await page.inputValue('#cidr-cidrs'), '10.100.0.16/29');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'cidr-name');
   await page.click('#pane-svc [aria-label="Delete service default/web"]');
   await page.click('#pane-svc [aria-label="Delete service default/api"]');
   assert.match(await page.innerText('#term-out'), /\$ kubectl delete service web\s/);

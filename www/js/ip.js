@@ -160,3 +160,25 @@ export function sizeText(size) {
   while ((1n << BigInt(n)) < size) n++;
   return `2^${n}`;
 }
+
+/**
+ * The smallest prefix that contains every given address (all of one family) without
+ * any of them being its network address or IPv4 broadcast: a range a new ServiceCIDR
+ * could use to cover them. Returns the CIDR text, or null for an empty list.
+ */
+export function coveringCIDR(addrs) {
+  if (!addrs.length) return null;
+  const family = addrs[0].family;
+  if (addrs.some((a) => a.family !== family)) return null;
+  const bits = BITS[family];
+  let len = bits;
+  const fits = (l) => {
+    const host = BigInt(bits - l);
+    const base = (addrs[0].value >> host) << host;
+    const p = { family, base, len: l, size: 1n << host };
+    return addrs.every((a) => containsServiceIP(p, family, a.value)) ? p : null;
+  };
+  let p = null;
+  while (len >= 0 && !(p = fits(len))) len--;
+  return p ? `${formatIP(family, p.base)}/${p.len}` : null;
+}

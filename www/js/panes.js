@@ -1,7 +1,7 @@
 // Object panes (ServiceCIDRs, Services, IPAddresses) and the event log. All object
 // data is user-controlled, so it only ever reaches the page as textContent.
 
-import { containsServiceIP, describePrefix, parseCIDR, parseIP } from './ip.js';
+import { containsServiceIP, coveringCIDR, describePrefix, parseCIDR, parseIP } from './ip.js';
 import { t } from './i18n.js';
 import { ownerOf, parentRefText, serviceHue } from './rangemap.js';
 
@@ -128,11 +128,19 @@ export class Panes {
         ul.append(li);
       }
       box.append(ul);
+      // Per family, the smallest range that would contain every blocking address.
+      const byFamily = new Map();
+      for (const ip of blocking) {
+        const a = parseIP(ip.metadata.name);
+        if (!byFamily.has(a.family)) byFamily.set(a.family, []);
+        byFamily.get(a.family).push(a);
+      }
+      const suggestion = [...byFamily.values()].map(coveringCIDR).filter(Boolean);
       const cover = el('p', 'cover');
-      cover.append(t('couldCover', { cidrs: (sc.spec?.cidrs ?? []).join(', ') }), ' ');
+      cover.append(t('couldCover', { cidrs: suggestion.join(', ') }), ' ');
       const b = el('button', 'small link', t('addCovering'));
       b.type = 'button';
-      b.addEventListener('click', () => this.actions.prefillCIDR(sc.spec?.cidrs ?? []));
+      b.addEventListener('click', () => this.actions.prefillCIDR(suggestion));
       cover.append(b);
       box.append(cover);
     } else {
