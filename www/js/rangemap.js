@@ -35,6 +35,20 @@ export function ownerOf(ipObj, services) {
   return { svcKey: key, service: services.get(key) ?? null };
 }
 
+/** Black or white, whichever reads better on hsl(hue, 62%, 52%) (the light theme's fill). */
+export function inkFor(hue) {
+  const s = 0.62;
+  const l = 0.52;
+  const f = (n) => {
+    const k = (n + hue / 30) % 12;
+    const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const lum = 0.2126 * f(0) + 0.7152 * f(8) + 0.0722 * f(4);
+  // Contrast against black is (lum + 0.05) / 0.05, against white 1.05 / (lum + 0.05).
+  return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? '#000' : '#fff';
+}
+
 function colsFor(size) {
   if (size <= 16n) return 16;
   if (size <= 1024n) return 32;
@@ -312,9 +326,14 @@ export class RangeMaps {
         cls += ' al';
         const own = ownerOf(x.obj, services);
         if (!own || !own.service) cls += ' or';
-        c.style.setProperty('--h', own ? serviceHue(own.svcKey) : 0);
+        const hue = own ? serviceHue(own.svcKey) : 0;
+        c.style.setProperty('--h', hue);
+        c.style.color = inkFor(hue);
         if (this.flash.has(x.name)) cls += ' fl';
-      } else c.style.removeProperty('--h');
+      } else {
+        c.style.removeProperty('--h');
+        c.style.removeProperty('color');
+      }
       if (c.className !== cls) c.className = cls;
     }
   }
