@@ -1,23 +1,92 @@
 //! kubectl: command parsing, printers, manifests and the docs-page shell.
+//!
+//! `kubectl_line` / `kubectl_args` answer one kubectl invocation against the
+//! simulated cluster exactly as kubectl 1.33 prints it; `run_script` runs a
+//! docs page's shell block, sending every `kubectl` to `kubectl_args`.
+
+pub mod cmd;
+pub mod describe;
+
+pub mod duration;
+pub mod jq;
+pub mod jsonpath;
+pub mod manifest;
+pub mod printers;
+pub mod shell;
+pub mod tabwriter;
+pub mod yaml;
 
 use crate::cluster::{Cluster, CommandOutput};
+use shell::{ShellHost, ShellOptions};
 
-/// `cluster.kubectl(line, stdin)`: one kubectl command line.
-pub fn kubectl_line(_cluster: &mut Cluster, _line: &str, _stdin: &str) -> CommandOutput {
-    CommandOutput {
-        stderr: "error: kubectl is not implemented yet\n".into(),
-        exit_code: 1,
-        output: "error: kubectl is not implemented yet\n".into(),
-        ..Default::default()
+/// `cluster.kubectl(line, stdin)`: one command line, with or without the leading
+/// `kubectl`, split into words with shell quoting rules (no expansion).
+pub fn kubectl_line(cluster: &mut Cluster, line: &str, stdin: &str) -> CommandOutput {
+    let words = match cmd::args::split_words(line) {
+        Ok(w) => w,
+        Err(e) => {
+            let msg = format!("error: cannot read the command line: {e}\n");
+            return CommandOutput {
+                stdout: String::new(),
+                stderr: msg.clone(),
+                exit_code: 1,
+                output: msg,
+            };
+        }
+    };
+    let args: &[String] = match words.first().map(String::as_str) {
+        Some("kubectl") => &words[1..],
+        _ => &words,
+    };
+    kubectl_args(cluster, args, stdin)
+}
+
+/// One kubectl invocation from an argv (without the program name).
+pub fn kubectl_args(cluster: &mut Cluster, args: &[String], stdin: &str) -> CommandOutput {
+    cmd::run(cluster, args, stdin)
+}
+
+/// The simulated cluster as the shell's host: `kubectl` runs the command, a
+/// pause between top-level commands lets the controllers' timers fire (a person
+/// reading the page between commands), and `sleep` moves the cluster clock.
+struct ClusterHost<'a> {
+    cluster: &'a mut Cluster,
+    settle: bool,
+}
+
+impl ShellHost for ClusterHost<'_> {
+    fn kubectl(&mut self, args: &[String], stdin: &str) -> CommandOutput {
+        kubectl_args(self.cluster, args, stdin)
+    }
+
+    fn between_commands(&mut self) {
+        if self.settle {
+            self.cluster.settle();
+        }
+    }
+
+    fn sleep(&mut self, seconds: f64) {
+        // The shell only passes finite, non-negative durations it has parsed;
+        // advance() refuses anything else without changing the cluster.
+        let _ = self.cluster.advance(seconds);
     }
 }
 
-/// `cluster.run(script)`: the docs-page shell.
-pub fn run_script(_cluster: &mut Cluster, _script: &str, _settle: bool) -> CommandOutput {
-    CommandOutput {
-        stderr: "error: run is not implemented yet\n".into(),
-        exit_code: 1,
-        output: "error: run is not implemented yet\n".into(),
-        ..Default::default()
+/// `cluster.run(script)`: runs a docs page's shell block. With `settle`, the
+/// cluster settles before every top-level command, the first included: a page's
+/// blocks are run one `run()` at a time, and the reader pauses between them as
+/// between the commands of one block (the 10 s ServiceCIDR deletion grace, for
+/// one, has passed by the time the next block is typed).
+pub fn run_script(cluster: &mut Cluster, script: &str, settle: bool) -> CommandOutput {
+    if settle {
+        cluster.settle();
     }
+    let mut host = ClusterHost { cluster, settle };
+    shell::run_script(
+        &mut host,
+        script,
+        &ShellOptions {
+            settle_between_commands: settle,
+        },
+    )
 }

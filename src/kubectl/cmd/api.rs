@@ -1,0 +1,40 @@
+//! What the commands need from the apiserver, as one small trait: the commands
+//! are plain functions of (API, argv, stdin), so they are tested against an
+//! in-memory fake as well as against the simulated cluster.
+
+use super::resources::Kind;
+use crate::model::ApiError;
+use serde_json::Value;
+
+/// What `apply` did to the object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+pub trait Api {
+    /// GET one object; `ns` is ignored for cluster-scoped kinds.
+    fn get(&mut self, kind: Kind, ns: &str, name: &str) -> Result<Value, ApiError>;
+    /// LIST; `ns` None means all namespaces. Sorted by namespace, then name.
+    fn list(&mut self, kind: Kind, ns: Option<&str>) -> Result<Vec<Value>, ApiError>;
+    /// POST. `ns` is the request's namespace (the object's own when empty).
+    fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError>;
+    /// kubectl apply's create-or-patch, with the last-applied annotation.
+    fn apply(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<(Value, Applied), ApiError>;
+    /// DELETE; returns the object as the delete left it.
+    fn delete(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        dry_run: bool,
+    ) -> Result<Value, ApiError>;
+    /// The cluster clock.
+    fn now_ms(&self) -> i64;
+    /// Moves the cluster clock forward, running whatever falls due on the way.
+    fn advance_ms(&mut self, ms: i64);
+    /// When the controllers next have something to do, if ever.
+    fn next_due_ms(&self) -> Option<i64>;
+}

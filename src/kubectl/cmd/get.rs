@@ -1,0 +1,777 @@
+//! `kubectl get`: tables (one per type, kind-prefixed names when several types
+//! answer), `-o json|yaml` (the object itself when one object was named, a `List`
+//! otherwise), `-o name`, `-o jsonpath=…`; NotFound errors after whatever was
+//! found; "No resources found" on stderr when nothing was printed.
+
+use super::api::Api;
+use super::args::{flag, FlagKind, FlagSpec, Parsed};
+use super::errors::{usage_error, CmdError};
+use super::render::{self, TableOpts};
+use super::resources::{parse_resource_args, Kind, Target};
+use super::selector::Selector;
+use super::{namespace, output_format, parse, Out, OutputFormat};
+use serde_json::{json, Value};
+
+const FLAGS: &[FlagSpec] = &[
+    flag("output", Some('o'), FlagKind::Str),
+    flag("all-namespaces", Some('A'), FlagKind::Bool),
+    flag("selector", Some('l'), FlagKind::Str),
+    flag("watch", Some('w'), FlagKind::Bool),
+    flag("watch-only", None, FlagKind::Bool),
+    flag("show-labels", None, FlagKind::Bool),
+    flag("show-kind", None, FlagKind::Bool),
+    flag("no-headers", None, FlagKind::Bool),
+    flag("ignore-not-found", None, FlagKind::Bool),
+    flag("filename", Some('f'), FlagKind::StrSlice),
+    flag("chunk-size", None, FlagKind::Int),
+    flag("show-managed-fields", None, FlagKind::Bool),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
+    flag("field-selector", None, FlagKind::Str),
+    flag("sort-by", None, FlagKind::Str),
+    flag("label-columns", Some('L'), FlagKind::StrSlice),
+    flag("raw", None, FlagKind::Str),
+    flag("subresource", None, FlagKind::Str),
+    flag("output-watch-events", None, FlagKind::Bool),
+    flag("server-print", None, FlagKind::Bool),
+];
+
+/// kubectl get flags the simulator accepts but does not implement.
+const UNSIMULATED: &[&str] = &["label-columns", "raw", "subresource", "output-watch-events"];
+
+const PATH: &str = "kubectl get";
+
+/// Our own message: a watch never ends, and a simulated command has to.
+pub const WATCH_UNSUPPORTED: &str =
+    "watching (-w/--watch) is not available in this simulator: commands here return at once; run the get again to see changes";
+
+const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n";
+
+pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
+    let Some(p) = parse(args, FLAGS, PATH, out) else {
+        return 1;
+    };
+    if p.bool_or("help", false) {
+        out.out(&super::help_text(PATH));
+        return 0;
+    }
+    match get(api, &p, stdin, out) {
+        Ok(code) => code,
+        Err(e) => {
+            out.errors(&[e]);
+            1
+        }
+    }
+}
+
+/// The core v1 view of a stored events.k8s.io/v1 Event (the conversion the
+/// apiserver applies when `kubectl get events` asks the core group).
+pub fn to_core_event(e: &Value) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("apiVersion".into(), json!("v1"));
+    m.insert("kind".into(), json!("Event"));
+    let pick = |k: &str| e.get(k).cloned();
+    if let Some(v) = pick("metadata") {
+        m.insert("metadata".into(), v);
+    }
+    m.insert(
+        "involvedObject".into(),
+        pick("regarding").unwrap_or_else(|| json!({})),
+    );
+    if let Some(v) = pick("related") {
+        m.insert("related".into(), v);
+    }
+    m.insert("reason".into(), pick("reason").unwrap_or(json!("")));
+    m.insert("message".into(), pick("note").unwrap_or(json!("")));
+    m.insert(
+        "source".into(),
+        pick("deprecatedSource").unwrap_or_else(|| json!({})),
+    );
+    m.insert(
+        "firstTimestamp".into(),
+        pick("deprecatedFirstTimestamp").unwrap_or(Value::Null),
+    );
+    m.insert(
+        "lastTimestamp".into(),
+        pick("deprecatedLastTimestamp").unwrap_or(Value::Null),
+    );
+    if let Some(c) = pick("deprecatedCount").filter(|c| c.as_i64().unwrap_or(0) != 0) {
+        m.insert("count".into(), c);
+    }
+    m.insert("type".into(), pick("type").unwrap_or(json!("")));
+    if let Some(v) = pick("eventTime").filter(|v| !v.is_null()) {
+        m.insert("eventTime".into(), v);
+    }
+    if let Some(v) = pick("series") {
+        m.insert("series".into(), v);
+    }
+    if let Some(v) = pick("action") {
+        m.insert("action".into(), v);
+    }
+    m.insert(
+        "reportingComponent".into(),
+        pick("reportingController").unwrap_or(json!("")),
+    );
+    m.insert(
+        "reportingInstance".into(),
+        pick("reportingInstance").unwrap_or(json!("")),
+    );
+    Value::Object(m)
+}
+
+/// A field selector: `metadata.name` / `metadata.namespace` with `=`, `==`, `!=`
+/// (the fields every resource supports).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct FieldSelector {
+    reqs: Vec<(String, bool, String)>,
+}
+
+impl FieldSelector {
+    pub(crate) fn parse(s: &str) -> Result<FieldSelector, String> {
+        let mut reqs = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, eq, value) = if let Some((k, v)) = part.split_once("!=") {
+                (k, false, v)
+            } else if let Some((k, v)) = part.split_once("==") {
+                (k, true, v)
+            } else if let Some((k, v)) = part.split_once('=') {
+                (k, true, v)
+            } else {
+                return Err(format!(
+                    "invalid selector: '{s}'; can't understand '{part}'"
+                ));
+            };
+            let key = key.trim();
+            if key != "metadata.name" && key != "metadata.namespace" {
+                return Err(format!("field label not supported: {key}"));
+            }
+            reqs.push((key.to_string(), eq, value.trim().to_string()));
+        }
+        Ok(FieldSelector { reqs })
+    }
+
+    pub(crate) fn matches(&self, v: &Value) -> bool {
+        self.reqs.iter().all(|(key, eq, want)| {
+            let ptr = if key == "metadata.name" {
+                "/metadata/name"
+            } else {
+                "/metadata/namespace"
+            };
+            let got = v.pointer(ptr).and_then(Value::as_str).unwrap_or("");
+            (got == want) == *eq
+        })
+    }
+}
+
+/// How kubectl's resource builder names a resource in list errors.
+fn gvr_text(kind: Kind) -> String {
+    let i = kind.info();
+    format!("{}/{}, Resource={}", i.group, i.version, i.plural)
+}
+
+/// kubectl's sort: keys from a JSONPath, numbers compared as numbers.
+fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
+    let inner = expr.trim().trim_start_matches('{').trim_end_matches('}');
+    let template = if inner.starts_with('.') {
+        format!("{{{inner}}}")
+    } else {
+        format!("{{.{inner}}}")
+    };
+    let mut keyed = Vec::with_capacity(items.len());
+    for (k, v) in items.iter() {
+        let key = render::jsonpath(&template, &view(*k, v.clone()))
+            .map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
+        keyed.push((key, (*k, v.clone())));
+    }
+    keyed.sort_by(|a, b| match (a.0.parse::<f64>(), b.0.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        _ => a.0.cmp(&b.0),
+    });
+    for (slot, (_, item)) in items.iter_mut().zip(keyed) {
+        *slot = item;
+    }
+    Ok(())
+}
+
+/// An object as this kind's clients see it.
+pub fn view(kind: Kind, obj: Value) -> Value {
+    if kind == Kind::CoreEvent {
+        to_core_event(&obj)
+    } else {
+        obj
+    }
+}
+
+fn name_of(v: &Value) -> &str {
+    v.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// The objects one `get` found, in the order kubectl visits them.
+#[derive(Default)]
+pub(crate) struct Found {
+    pub items: Vec<(Kind, Value)>,
+    pub errors: Vec<CmdError>,
+    pub single_item: bool,
+    /// Types that answered: a list (even an empty one) or a found name. Each is
+    /// one server-side Table to kubectl, and names carry their type when more
+    /// than one type answered.
+    pub answered: Vec<Kind>,
+}
+
+impl Found {
+    fn answer(&mut self, k: Kind) {
+        if !self.answered.contains(&k) {
+            self.answered.push(k);
+        }
+    }
+}
+
+/// Resolves the targets of get/describe/delete: names are fetched one by one,
+/// types without names are listed (filtered by the selector).
+pub(crate) fn fetch(
+    api: &mut dyn Api,
+    targets: &[Target],
+    ns: &str,
+    all_namespaces: bool,
+    selector: &Selector,
+) -> Found {
+    fetch_with(
+        api,
+        targets,
+        ns,
+        all_namespaces,
+        selector,
+        &FieldSelector::default(),
+    )
+}
+
+pub(crate) fn fetch_with(
+    api: &mut dyn Api,
+    targets: &[Target],
+    ns: &str,
+    all_namespaces: bool,
+    selector: &Selector,
+    fields: &FieldSelector,
+) -> Found {
+    let mut found = Found::default();
+    for t in targets {
+        let ns_for = if t.kind.info().namespaced { ns } else { "" };
+        match &t.name {
+            Some(n) => match api.get(t.kind, ns_for, n) {
+                Ok(v) => {
+                    found.answer(t.kind);
+                    found.items.push((t.kind, v));
+                }
+                Err(e) => found.errors.push(e.into()),
+            },
+            None => {
+                let scope = if all_namespaces || !t.kind.info().namespaced {
+                    None
+                } else {
+                    Some(ns)
+                };
+                match api.list(t.kind, scope) {
+                    Ok(list) => {
+                        found.answer(t.kind);
+                        found.items.extend(
+                            list.into_iter()
+                                .filter(|v| selector.matches(v) && fields.matches(v))
+                                .map(|v| (t.kind, v)),
+                        )
+                    }
+                    Err(e) => found.errors.push(e.into()),
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Objects named in manifests on stdin (`-f -`), as targets.
+pub(crate) fn targets_from_manifests(
+    files: &[String],
+    stdin: &str,
+) -> Result<Vec<(Target, Option<String>)>, CmdError> {
+    let docs = super::create::read_objects(files, stdin)?;
+    let mut out = Vec::new();
+    for d in docs {
+        let kind = super::create::kind_of(&d, "STDIN")?;
+        let ns = d
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        out.push((
+            Target {
+                kind,
+                name: Some(name_of(&d).to_string()),
+            },
+            ns,
+        ));
+    }
+    Ok(out)
+}
+
+fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32, CmdError> {
+    let format = output_format(p.str("output"), true)?;
+    if p.bool_or("watch", false) || p.bool_or("watch-only", false) {
+        return Err(CmdError::Client(WATCH_UNSUPPORTED.into()));
+    }
+    let ns = namespace(p);
+    let all_ns = p.bool_or("all-namespaces", false);
+    if let Some(f) = UNSIMULATED.iter().find(|f| p.changed(f)) {
+        return Err(CmdError::Client(format!(
+            "--{f} is not available in this simulator"
+        )));
+    }
+    let label_text = p.str_or("selector", "").to_string();
+    let field_text = p.str_or("field-selector", "").to_string();
+    // The apiserver parses selectors; a bad one fails each list request.
+    let selector_error = Selector::parse(&label_text)
+        .map_err(|e| format!("unable to parse requirement: {e}"))
+        .err()
+        .or_else(|| FieldSelector::parse(&field_text).err());
+    let selector = Selector::parse(&label_text).unwrap_or_default();
+    let fields = FieldSelector::parse(&field_text).unwrap_or_default();
+    let files = p.list("filename");
+    let (targets, warnings, single_item, per_target_ns) = if !files.is_empty() {
+        if !p.positionals.is_empty() {
+            return Err(usage_error(
+                &format!("Unexpected args: [{}]", p.positionals.join(" ")),
+                PATH,
+            ));
+        }
+        let t = targets_from_manifests(&files, stdin)?;
+        let single = t.len() == 1;
+        let nss: Vec<Option<String>> = t.iter().map(|(_, n)| n.clone()).collect();
+        (
+            t.into_iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            Vec::new(),
+            single,
+            Some(nss),
+        )
+    } else {
+        if p.positionals.is_empty() {
+            out.err(NO_TYPE);
+            return Ok(1);
+        }
+        let ra = parse_resource_args(&p.positionals)?;
+        (ra.targets, ra.warnings, ra.single_item, None)
+    };
+    let named = targets.iter().any(|t| t.name.is_some());
+    if named && !selector.is_empty() {
+        return Err(CmdError::Client(
+            "name cannot be provided when a selector is specified".into(),
+        ));
+    }
+    if named && all_ns && files.is_empty() {
+        return Err(CmdError::Client(
+            "a resource cannot be retrieved by name across all namespaces".into(),
+        ));
+    }
+    for w in &warnings {
+        out.err(&format!("{w}\n"));
+    }
+    if let Some(e) = &selector_error {
+        let errs: Vec<CmdError> = targets
+            .iter()
+            .filter(|t| t.name.is_none())
+            .map(|t| {
+                CmdError::Api(crate::model::ApiError::bad_request(format!(
+                    "Unable to find {:?} that match label selector {label_text:?}, field selector {field_text:?}: {e}",
+                    gvr_text(t.kind)
+                )))
+            })
+            .collect();
+        if !errs.is_empty() {
+            out.errors(&errs);
+            return Ok(1);
+        }
+    }
+    let mut found = match &per_target_ns {
+        None => fetch_with(api, &targets, &ns, all_ns, &selector, &fields),
+        Some(nss) => {
+            let mut f = Found::default();
+            for (t, n) in targets.iter().zip(nss) {
+                let ns_t = n.clone().unwrap_or_else(|| ns.clone());
+                let part = fetch(api, std::slice::from_ref(t), &ns_t, false, &selector);
+                f.items.extend(part.items);
+                f.errors.extend(part.errors);
+                for k in part.answered {
+                    f.answer(k);
+                }
+            }
+            f
+        }
+    };
+    found.single_item = single_item;
+    if let Some(expr) = p.str("sort-by").filter(|e| !e.is_empty()) {
+        sort_items(&mut found.items, expr)?;
+    }
+    if p.bool_or("ignore-not-found", false) {
+        found
+            .errors
+            .retain(|e| !matches!(e, CmdError::Api(a) if a.reason == "NotFound"));
+    }
+    let now = api.now_ms();
+    match format {
+        OutputFormat::Default | OutputFormat::Wide => {
+            print_tables(&found, p, &format, all_ns, now, out);
+            if found.items.is_empty()
+                && found.errors.is_empty()
+                && !p.bool_or("ignore-not-found", false)
+            {
+                let all_namespaced = !all_ns && found.answered.iter().all(|k| k.info().namespaced);
+                if all_namespaced {
+                    out.err(&format!("No resources found in {ns} namespace.\n"));
+                } else {
+                    out.err("No resources found\n");
+                }
+            }
+        }
+        _ => {
+            // kubectl's printGeneric: when one object was named and the lookup
+            // failed, only the error is printed.
+            if found.single_item && !found.errors.is_empty() {
+                out.errors(&found.errors);
+                return Ok(1);
+            }
+            if found.items.is_empty() && p.bool_or("ignore-not-found", false) {
+                out.errors(&found.errors);
+                return Ok(i32::from(!found.errors.is_empty()));
+            }
+            let objs: Vec<Value> = found
+                .items
+                .iter()
+                .map(|(k, v)| view(*k, v.clone()))
+                .collect();
+            print_generic(&found, objs, &format, out)?;
+        }
+    }
+    if found.errors.is_empty() {
+        Ok(0)
+    } else {
+        out.errors(&found.errors);
+        Ok(1)
+    }
+}
+
+fn print_generic(
+    found: &Found,
+    objs: Vec<Value>,
+    format: &OutputFormat,
+    out: &mut Out,
+) -> Result<(), CmdError> {
+    if let OutputFormat::Name = format {
+        for (k, v) in &found.items {
+            out.out(&format!("{}/{}\n", k.kind_prefix(), name_of(v)));
+        }
+        return Ok(());
+    }
+    let obj = if found.single_item && objs.len() == 1 {
+        objs.into_iter().next().unwrap_or(Value::Null)
+    } else {
+        render::list_object(objs)
+    };
+    match format {
+        OutputFormat::Json => out.out(&render::to_json(&obj)),
+        OutputFormat::Yaml => out.out(&render::to_yaml(&obj)),
+        OutputFormat::JsonPath(t) => {
+            let s = render::jsonpath(t, &obj)
+                .map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
+            out.out(&s);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn print_tables(
+    found: &Found,
+    p: &Parsed,
+    format: &OutputFormat,
+    all_ns: bool,
+    now: i64,
+    out: &mut Out,
+) {
+    let with_kind = found.answered.len() > 1 || p.bool_or("show-kind", false);
+    let mut first = true;
+    let mut i = 0;
+    while i < found.items.len() {
+        let kind = found.items[i].0;
+        let mut group = Vec::new();
+        while i < found.items.len() && found.items[i].0 == kind {
+            group.push(found.items[i].1.clone());
+            i += 1;
+        }
+        let opts = TableOpts {
+            wide: *format == OutputFormat::Wide,
+            no_headers: p.bool_or("no-headers", false),
+            show_labels: p.bool_or("show-labels", false),
+            with_namespace: all_ns && kind.info().namespaced,
+            with_kind,
+        };
+        if !first {
+            out.out("\n");
+        }
+        first = false;
+        out.out(&render::table(kind, &group, &opts, now));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::{kubectl, Fake};
+    use serde_json::json;
+
+    #[test]
+    fn table_of_servicecidrs() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "kubectl get servicecidr", "");
+        assert_eq!(
+            o.stdout,
+            "NAME         CIDRS          AGE\nkubernetes   10.96.0.0/28   17d\n"
+        );
+        assert_eq!((o.stderr.as_str(), o.exit_code), ("", 0));
+    }
+
+    #[test]
+    fn not_found_names_follow_what_was_found() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr kubernetes nope newcidr1", "");
+        assert_eq!(
+            o.stdout,
+            "NAME         CIDRS          AGE\nkubernetes   10.96.0.0/28   17d\n"
+        );
+        assert_eq!(
+            o.stderr,
+            "Error from server (NotFound): servicecidrs.networking.k8s.io \"nope\" not found\n\
+             Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n"
+        );
+        assert_eq!(o.exit_code, 1);
+        assert_eq!(o.output, format!("{}{}", o.stdout, o.stderr));
+    }
+
+    #[test]
+    fn single_not_found() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr newcidr1", "");
+        assert_eq!(o.stdout, "");
+        assert_eq!(
+            o.stderr,
+            "Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n"
+        );
+        assert_eq!(o.exit_code, 1);
+        let o = kubectl(&mut f, "get servicecidr newcidr1 -o yaml", "");
+        assert_eq!(o.stdout, "");
+        assert_eq!(o.exit_code, 1);
+    }
+
+    #[test]
+    fn empty_lists_say_no_resources_found() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get svc -n kube-system", "");
+        assert_eq!(
+            (o.stdout.as_str(), o.stderr.as_str()),
+            ("", "No resources found in kube-system namespace.\n")
+        );
+        assert_eq!(o.exit_code, 0);
+        let o = kubectl(&mut f, "get svc -A -l app=none", "");
+        assert_eq!(o.stderr, "No resources found\n");
+        let o = kubectl(&mut f, "get ip -l app=none", "");
+        assert_eq!(o.stderr, "No resources found\n");
+        let o = kubectl(&mut f, "get svc -l app=none -o name", "");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("", ""));
+    }
+
+    #[test]
+    fn several_objects_make_a_list() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr kubernetes kubernetes -o json", "");
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        assert_eq!(v["kind"], "List");
+        assert_eq!(v["apiVersion"], "v1");
+        assert_eq!(v["metadata"], json!({"resourceVersion": ""}));
+        assert_eq!(v["items"].as_array().unwrap().len(), 2);
+        let o = kubectl(&mut f, "get servicecidr kubernetes -o json", "");
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        assert_eq!(v["kind"], "ServiceCIDR");
+        let o = kubectl(&mut f, "get svc nope1 nope2 -o json", "");
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        assert_eq!(v["items"], json!([]));
+        assert_eq!(o.exit_code, 1);
+    }
+
+    #[test]
+    fn names_and_type_slash_name() {
+        let mut f = Fake::new();
+        let o = kubectl(
+            &mut f,
+            "get svc/kubernetes servicecidr/kubernetes -o name",
+            "",
+        );
+        assert_eq!(
+            o.stdout,
+            "service/kubernetes\nservicecidr.networking.k8s.io/kubernetes\n"
+        );
+        let o = kubectl(&mut f, "get servicecidr/x nope", "");
+        assert!(o
+            .stderr
+            .starts_with("error: there is no need to specify a resource type"));
+        assert_eq!(o.exit_code, 1);
+    }
+
+    #[test]
+    fn several_types_print_several_tables() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr,ipaddress", "");
+        assert_eq!(
+            o.stdout,
+            "NAME                                       CIDRS          AGE\n\
+             servicecidr.networking.k8s.io/kubernetes   10.96.0.0/28   17d\n\
+             \n\
+             NAME                                    PARENTREF\n\
+             ipaddress.networking.k8s.io/10.96.0.1   services/default/kubernetes\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_list_of_another_type_still_prefixes_names() {
+        // kubectl gets one Table per requested type; two types answered, so
+        // names carry their type even though one Table has no rows.
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr,svc -n kube-public", "");
+        assert_eq!(
+            o.stdout,
+            "NAME                                       CIDRS          AGE\n\
+             servicecidr.networking.k8s.io/kubernetes   10.96.0.0/28   17d\n"
+        );
+        assert_eq!(o.stderr, "");
+    }
+
+    #[test]
+    fn jsonpath_of_one_object_and_of_a_list() {
+        let mut f = Fake::new();
+        let o = kubectl(
+            &mut f,
+            "get svc kubernetes -o jsonpath='{.spec.clusterIP}'",
+            "",
+        );
+        assert_eq!(o.stdout, "10.96.0.1");
+        let o = kubectl(&mut f, "get svc -o jsonpath={.items[*].metadata.name}", "");
+        assert_eq!(o.stdout, "kubernetes");
+    }
+
+    #[test]
+    fn selectors_filter() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get svc -l component=apiserver -o name", "");
+        assert_eq!(o.stdout, "service/kubernetes\n");
+        let o = kubectl(
+            &mut f,
+            "get svc -l 'component notin (apiserver)' -o name",
+            "",
+        );
+        assert_eq!(o.stdout, "");
+        let o = kubectl(
+            &mut f,
+            "get ip -l ipaddress.kubernetes.io/ip-family=IPv4 -o name",
+            "",
+        );
+        assert_eq!(o.stdout, "ipaddress.networking.k8s.io/10.96.0.1\n");
+        let o = kubectl(&mut f, "get svc kubernetes -l a=b", "");
+        assert_eq!(
+            o.stderr,
+            "error: name cannot be provided when a selector is specified\n"
+        );
+    }
+
+    #[test]
+    fn field_selectors_sorting_and_selector_errors() {
+        let mut f = Fake::new();
+        kubectl(&mut f, "create service clusterip b --tcp 80", "");
+        kubectl(&mut f, "create service clusterip a --tcp 80", "");
+        let o = kubectl(
+            &mut f,
+            "get svc --field-selector metadata.name=a -o name",
+            "",
+        );
+        assert_eq!(o.stdout, "service/a\n");
+        let o = kubectl(
+            &mut f,
+            "get svc --field-selector metadata.name!=a,metadata.namespace=default -o name",
+            "",
+        );
+        assert_eq!(o.stdout, "service/b\nservice/kubernetes\n");
+        let o = kubectl(&mut f, "get svc --sort-by=.spec.clusterIP -o name", "");
+        assert_eq!(o.stdout, "service/kubernetes\nservice/b\nservice/a\n");
+        let o = kubectl(&mut f, "get svc --sort-by={.metadata.name} -o name", "");
+        assert_eq!(o.stdout, "service/a\nservice/b\nservice/kubernetes\n");
+        let o = kubectl(&mut f, "get svc --field-selector spec.type=ClusterIP", "");
+        assert_eq!(
+            o.stderr,
+            "Error from server (BadRequest): Unable to find \"/v1, Resource=services\" that match label selector \"\", field selector \"spec.type=ClusterIP\": field label not supported: spec.type\n"
+        );
+        let o = kubectl(&mut f, "get servicecidr -l 'a in (b'", "");
+        assert_eq!(
+            o.stderr,
+            "Error from server (BadRequest): Unable to find \"networking.k8s.io/v1, Resource=servicecidrs\" that match label selector \"a in (b\", field selector \"\": unable to parse requirement: found '', expected: ',' or ')'\n"
+        );
+        assert_eq!(o.exit_code, 1);
+        let o = kubectl(&mut f, "get svc -L app", "");
+        assert_eq!(
+            o.stderr,
+            "error: --label-columns is not available in this simulator\n"
+        );
+    }
+
+    #[test]
+    fn errors_in_kubectl_words() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get widgets", "");
+        assert_eq!(
+            o.stderr,
+            "error: the server doesn't have a resource type \"widgets\"\n"
+        );
+        assert_eq!(o.exit_code, 1);
+        let o = kubectl(&mut f, "get --bogus", "");
+        assert_eq!(
+            o.stderr,
+            "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n"
+        );
+        let o = kubectl(&mut f, "get", "");
+        assert!(o
+            .stderr
+            .starts_with("You must specify the type of resource to get."));
+        assert!(o
+            .stderr
+            .ends_with("See 'kubectl get -h' for help and examples\n"));
+        let o = kubectl(&mut f, "get svc -w", "");
+        assert_eq!(o.stderr, format!("error: {}\n", super::WATCH_UNSUPPORTED));
+        assert_eq!(o.exit_code, 1);
+    }
+
+    #[test]
+    fn ev_short_name_warns_and_shows_core_events() {
+        let mut f = Fake::new();
+        f.put(json!({"apiVersion": "events.k8s.io/v1", "kind": "Event",
+            "metadata": {"name": "kubernetes.1", "namespace": "default"},
+            "eventTime": "2026-11-27T10:40:53.000000Z", "reportingController": "c",
+            "reportingInstance": "c-1", "action": "A", "reason": "R", "type": "Normal",
+            "regarding": {"kind": "Service", "namespace": "default", "name": "web"}, "note": "hi"}));
+        let o = kubectl(&mut f, "get ev -o yaml", "");
+        assert!(o.stderr.starts_with("Warning: short name \"ev\" could also match lower priority resource events.events.k8s.io\n"));
+        let v: serde_json::Value =
+            serde_json::from_str(&kubectl(&mut f, "get events -o json", "").stdout).unwrap();
+        let e = &v["items"][0];
+        assert_eq!(e["apiVersion"], "v1");
+        assert_eq!(e["involvedObject"]["name"], "web");
+        assert_eq!(e["message"], "hi");
+        assert_eq!(e["reportingComponent"], "c");
+        assert!(e["firstTimestamp"].is_null());
+        let v: serde_json::Value =
+            serde_json::from_str(&kubectl(&mut f, "get events.events.k8s.io -o json", "").stdout)
+                .unwrap();
+        assert_eq!(v["items"][0]["note"], "hi");
+    }
+}

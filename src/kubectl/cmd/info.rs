@@ -1,0 +1,287 @@
+//! `kubectl version` and `kubectl api-resources`.
+//!
+//! The client is kubectl 1.33.1 (the version whose output formats the
+//! reference pins); the server answers as a 1.34.0 kube-apiserver. Both
+//! identities are the real builds' `version` fields.
+
+use super::api::Api;
+use super::args::{flag, FlagKind, FlagSpec};
+use super::errors::CmdError;
+use super::resources::{KINDS, VERBS};
+use super::{parse, render, Out};
+use crate::kubectl::tabwriter::format_text;
+use serde_json::{json, Value};
+
+pub const CLIENT_GIT_VERSION: &str = "v1.33.1";
+const CLIENT_GIT_COMMIT: &str = "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828";
+const CLIENT_BUILD_DATE: &str = "2025-05-15T08:27:33Z";
+const CLIENT_GO_VERSION: &str = "go1.24.2";
+pub const KUSTOMIZE_VERSION: &str = "v5.6.0";
+pub const SERVER_GIT_VERSION: &str = "v1.34.0";
+const SERVER_GIT_COMMIT: &str = "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45";
+const SERVER_BUILD_DATE: &str = "2025-08-27T10:09:04Z";
+const SERVER_GO_VERSION: &str = "go1.24.6";
+const PLATFORM: &str = "linux/amd64";
+
+fn client_info() -> Value {
+    json!({
+        "major": "1", "minor": "33", "gitVersion": CLIENT_GIT_VERSION,
+        "gitCommit": CLIENT_GIT_COMMIT, "gitTreeState": "clean", "buildDate": CLIENT_BUILD_DATE,
+        "goVersion": CLIENT_GO_VERSION, "compiler": "gc", "platform": PLATFORM
+    })
+}
+
+fn server_info() -> Value {
+    json!({
+        "major": "1", "minor": "34", "emulationMajor": "1", "emulationMinor": "34",
+        "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",
+        "gitVersion": SERVER_GIT_VERSION, "gitCommit": SERVER_GIT_COMMIT, "gitTreeState": "clean",
+        "buildDate": SERVER_BUILD_DATE, "goVersion": SERVER_GO_VERSION, "compiler": "gc",
+        "platform": PLATFORM
+    })
+}
+
+/// Go's json.MarshalIndent of kubectl's version struct keeps the struct order,
+/// two-space indented.
+fn version_json(with_server: bool) -> String {
+    fn obj(out: &mut String, v: &Value, keys: &[&str], indent: &str) {
+        out.push_str("{\n");
+        for (i, k) in keys.iter().enumerate() {
+            out.push_str(&format!(
+                "{indent}  \"{k}\": {}",
+                serde_json::to_string(&v[*k]).unwrap_or_default()
+            ));
+            out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+        }
+        out.push_str(indent);
+        out.push('}');
+    }
+    let client_keys = [
+        "major",
+        "minor",
+        "gitVersion",
+        "gitCommit",
+        "gitTreeState",
+        "buildDate",
+        "goVersion",
+        "compiler",
+        "platform",
+    ];
+    let server_keys = [
+        "major",
+        "minor",
+        "emulationMajor",
+        "emulationMinor",
+        "minCompatibilityMajor",
+        "minCompatibilityMinor",
+        "gitVersion",
+        "gitCommit",
+        "gitTreeState",
+        "buildDate",
+        "goVersion",
+        "compiler",
+        "platform",
+    ];
+    let mut s = String::from("{\n  \"clientVersion\": ");
+    obj(&mut s, &client_info(), &client_keys, "  ");
+    s.push_str(&format!(
+        ",\n  \"kustomizeVersion\": \"{KUSTOMIZE_VERSION}\""
+    ));
+    if with_server {
+        s.push_str(",\n  \"serverVersion\": ");
+        obj(&mut s, &server_info(), &server_keys, "  ");
+    }
+    s.push_str("\n}\n");
+    s
+}
+
+const VERSION_FLAGS: &[FlagSpec] = &[
+    flag("client", None, FlagKind::Bool),
+    flag("output", Some('o'), FlagKind::Str),
+];
+
+pub fn version(_api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
+    let Some(p) = parse(args, VERSION_FLAGS, "kubectl version", out) else {
+        return 1;
+    };
+    if p.bool_or("help", false) {
+        out.out(&super::help_text("kubectl version"));
+        return 0;
+    }
+    let with_server = !p.bool_or("client", false);
+    match p.str("output") {
+        None | Some("") => {
+            out.out(&format!(
+                "Client Version: {CLIENT_GIT_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n"
+            ));
+            if with_server {
+                out.out(&format!("Server Version: {SERVER_GIT_VERSION}\n"));
+            }
+        }
+        Some("json") => out.out(&version_json(with_server)),
+        Some("yaml") => {
+            let mut v =
+                json!({"clientVersion": client_info(), "kustomizeVersion": KUSTOMIZE_VERSION});
+            if with_server {
+                v["serverVersion"] = server_info();
+            }
+            // kubectl's YAML version printer ends with an empty line.
+            out.out(&render::to_yaml(&v));
+            out.out("\n");
+        }
+        Some(_) => {
+            out.errors(&[CmdError::Client("--output must be 'yaml' or 'json'".into())]);
+            return 1;
+        }
+    }
+    0
+}
+
+const API_RESOURCES_FLAGS: &[FlagSpec] = &[
+    flag("output", Some('o'), FlagKind::Str),
+    flag("namespaced", None, FlagKind::Bool),
+    flag("api-group", None, FlagKind::Str),
+    flag("verbs", None, FlagKind::StrSlice),
+    flag("sort-by", None, FlagKind::Str),
+    flag("no-headers", None, FlagKind::Bool),
+    flag("cached", None, FlagKind::Bool),
+    flag("categories", None, FlagKind::StrSlice),
+];
+
+pub fn api_resources(args: &[String], out: &mut Out) -> i32 {
+    let Some(p) = parse(args, API_RESOURCES_FLAGS, "kubectl api-resources", out) else {
+        return 1;
+    };
+    if p.bool_or("help", false) {
+        out.out(&super::help_text("kubectl api-resources"));
+        return 0;
+    }
+    let format = p.str_or("output", "");
+    if !matches!(format, "" | "wide" | "name") {
+        out.errors(&[CmdError::Client(
+            "--output wide, name, json, or yaml is required; json and yaml are not available in this simulator".into(),
+        )]);
+        return 1;
+    }
+    let sort_by = p.str_or("sort-by", "");
+    if !matches!(sort_by, "" | "name" | "kind") {
+        out.errors(&[CmdError::Client(
+            "--sort-by accepts only name or kind".to_string(),
+        )]);
+        return 1;
+    }
+    let mut rows: Vec<_> = KINDS
+        .iter()
+        .filter(|k| !p.changed("namespaced") || k.namespaced == p.bool_or("namespaced", true))
+        .filter(|k| !p.changed("api-group") || k.group == p.str_or("api-group", ""))
+        .filter(|_| {
+            let verbs = p.list("verbs");
+            verbs.iter().all(|v| VERBS.split(',').any(|x| x == v))
+        })
+        .filter(|k| {
+            let cats = p.list("categories");
+            cats.iter().all(|c| k.categories.contains(&c.as_str()))
+        })
+        .collect();
+    match sort_by {
+        "name" => rows.sort_by_key(|k| k.plural),
+        "kind" => rows.sort_by_key(|k| k.kind_name),
+        _ => {}
+    }
+    if format == "name" {
+        for k in rows {
+            if k.group.is_empty() {
+                out.out(&format!("{}\n", k.plural));
+            } else {
+                out.out(&format!("{}.{}\n", k.plural, k.group));
+            }
+        }
+        return 0;
+    }
+    let wide = format == "wide";
+    let mut text = String::new();
+    if !p.bool_or("no-headers", false) {
+        text.push_str("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND");
+        if wide {
+            text.push_str("\tVERBS\tCATEGORIES");
+        }
+        text.push('\n');
+    }
+    for k in rows {
+        let gv = if k.group.is_empty() {
+            k.version.to_string()
+        } else {
+            format!("{}/{}", k.group, k.version)
+        };
+        text.push_str(&format!(
+            "{}\t{}\t{gv}\t{}\t{}",
+            k.plural,
+            k.short_names.join(","),
+            k.namespaced,
+            k.kind_name
+        ));
+        if wide {
+            text.push_str(&format!("\t{VERBS}\t{}", k.categories.join(",")));
+        }
+        text.push('\n');
+    }
+    out.out(&format_text(&text));
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::{kubectl, Fake};
+
+    #[test]
+    fn version_lines() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "version", "");
+        assert_eq!(
+            o.stdout,
+            "Client Version: v1.33.1\nKustomize Version: v5.6.0\nServer Version: v1.34.0\n"
+        );
+        let o = kubectl(&mut f, "version --client", "");
+        assert_eq!(
+            o.stdout,
+            "Client Version: v1.33.1\nKustomize Version: v5.6.0\n"
+        );
+        let o = kubectl(&mut f, "version -o json", "");
+        assert!(o.stdout.starts_with(
+            "{\n  \"clientVersion\": {\n    \"major\": \"1\",\n    \"minor\": \"33\",\n"
+        ));
+        assert!(o.stdout.contains("\"kustomizeVersion\": \"v5.6.0\",\n  \"serverVersion\": {\n    \"major\": \"1\",\n    \"minor\": \"34\",\n    \"emulationMajor\": \"1\","));
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        assert_eq!(v["serverVersion"]["gitVersion"], "v1.34.0");
+        let o = kubectl(&mut f, "version -o bogus", "");
+        assert_eq!(o.stderr, "error: --output must be 'yaml' or 'json'\n");
+    }
+
+    #[test]
+    fn api_resources_table() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "api-resources", "");
+        assert_eq!(
+            o.stdout,
+            "NAME           SHORTNAMES   APIVERSION             NAMESPACED   KIND\n\
+             events         ev           v1                     true         Event\n\
+             services       svc          v1                     true         Service\n\
+             events         ev           events.k8s.io/v1       true         Event\n\
+             ipaddresses    ip           networking.k8s.io/v1   false        IPAddress\n\
+             servicecidrs                networking.k8s.io/v1   false        ServiceCIDR\n"
+        );
+        let o = kubectl(&mut f, "api-resources --namespaced=false -o name", "");
+        assert_eq!(
+            o.stdout,
+            "ipaddresses.networking.k8s.io\nservicecidrs.networking.k8s.io\n"
+        );
+        let o = kubectl(
+            &mut f,
+            "api-resources -o wide --api-group=networking.k8s.io",
+            "",
+        );
+        assert!(o.stdout.contains(
+            "servicecidrs                networking.k8s.io/v1   false        ServiceCIDR   create,delete,deletecollection,get,list,patch,update,watch   \n"
+        ), "{}", o.stdout);
+    }
+}

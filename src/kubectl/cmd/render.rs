@@ -1,0 +1,432 @@
+//! The one place the commands reach the printers (YAML/JSON, List wrapping,
+//! manifests, jsonpath, tables, ages). Commands never format objects
+//! themselves; keeping the calls here means a printer change touches one file.
+//!
+//! Also here: the one format the printers do not cover, the JSON kubectl prints
+//! for objects it holds as Go structs (`kubectl create service … -o json`),
+//! whose keys follow the struct's field order instead of being sorted.
+
+use super::resources::Kind;
+use crate::kubectl::duration::human_duration_ms;
+use crate::kubectl::{jsonpath as jp, manifest, printers, tabwriter, yaml};
+use serde_json::Value;
+
+/// Options of the table printer.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TableOpts {
+    pub wide: bool,
+    pub no_headers: bool,
+    pub show_labels: bool,
+    pub with_namespace: bool,
+    /// Prefix names with `kind.group/` (several types in one `get`).
+    pub with_kind: bool,
+}
+
+pub fn to_yaml(v: &Value) -> String {
+    yaml::to_yaml(v)
+}
+
+pub fn to_json(v: &Value) -> String {
+    yaml::to_json(v)
+}
+
+pub fn list_object(items: Vec<Value>) -> Value {
+    yaml::list_object(items)
+}
+
+/// The documents of a manifest read from stdin, in order, each an object or
+/// the error kubectl reports for it (a syntax error ends the stream).
+pub fn manifest_stream(text: &str) -> Vec<Result<Value, String>> {
+    manifest::parse_manifest_stream(text, manifest::STDIN)
+}
+
+pub fn jsonpath(template: &str, v: &Value) -> Result<String, String> {
+    jp::eval(template, v)
+}
+
+/// The table kubectl prints for `get` (header included unless no_headers).
+pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> String {
+    match kind {
+        Kind::CoreEvent | Kind::Event => event_table(kind, items, opts, now_ms),
+        _ => printers::table(
+            kind.info().plural,
+            items,
+            &printers::TableOptions {
+                wide: opts.wide,
+                no_headers: opts.no_headers,
+                show_labels: opts.show_labels,
+                with_namespace: opts.with_namespace,
+                with_kind: opts.with_kind,
+            },
+            now_ms,
+        ),
+    }
+}
+
+fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
+    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
+}
+
+fn since(t: &str, now_ms: i64) -> String {
+    match crate::clock::parse_rfc3339_millis(t) {
+        Some(ms) if !t.is_empty() => human_duration_ms(now_ms.saturating_sub(ms)),
+        _ => "<unknown>".to_string(),
+    }
+}
+
+/// The Event table the apiserver's printer builds (both event groups share it):
+/// LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; `-o wide` adds SUBOBJECT and SOURCE
+/// before MESSAGE and FIRST SEEN, COUNT, NAME after it. `items` are stored
+/// events.k8s.io/v1 objects.
+fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut head: Vec<&str> = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT"];
+    if o.wide {
+        head.extend(["SUBOBJECT", "SOURCE"]);
+    }
+    head.push("MESSAGE");
+    if o.wide {
+        head.extend(["FIRST SEEN", "COUNT", "NAME"]);
+    }
+    if o.with_namespace {
+        head.insert(0, "NAMESPACE");
+    }
+    if o.show_labels {
+        head.push("LABELS");
+    }
+    if !o.no_headers {
+        rows.push(head.iter().map(|h| h.to_string()).collect());
+    }
+    for e in items {
+        let first = {
+            let f = str_at(e, "/deprecatedFirstTimestamp");
+            if f.is_empty() {
+                since(str_at(e, "/eventTime"), now_ms)
+            } else {
+                since(f, now_ms)
+            }
+        };
+        let mut last = {
+            let l = str_at(e, "/deprecatedLastTimestamp");
+            if l.is_empty() {
+                first.clone()
+            } else {
+                since(l, now_ms)
+            }
+        };
+        let mut count = e
+            .get("deprecatedCount")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        if let Some(series) = e.get("series").filter(|s| s.is_object()) {
+            last = since(str_at(series, "/lastObservedTime"), now_ms);
+            count = series.get("count").and_then(Value::as_i64).unwrap_or(0);
+        } else if count == 0 {
+            count = 1;
+        }
+        let rkind = str_at(e, "/regarding/kind").to_ascii_lowercase();
+        let rname = str_at(e, "/regarding/name");
+        let object = if rname.is_empty() {
+            rkind
+        } else {
+            format!("{rkind}/{rname}")
+        };
+        let first_non_empty = |a: &str, b: &str| {
+            if a.is_empty() {
+                b.to_string()
+            } else {
+                a.to_string()
+            }
+        };
+        let component = first_non_empty(
+            str_at(e, "/deprecatedSource/component"),
+            str_at(e, "/reportingController"),
+        );
+        let instance = first_non_empty(
+            str_at(e, "/deprecatedSource/host"),
+            str_at(e, "/reportingInstance"),
+        );
+        let source = match (component.is_empty(), instance.is_empty()) {
+            (true, _) => String::new(),
+            (false, true) => component,
+            (false, false) => format!("{component}, {instance}"),
+        };
+        let mut name = str_at(e, "/metadata/name").to_string();
+        if o.with_kind {
+            name = format!("{}/{name}", kind.kind_prefix());
+        }
+        let mut row = vec![
+            last,
+            str_at(e, "/type").to_string(),
+            str_at(e, "/reason").to_string(),
+            object,
+        ];
+        if o.wide {
+            row.push(str_at(e, "/regarding/fieldPath").to_string());
+            row.push(source);
+        }
+        row.push(str_at(e, "/note").trim().to_string());
+        if o.wide {
+            row.extend([first, count.to_string(), name]);
+        }
+        if o.with_namespace {
+            row.insert(0, str_at(e, "/metadata/namespace").to_string());
+        }
+        if o.show_labels {
+            let labels: Vec<String> = e
+                .pointer("/metadata/labels")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect()
+                })
+                .unwrap_or_default();
+            row.push(if labels.is_empty() {
+                "<none>".into()
+            } else {
+                labels.join(",")
+            });
+        }
+        rows.push(row);
+    }
+    tabwriter::format_table(&rows)
+}
+
+/// Go's encoding/json string escaping (HTML-safe, as json.Marshal does).
+fn go_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go struct field order of the core/v1 Service and the ObjectMeta inside it,
+/// by JSON path (array indices dropped). Maps (labels, selector …) are sorted.
+fn struct_order(path: &str) -> Option<&'static [&'static str]> {
+    Some(match path {
+        "" => &["kind", "apiVersion", "metadata", "spec", "status"],
+        "metadata" => &[
+            "name",
+            "generateName",
+            "namespace",
+            "selfLink",
+            "uid",
+            "resourceVersion",
+            "generation",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "labels",
+            "annotations",
+            "ownerReferences",
+            "finalizers",
+            "managedFields",
+        ],
+        "spec" => &[
+            "ports",
+            "selector",
+            "clusterIP",
+            "clusterIPs",
+            "type",
+            "externalIPs",
+            "sessionAffinity",
+            "loadBalancerIP",
+            "loadBalancerSourceRanges",
+            "externalName",
+            "externalTrafficPolicy",
+            "healthCheckNodePort",
+            "publishNotReadyAddresses",
+            "sessionAffinityConfig",
+            "ipFamilies",
+            "ipFamilyPolicy",
+            "allocateLoadBalancerNodePorts",
+            "loadBalancerClass",
+            "internalTrafficPolicy",
+            "trafficDistribution",
+        ],
+        "spec.ports" => &[
+            "name",
+            "protocol",
+            "appProtocol",
+            "port",
+            "targetPort",
+            "nodePort",
+        ],
+        "status" => &["loadBalancer", "conditions"],
+        "status.conditions" => &[
+            "type",
+            "status",
+            "observedGeneration",
+            "lastTransitionTime",
+            "reason",
+            "message",
+        ],
+        _ => return None,
+    })
+}
+
+fn write_typed(out: &mut String, v: &Value, path: &str, indent: usize) {
+    let pad = |n: usize| "    ".repeat(n);
+    match v {
+        Value::Object(m) if m.is_empty() => out.push_str("{}"),
+        Value::Object(m) => {
+            let keys: Vec<&String> = match struct_order(path) {
+                Some(order) => {
+                    let mut ks: Vec<&String> = order
+                        .iter()
+                        .filter_map(|k| m.get_key_value(*k).map(|(k, _)| k))
+                        .collect();
+                    // Fields the table does not know go last, sorted.
+                    ks.extend(m.keys().filter(|k| !order.contains(&k.as_str())));
+                    ks
+                }
+                None => m.keys().collect(),
+            };
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                out.push_str(&pad(indent + 1));
+                out.push_str(&go_json_string(k));
+                out.push_str(": ");
+                let child = if path.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{path}.{k}")
+                };
+                write_typed(out, &m[k.as_str()], &child, indent + 1);
+                if i + 1 < keys.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(indent));
+            out.push('}');
+        }
+        Value::Array(a) if a.is_empty() => out.push_str("[]"),
+        Value::Array(a) => {
+            out.push_str("[\n");
+            for (i, x) in a.iter().enumerate() {
+                out.push_str(&pad(indent + 1));
+                write_typed(out, x, path, indent + 1);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(indent));
+            out.push(']');
+        }
+        Value::String(s) => out.push_str(&go_json_string(s)),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// `-o json` of a Service that kubectl holds as a typed Go object.
+pub fn typed_service_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_typed(&mut out, v, "", 0);
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_json_keeps_go_field_order() {
+        let svc = json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "x", "labels": {"app": "x"}, "creationTimestamp": null},
+            "spec": {"type": "ClusterIP", "selector": {"app": "x"},
+                "ports": [{"targetPort": 8080, "port": 80, "protocol": "TCP", "name": "80-8080"}]},
+            "status": {"loadBalancer": {}}
+        });
+        assert_eq!(
+            typed_service_json(&svc),
+            r#"{
+    "kind": "Service",
+    "apiVersion": "v1",
+    "metadata": {
+        "name": "x",
+        "creationTimestamp": null,
+        "labels": {
+            "app": "x"
+        }
+    },
+    "spec": {
+        "ports": [
+            {
+                "name": "80-8080",
+                "protocol": "TCP",
+                "port": 80,
+                "targetPort": 8080
+            }
+        ],
+        "selector": {
+            "app": "x"
+        },
+        "type": "ClusterIP"
+    },
+    "status": {
+        "loadBalancer": {}
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn event_tables() {
+        let now = 1_795_776_353_000; // 2026-11-27T10:45:53Z
+        let e = json!({"metadata": {"name": "web.18ebe13e09729200", "namespace": "default"},
+            "eventTime": "2026-11-27T10:45:33.000000Z", "type": "Warning",
+            "reason": "ClusterIPNotAllocated", "reportingController": "ipallocator-repair-controller",
+            "reportingInstance": "ipallocator-repair-controller-x",
+            "regarding": {"kind": "Service", "namespace": "default", "name": "web"},
+            "note": "Cluster IP [IPv4]: 10.96.0.14 is not allocated; repairing"});
+        assert_eq!(
+            table(Kind::CoreEvent, std::slice::from_ref(&e), &TableOpts::default(), now),
+            "LAST SEEN   TYPE      REASON                  OBJECT        MESSAGE\n\
+             20s         Warning   ClusterIPNotAllocated   service/web   Cluster IP [IPv4]: 10.96.0.14 is not allocated; repairing\n"
+        );
+        let wide = TableOpts {
+            wide: true,
+            with_namespace: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            table(Kind::Event, &[e], &wide, now),
+            "NAMESPACE   LAST SEEN   TYPE      REASON                  OBJECT        SUBOBJECT   SOURCE                                                           MESSAGE                                                     FIRST SEEN   COUNT   NAME\n\
+             default     20s         Warning   ClusterIPNotAllocated   service/web               ipallocator-repair-controller, ipallocator-repair-controller-x   Cluster IP [IPv4]: 10.96.0.14 is not allocated; repairing   20s          1       web.18ebe13e09729200\n"
+        );
+        assert_eq!(table(Kind::CoreEvent, &[], &TableOpts::default(), now), "");
+    }
+
+    #[test]
+    fn typed_json_escapes_like_go() {
+        assert_eq!(go_json_string("<a&b>"), "\"\\u003ca\\u0026b\\u003e\"");
+    }
+}

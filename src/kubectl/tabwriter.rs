@@ -1,0 +1,187 @@
+//! Go `text/tabwriter` (kubectl uses the github.com/liggitt/tabwriter fork)
+//! configured the way kubectl configures it for tables:
+//! minwidth 6, tabwidth 4, padding 3, padchar ' ', flags RememberWidths.
+//!
+//! Cells are tab-terminated; the text after the last tab of a line is not a
+//! cell of any column and is written unpadded. A column is aligned over a
+//! *block*: the run of consecutive lines that have a cell in that column, so
+//! a shorter line splits the block and the lines below it align afresh.
+//! RememberWidths only matters across several flushes (watch output); one
+//! table is one flush here.
+
+/// Minimum cell width, padding included.
+pub const MIN_WIDTH: usize = 6;
+/// Spaces added to the widest cell of a column.
+pub const PADDING: usize = 3;
+
+struct Cell {
+    text: String,
+    width: usize,
+}
+
+/// Formats tab/newline separated text exactly as kubectl's tabwriter does
+/// when flushed once.
+pub fn format_text(text: &str) -> String {
+    let lines: Vec<Vec<Cell>> = text
+        .split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(|c| Cell {
+                    text: c.to_string(),
+                    width: c.chars().count(),
+                })
+                .collect()
+        })
+        .collect();
+    let mut w = Writer {
+        lines: &lines,
+        widths: Vec::new(),
+        out: String::new(),
+    };
+    w.format(0, lines.len());
+    w.out
+}
+
+/// One table: each row's cells are joined with tabs and ended with a newline,
+/// as kubectl's table printer writes them, then aligned.
+pub fn format_table(rows: &[Vec<String>]) -> String {
+    let mut text = String::new();
+    for row in rows {
+        text.push_str(&row.join("\t"));
+        text.push('\n');
+    }
+    format_text(&text)
+}
+
+struct Writer<'a> {
+    lines: &'a [Vec<Cell>],
+    widths: Vec<usize>,
+    out: String,
+}
+
+impl Writer<'_> {
+    /// Upstream `format`: find each block of lines that has a cell in the
+    /// next column, size that column over the block, recurse rightwards.
+    fn format(&mut self, mut line0: usize, line1: usize) {
+        let column = self.widths.len();
+        let mut this = line0;
+        while this < line1 {
+            if column + 1 >= self.lines[this].len() {
+                this += 1;
+                continue;
+            }
+            self.write_lines(line0, this);
+            line0 = this;
+            let mut width = MIN_WIDTH;
+            while this < line1 {
+                let line = &self.lines[this];
+                if column + 1 >= line.len() {
+                    break;
+                }
+                width = width.max(line[column].width + PADDING);
+                this += 1;
+            }
+            self.widths.push(width);
+            self.format(line0, this);
+            self.widths.pop();
+            line0 = this;
+        }
+        self.write_lines(line0, line1);
+    }
+
+    fn write_lines(&mut self, line0: usize, line1: usize) {
+        for i in line0..line1 {
+            let line = &self.lines[i];
+            for (j, c) in line.iter().enumerate() {
+                self.out.push_str(&c.text);
+                if let Some(&w) = self.widths.get(j) {
+                    for _ in c.width..w {
+                        self.out.push(' ');
+                    }
+                }
+            }
+            if i + 1 < self.lines.len() {
+                self.out.push('\n');
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
+        r.iter()
+            .map(|x| x.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    // Goldens from kubectl 1.33 (`kubectl get`, tables from a stub apiserver).
+    #[test]
+    fn servicecidr_table_golden() {
+        let t = format_table(&rows(&[
+            &["NAME", "CIDRS", "AGE"],
+            &["kubernetes", "10.96.0.0/28", "17d"],
+            &["newcidr1", "10.96.0.0/24,fd00::/112", "5m2s"],
+        ]));
+        assert_eq!(
+            t,
+            "NAME         CIDRS                     AGE\n\
+             kubernetes   10.96.0.0/28              17d\n\
+             newcidr1     10.96.0.0/24,fd00::/112   5m2s\n"
+        );
+    }
+
+    #[test]
+    fn min_width_pads_short_columns_to_six() {
+        // A column whose widest cell is 2 (+3 padding = 5) is still 6 wide;
+        // "<none>" (6) + 3 = 9.
+        let t = format_table(&rows(&[&["ab", "X"], &["a", "y"]]));
+        assert_eq!(t, "ab    X\na     y\n");
+        let t = format_table(&rows(&[&[
+            "kubernetes",
+            "ClusterIP",
+            "10.96.0.1",
+            "<none>",
+            "443/TCP",
+            "17d",
+        ]]));
+        assert_eq!(
+            t,
+            "kubernetes   ClusterIP   10.96.0.1   <none>   443/TCP   17d\n"
+        );
+    }
+
+    #[test]
+    fn last_cell_is_not_padded() {
+        let t = format_table(&rows(&[
+            &["NAME", "PARENTREF"],
+            &["10.96.0.1", "services/default/kubernetes"],
+        ]));
+        assert_eq!(
+            t,
+            "NAME        PARENTREF\n10.96.0.1   services/default/kubernetes\n"
+        );
+    }
+
+    #[test]
+    fn a_shorter_line_splits_the_column_block() {
+        // Go aligns column 0 of lines 1 and 3 separately: line 2 has no
+        // tab-terminated cell, so it ends the first block.
+        let t = format_text("a\tb\nlonger-text\ncccccccccc\td\n");
+        assert_eq!(t, "a     b\nlonger-text\ncccccccccc   d\n");
+    }
+
+    #[test]
+    fn widths_count_characters_not_bytes() {
+        let t = format_table(&rows(&[&["日本語", "x"], &["ab", "y"]]));
+        assert_eq!(t, "日本語   x\nab    y\n");
+    }
+
+    #[test]
+    fn empty_input() {
+        assert_eq!(format_table(&[]), "");
+        assert_eq!(format_text(""), "");
+    }
+}

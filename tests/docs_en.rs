@@ -1,0 +1,204 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! THE acceptance test: every shell block of the "Extend Service IP Ranges" task
+//! page (English), run through `cluster.run()` on the page's cluster, prints what
+//! the page shows.
+//!
+//! The page was produced on a real cluster, so addresses picked at random differ
+//! from run to run; there the test checks the shape (how many, which range).
+//! Everything deterministic is compared byte for byte. Where the page is not
+//! what a real cluster prints, the test asserts the real output and says why.
+
+use serde_json::{json, Value};
+use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+use std::collections::BTreeSet;
+
+/// The page's cluster: `--service-cluster-ip-range=10.96.0.0/28`, 17 days old
+/// when the walk-through starts (its ServiceCIDR was created at the page's
+/// `creationTimestamp` minus 17 days).
+fn page_cluster(seed: u64) -> Cluster {
+    let mut c = Cluster::new(ClusterOptions {
+        service_cluster_ip_range: Some("10.96.0.0/28".into()),
+        seed: Some(seed as f64),
+        now: Some(json!("2023-09-25T15:11:07Z")),
+        ..Default::default()
+    })
+    .expect("cluster");
+    c.advance(17.0 * 86400.0).expect("advance");
+    c
+}
+
+// The page's shell blocks, verbatim.
+const GET_SERVICECIDR: &str = "kubectl get servicecidr\n";
+const GET_SERVICE: &str = "kubectl get service kubernetes\n";
+const GET_IPADDRESS: &str = "kubectl get ipaddress 10.96.0.1\n";
+const CREATE_1_13: &str = "for i in $(seq 1 13); do kubectl create service clusterip \"test-$i\" --tcp 80 -o json | jq -r .spec.clusterIP; done\n";
+const APPLY: &str = "cat <<EOF | kubectl apply -f -\napiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: newcidr1\nspec:\n  cidrs:\n  - 10.96.0.0/24\nEOF\n";
+const CREATE_13_16: &str = "for i in $(seq 13 16); do kubectl create service clusterip \"test-$i\" --tcp 80 -o json | jq -r .spec.clusterIP; done\n";
+const DELETE_NO_WAIT: &str = "kubectl delete servicecidr newcidr1 --wait=false\n";
+const GET_YAML: &str = "kubectl get servicecidr newcidr1 -o yaml\n";
+const DELETE_SERVICES: &str =
+    "for i in $(seq 13 16); do kubectl delete service \"test-$i\" ; done\n";
+const GET_NEWCIDR: &str = "kubectl get servicecidr newcidr1\n";
+
+// What the page shows for them.
+const TABLE_SERVICECIDR: &str =
+    "NAME         CIDRS          AGE\nkubernetes   10.96.0.0/28   17d\n";
+const TABLE_SERVICE: &str = "NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nkubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   17d\n";
+const TABLE_IPADDRESS: &str = "NAME        PARENTREF\n10.96.0.1   services/default/kubernetes\n";
+const RANGE_FULL: &str = "error: failed to create ClusterIP service: Internal error occurred: failed to allocate a serviceIP: range is full\n";
+const CREATED: &str = "servicecidr.networking.k8s.io/newcidr1 created\n";
+const DELETED: &str = "servicecidr.networking.k8s.io \"newcidr1\" deleted\n";
+const SERVICES_DELETED: &str = "service \"test-13\" deleted\nservice \"test-14\" deleted\nservice \"test-15\" deleted\nservice \"test-16\" deleted\n";
+const NOT_FOUND: &str =
+    "Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n";
+
+fn ok(o: &CommandOutput, want: &str) {
+    assert_eq!(o.output, want);
+    assert_eq!(o.stdout, want);
+    assert_eq!(o.stderr, "");
+    assert_eq!(o.exit_code, 0);
+}
+
+fn ipv4(s: &str) -> u32 {
+    s.parse::<std::net::Ipv4Addr>()
+        .map(u32::from)
+        .unwrap_or_else(|_| panic!("not an IPv4 address: {s:?}"))
+}
+
+/// The `-o yaml` document of the terminating ServiceCIDR, as kubectl prints it.
+/// The page differs in three ways, all because it is not what a 1.33+ cluster
+/// prints: its `reason: OrphanIPAddress` never existed in any API version (the
+/// controller writes `Terminating`); it lacks the last-applied annotation that
+/// the `kubectl apply` two steps earlier always writes; and its timestamps,
+/// uid and resourceVersion are those of another cluster.
+fn terminating_yaml(live: &Value) -> String {
+    let s = |p: &str| {
+        live.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    format!(
+        "apiVersion: networking.k8s.io/v1
+kind: ServiceCIDR
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"ServiceCIDR\",\"metadata\":{{\"annotations\":{{}},\"name\":\"newcidr1\"}},\"spec\":{{\"cidrs\":[\"10.96.0.0/24\"]}}}}
+  creationTimestamp: \"2023-10-12T15:11:07Z\"
+  deletionGracePeriodSeconds: 0
+  deletionTimestamp: \"{deleted}\"
+  finalizers:
+  - networking.k8s.io/service-cidr-finalizer
+  name: newcidr1
+  resourceVersion: \"{rv}\"
+  uid: {uid}
+spec:
+  cidrs:
+  - 10.96.0.0/24
+status:
+  conditions:
+  - lastTransitionTime: \"{deleted}\"
+    message: There are still IPAddresses referencing the ServiceCIDR, please remove
+      them or create a new ServiceCIDR
+    reason: Terminating
+    status: \"False\"
+    type: Ready
+",
+        deleted = s("/metadata/deletionTimestamp"),
+        rv = s("/metadata/resourceVersion"),
+        uid = s("/metadata/uid"),
+    )
+}
+
+fn walk_through(seed: u64) {
+    let mut c = page_cluster(seed);
+
+    ok(&c.run(GET_SERVICECIDR), TABLE_SERVICECIDR);
+    ok(&c.run(GET_SERVICE), TABLE_SERVICE);
+    ok(&c.run(GET_IPADDRESS), TABLE_IPADDRESS);
+
+    // 14 usable addresses, minus the kubernetes Service's .1 and kube-dns's .10:
+    // twelve Services get one each, in random order, and the thirteenth fails.
+    let o = c.run(CREATE_1_13);
+    let (ips, rest) = o
+        .output
+        .split_at(o.output.find("error:").expect("the range-full error"));
+    assert_eq!(rest, RANGE_FULL);
+    assert_eq!(o.stderr, RANGE_FULL);
+    let got: Vec<u32> = ips.lines().map(ipv4).collect();
+    let want: BTreeSet<u32> = (2..=14)
+        .filter(|i| *i != 10)
+        .map(|i| ipv4("10.96.0.0") + i)
+        .collect();
+    assert_eq!(got.len(), 12, "{}", o.output);
+    assert_eq!(got.iter().copied().collect::<BTreeSet<u32>>(), want);
+    assert_eq!(o.stdout, ips);
+    assert_eq!(o.exit_code, 0, "the loop's status is the last jq's");
+
+    ok(&c.run(APPLY), CREATED);
+
+    // The new /24 is the only range with room; dynamic allocation takes its upper
+    // band, 10.96.0.17-10.96.0.254 (the first 16 addresses are the static band).
+    let o = c.run(CREATE_13_16);
+    let got: Vec<u32> = o.stdout.lines().map(ipv4).collect();
+    assert_eq!(got.len(), 4, "{}", o.output);
+    assert_eq!(got.iter().collect::<BTreeSet<_>>().len(), 4);
+    for ip in &got {
+        assert!(
+            (ipv4("10.96.0.17")..=ipv4("10.96.0.254")).contains(ip),
+            "{}",
+            o.stdout
+        );
+    }
+    assert_eq!((o.stderr.as_str(), o.exit_code), ("", 0));
+
+    ok(&c.run(DELETE_NO_WAIT), DELETED);
+
+    let live = c.get("servicecidr", "newcidr1", None).expect("still there");
+    ok(&c.run(GET_YAML), &terminating_yaml(&live));
+    assert_eq!(
+        live["metadata"]["deletionTimestamp"],
+        "2023-10-12T15:11:07Z"
+    );
+
+    ok(&c.run(DELETE_SERVICES), SERVICES_DELETED);
+
+    // With the last dependent IPAddress gone the controller drops its finalizer
+    // (10 s after the deletion request), and the ServiceCIDR is gone.
+    let o = c.run(GET_NEWCIDR);
+    assert_eq!(
+        (
+            o.stdout.as_str(),
+            o.stderr.as_str(),
+            o.output.as_str(),
+            o.exit_code
+        ),
+        ("", NOT_FOUND, NOT_FOUND, 1)
+    );
+}
+
+#[test]
+fn extend_service_ip_ranges_en() {
+    walk_through(1);
+}
+
+#[test]
+fn the_walk_through_holds_for_other_seeds() {
+    for seed in [2, 3, 42, 2023] {
+        walk_through(seed);
+    }
+}
+
+#[test]
+fn same_seed_same_transcript() {
+    let transcript = |seed: u64| {
+        let mut c = page_cluster(seed);
+        [CREATE_1_13, APPLY, CREATE_13_16]
+            .iter()
+            .map(|b| c.run(b).output)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(transcript(5), transcript(5));
+    assert_ne!(transcript(5), transcript(6));
+}
