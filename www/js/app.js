@@ -140,6 +140,8 @@ function boot(state, { quiet = false } = {}) {
 
 /** Performs a new action and records it in the log. */
 function act(entry) {
+  const first = !window.__firstCommandAt && entry[0] === 'run';
+  if (first) performance.mark('playground:first-command');
   let out;
   try {
     out = perform(entry);
@@ -153,7 +155,7 @@ function act(entry) {
   sync({ flash: true });
   updateControls();
   save();
-  if (!window.__firstCommandAt && entry[0] === 'run') window.__firstCommandAt = performance.now();
+  if (first) window.__firstCommandAt = performance.now();
   return out;
 }
 
@@ -667,7 +669,9 @@ async function main() {
   tour.render();
   updateControls();
 
+  performance.mark('playground:init-start');
   await init();
+  performance.mark('playground:wasm-ready');
 
   // A shared link wins over the local state; it then becomes the local state.
   let state = null;
@@ -685,6 +689,7 @@ async function main() {
     notice(t('badSaved', { msg: err.message }), 'warn');
     boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
   }
+  performance.mark('playground:booted');
   fillSettingsForm();
   refreshFormDefaults();
   term.setEnabled(true);
