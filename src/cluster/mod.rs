@@ -665,12 +665,14 @@ pub(crate) fn resource_of(obj: &Value) -> Result<Resource, ApiError> {
 /// The manifest with kubectl's last-applied-configuration annotation added
 /// (compact JSON of the manifest itself, without that annotation).
 fn with_last_applied(obj: &Value) -> Value {
+    // kubectl records the manifest with an annotations map present (empty when the
+    // manifest had none), minus the annotation itself.
     let mut clean = obj.clone();
-    if let Some(a) = clean
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)
-    {
-        a.remove("kubectl.kubernetes.io/last-applied-configuration");
+    if let Some(meta) = clean.get_mut("metadata").and_then(Value::as_object_mut) {
+        let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+        if let Some(a) = ann.as_object_mut() {
+            a.remove("kubectl.kubernetes.io/last-applied-configuration");
+        }
     }
     let text = serde_json::to_string(&clean).unwrap_or_default() + "\n";
     let mut out = obj.clone();
