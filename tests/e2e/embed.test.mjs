@@ -271,3 +271,24 @@ test('the wasm loads lazily, once, and user text is never parsed as HTML', async
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.deepEqual(problems, []);
 });
+
+test('"Open in playground" opens the playground on the example\'s state', async (t) => {
+  const { page, problems } = await open(t, '/embed-demo.html');
+  await clickAndWait(page, 's6', 'run');
+  const href = await page.locator('#s6').evaluate((el) => el.playgroundUrl());
+  await page.waitForFunction(([id, h]) =>
+    document.getElementById(id).shadowRoot.querySelector('a.playground').href === h, ['s6', href]);
+  const expected = await page.evaluate(() => document.getElementById('s6').cluster.list('ipaddresses').map((o) => o.metadata.name).sort());
+  const pg = await open(t, new URL(href).pathname + new URL(href).hash);
+  await pg.page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 30_000 });
+  assert.notEqual(await pg.page.locator('#notice').textContent(), 'That link does not hold a valid state; showing your own.');
+  // The replayed terminal ends with the example's last command and its output.
+  const term = await pg.page.locator('#term-out').textContent();
+  assert.ok(term.includes('kubectl get servicecidr newcidr1 -o yaml'), term.slice(-400));
+  assert.ok(term.includes('reason: Terminating'), term.slice(-400));
+  // Its IPAddress pane lists exactly the example's addresses.
+  const rows = await pg.page.evaluate(() =>
+    [...document.querySelectorAll('#pane-ip tbody tr')].map((r) => r.innerText.trim().split(/\s+/)[0]));
+  assert.deepEqual(rows.sort(), expected);
+  assert.deepEqual([...problems, ...pg.problems], []);
+});
