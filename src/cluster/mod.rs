@@ -225,6 +225,25 @@ impl Cluster {
         crate::kubectl::run_script(self, script, true)
     }
 
+    /// `run()` without the pauses between commands: the clock moves only when
+    /// a command itself waits (kubectl delete/wait, sleep).
+    pub fn run_with(&mut self, script: &str, settle: bool) -> CommandOutput {
+        crate::kubectl::run_script(self, script, settle)
+    }
+
+    /// Turns the after-each-call reconcile on or off (a paused control plane
+    /// still takes API calls; `reconcile()` then steps the controllers).
+    pub fn set_auto_reconcile(&mut self, on: bool) {
+        self.config.auto_reconcile = on;
+        if on {
+            self.drain_due();
+        }
+    }
+
+    pub fn auto_reconcile(&self) -> bool {
+        self.config.auto_reconcile
+    }
+
     pub fn snapshot(&self) -> Value {
         snapshot::snapshot(self)
     }
