@@ -5,7 +5,7 @@
 
 use super::api::{Api, Applied};
 use super::args::{flag, FlagKind, FlagSpec, Parsed};
-use super::create::{kind_of, object_namespace, print_written, read_manifests, WRITE_FLAGS};
+use super::create::{for_each_manifest, print_written, SOURCE, WRITE_FLAGS};
 use super::errors::{with_source, CmdError};
 use super::resources::Kind;
 use super::{dry_run, output_format, parse, DryRun, Out};
@@ -24,7 +24,6 @@ const APPLY_FLAGS: &[FlagSpec] = &[
     flag("wait", None, FlagKind::Bool),
 ];
 
-const SOURCE: &str = "STDIN";
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
@@ -141,37 +140,7 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
             "server-side apply and --prune are not available in this simulator; it runs client-side apply".into(),
         ));
     }
-    let files = p.list("filename");
-    if files.is_empty() {
-        return Err(CmdError::Client("must specify one of -f and -k".into()));
-    }
-    let docs = read_manifests(&files, stdin)?;
-    if docs.is_empty() {
-        return Err(CmdError::Client("no objects passed to apply".into()));
-    }
-    let mut errs = Vec::new();
-    for doc in docs {
-        let doc = match doc {
-            Ok(d) => d,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
-        let kind = match kind_of(&doc, SOURCE) {
-            Ok(k) => k,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
-        let ns = match object_namespace(&doc, kind, p) {
-            Ok(n) => n,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
+    for_each_manifest(p, stdin, out, "apply", |out, errs, doc, kind, ns| {
         let name = doc
             .pointer("/metadata/name")
             .and_then(Value::as_str)
@@ -228,13 +197,8 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
                 errs.push(CmdError::Api(e));
             }
         }
-    }
-    if errs.is_empty() {
-        Ok(0)
-    } else {
-        out.errors(&errs);
-        Ok(1)
-    }
+        Ok(())
+    })
 }
 
 #[cfg(test)]

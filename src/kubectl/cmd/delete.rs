@@ -42,7 +42,8 @@ const FLAGS: &[FlagSpec] = &[
     DRY_RUN,
 ];
 
-const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+/// kubectl's error when a command that needs objects names none (delete, wait).
+pub(crate) const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
     let Some(p) = parse(args, FLAGS, "kubectl delete", out) else {
@@ -192,22 +193,6 @@ fn delete(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i
 mod tests {
     use super::super::fake::{kubectl, Fake, NOW};
     use super::super::resources::Kind;
-    use serde_json::json;
-
-    fn held(f: &mut Fake, name: &str, release_after_ms: Option<i64>) {
-        f.put(
-            json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
-            "metadata": {"name": name, "uid": format!("uid-{name}"),
-                "finalizers": ["networking.k8s.io/service-cidr-finalizer"]},
-            "spec": {"cidrs": ["10.96.0.0/24"]}}),
-        );
-        if let Some(ms) = release_after_ms {
-            f.release_at.insert(
-                (Kind::ServiceCIDR, String::new(), name.to_string()),
-                NOW + ms,
-            );
-        }
-    }
 
     #[test]
     fn deleted_lines() {
@@ -218,8 +203,8 @@ mod tests {
             (o.stdout.as_str(), o.exit_code),
             ("service \"test-13\" deleted\n", 0)
         );
-        held(&mut f, "x3", None);
-        held(&mut f, "x4", None);
+        f.hold_cidr("x3", None);
+        f.hold_cidr("x4", None);
         let o = kubectl(&mut f, "delete servicecidr x3 x4 --wait=false", "");
         assert_eq!(
             o.stdout,
@@ -290,7 +275,7 @@ mod tests {
     #[test]
     fn waits_for_the_finalizer_on_the_cluster_clock() {
         let mut f = Fake::new();
-        held(&mut f, "a", Some(10_000));
+        f.hold_cidr("a", Some(10_000));
         let o = kubectl(&mut f, "delete servicecidr a", "");
         assert_eq!(
             (o.stdout.as_str(), o.exit_code),
@@ -302,7 +287,7 @@ mod tests {
     #[test]
     fn times_out_after_a_week_by_default() {
         let mut f = Fake::new();
-        held(&mut f, "a", None);
+        f.hold_cidr("a", None);
         let o = kubectl(&mut f, "delete servicecidr a", "");
         assert_eq!(o.stdout, "servicecidr.networking.k8s.io \"a\" deleted\n");
         assert_eq!(
@@ -311,7 +296,7 @@ mod tests {
         );
         assert_eq!(o.exit_code, 1);
         assert_eq!(f.now, NOW + 168 * 3_600_000);
-        held(&mut f, "b", None);
+        f.hold_cidr("b", None);
         let before = f.now;
         let o = kubectl(&mut f, "delete servicecidr b --timeout=2s", "");
         assert_eq!(
