@@ -7,6 +7,7 @@
 
 use crate::clock::{civil, parse_rfc3339_millis};
 use crate::kubectl::duration::human_duration_ms;
+use crate::kubectl::printers::{str_at, strings_at};
 use crate::kubectl::tabwriter::TabWriter;
 use serde_json::Value;
 
@@ -23,10 +24,6 @@ pub fn rfc1123z(secs: i64) -> String {
         .copied()
         .unwrap_or("???");
     format!("{day}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} +0000")
-}
-
-fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
 fn string_map(v: &Value, ptr: &str) -> Vec<(String, String)> {
@@ -227,17 +224,6 @@ pub fn describe_ip_address(obj: &Value, events: Option<&[Value]>, now_ms: i64) -
         describe_events(&mut w, evs, now_ms);
     }
     w.finish()
-}
-
-fn strings_at(v: &Value, ptr: &str) -> Vec<String> {
-    v.pointer(ptr)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// `kubectl describe service NAME`.

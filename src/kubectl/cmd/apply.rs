@@ -8,7 +8,7 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::create::{for_each_manifest, print_written, SOURCE, WRITE_FLAGS};
 use super::errors::{with_source, CmdError};
 use super::resources::Kind;
-use super::{dry_run, output_format, parse, DryRun, Out};
+use super::{dry_run, output_format, parse_command, DryRun, Out};
 use serde_json::{Map, Value};
 
 const APPLY_FLAGS: &[FlagSpec] = &[
@@ -27,25 +27,17 @@ const APPLY_FLAGS: &[FlagSpec] = &[
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
-    let Some(p) = parse(
+    let p = match parse_command(
         args,
         &[APPLY_FLAGS, WRITE_FLAGS].concat(),
         "kubectl apply",
         out,
-    ) else {
-        return 1;
+    ) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl apply"));
-        return 0;
-    }
-    match apply(api, &p, stdin, out) {
-        Ok(code) => code,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = apply(api, &p, stdin, out);
+    out.exit_code(result)
 }
 
 /// What kubectl records as the last applied configuration: the manifest as

@@ -8,7 +8,7 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::errors::{usage_error, with_source, CmdError};
 use super::render;
 use super::resources::Kind;
-use super::{dry_run, namespace, output_format, parse, DryRun, Out, OutputFormat};
+use super::{dry_run, namespace, output_format, parse_command, DryRun, Out, OutputFormat};
 use serde_json::{json, Map, Value};
 
 const DRY_RUN: FlagSpec = FlagSpec {
@@ -138,25 +138,17 @@ pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i3
             }
         };
     }
-    let Some(p) = parse(
+    let p = match parse_command(
         args,
         &[CREATE_FLAGS, WRITE_FLAGS].concat(),
         "kubectl create",
         out,
-    ) else {
-        return 1;
+    ) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl create"));
-        return 0;
-    }
-    match create_from_files(api, &p, stdin, out) {
-        Ok(code) => code,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = create_from_files(api, &p, stdin, out);
+    out.exit_code(result)
 }
 
 /// Reads `-f` arguments. There is no filesystem here: only `-` (stdin) exists.
@@ -417,20 +409,12 @@ fn create_service(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
         ServiceType::ExternalName => EXTERNALNAME_FLAGS,
     };
     let path = format!("kubectl create service {}", t.subcommand());
-    let Some(p) = parse(&rest, &[WRITE_FLAGS, own].concat(), &path, out) else {
-        return 1;
+    let p = match parse_command(&rest, &[WRITE_FLAGS, own].concat(), &path, out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text(&path));
-        return 0;
-    }
-    match create_service_run(api, t, &p, &path, out) {
-        Ok(code) => code,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = create_service_run(api, t, &p, &path, out);
+    out.exit_code(result)
 }
 
 /// Builds the Service kubectl's service generator sends.

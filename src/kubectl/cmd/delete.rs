@@ -10,7 +10,7 @@ use super::get::{fetch, targets_from_manifests};
 use super::resources::{parse_resource_args, Kind};
 use super::selector::Selector;
 use super::wait::{wait_all, waited, Condition, WAIT_FOREVER_MS};
-use super::{dry_run, namespace, parse, DryRun, Out};
+use super::{dry_run, namespace, parse_command, DryRun, Out};
 use serde_json::Value;
 
 /// kubectl 1.33 prints `service "test-13" deleted`; newer clients append
@@ -46,20 +46,12 @@ const FLAGS: &[FlagSpec] = &[
 pub(crate) const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
-    let Some(p) = parse(args, FLAGS, "kubectl delete", out) else {
-        return 1;
+    let p = match parse_command(args, FLAGS, "kubectl delete", out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl delete"));
-        return 0;
-    }
-    match delete(api, &p, stdin, out) {
-        Ok(c) => c,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = delete(api, &p, stdin, out);
+    out.exit_code(result)
 }
 
 /// The line kubectl prints for one deleted object.

@@ -9,7 +9,7 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::errors::CmdError;
 use super::resources::{parse_resource_args, Kind};
 use super::selector::Selector;
-use super::{namespace, parse, Out};
+use super::{namespace, parse_command, Out};
 use serde_json::Value;
 
 /// kubectl treats a zero delete timeout (and a negative wait timeout) as "wait
@@ -141,20 +141,12 @@ const FLAGS: &[FlagSpec] = &[
 ];
 
 pub fn run(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
-    let Some(p) = parse(args, FLAGS, "kubectl wait", out) else {
-        return 1;
+    let p = match parse_command(args, FLAGS, "kubectl wait", out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl wait"));
-        return 0;
-    }
-    match wait_cmd(api, &p, out) {
-        Ok(c) => c,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = wait_cmd(api, &p, out);
+    out.exit_code(result)
 }
 
 fn parse_condition(s: &str) -> Result<Condition, CmdError> {
