@@ -195,15 +195,9 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
 
 #[cfg(test)]
 mod tests {
-    use super::super::fake::{kubectl, Fake};
+    use super::super::fake::{cidr, kubectl, Fake};
     use crate::model::ApiError;
     use serde_json::json;
-
-    const CIDR: &str = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: NAME\nspec:\n  cidrs:\n  - 10.96.0.0/24\n";
-
-    fn cidr(name: &str) -> String {
-        CIDR.replace("NAME", name)
-    }
 
     #[test]
     fn created_unchanged_configured() {

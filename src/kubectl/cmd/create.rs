@@ -560,15 +560,9 @@ fn create_service_run(
 
 #[cfg(test)]
 mod tests {
-    use super::super::fake::{kubectl, Fake};
+    use super::super::fake::{cidr, kubectl, Fake};
     use crate::model::ApiError;
     use serde_json::{json, Value};
-
-    const CIDR: &str = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: NAME\nspec:\n  cidrs:\n  - 10.96.0.0/24\n";
-
-    fn cidr(name: &str) -> String {
-        CIDR.replace("NAME", name)
-    }
 
     #[test]
     fn dry_run_objects_match_kubectl() {

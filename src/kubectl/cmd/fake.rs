@@ -334,6 +334,11 @@ impl Api for Fake {
     }
 }
 
+/// A ServiceCIDR manifest for `-f -`: `name` over 10.96.0.0/24.
+pub fn cidr(name: &str) -> String {
+    format!("apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: {name}\nspec:\n  cidrs:\n  - 10.96.0.0/24\n")
+}
+
 /// Runs a command line against a fake.
 pub fn kubectl(f: &mut Fake, line: &str, stdin: &str) -> crate::cluster::CommandOutput {
     let args = super::args::split_words(line).unwrap_or_default();
