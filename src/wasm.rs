@@ -256,6 +256,12 @@ export interface AllocatorInfo {
   dynamicBand: [string, string];
 }
 
+/** Options of `run()`. */
+export interface RunOptions {
+  /** Settle the clock between top-level commands (default true). */
+  settle?: boolean;
+}
+
 /** Controller work waiting for the clock (`pendingWork()`). */
 export interface PendingWork {
   due: string;
@@ -552,10 +558,43 @@ impl Cluster {
         to_js_or_throw(&self.inner.kubectl(line, stdin.as_deref()))
     }
 
-    /// A script in the shell subset docs pages use.
+    /// A script in the shell subset docs pages use. Between top-level commands the
+    /// clock settles, as if a person paused; `{ settle: false }` turns that off.
     #[wasm_bindgen(unchecked_return_type = "CommandResult")]
-    pub fn run(&mut self, script: &str) -> Result<JsValue, JsValue> {
-        to_js_or_throw(&self.inner.run(script))
+    pub fn run(
+        &mut self,
+        script: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let settle = match options {
+            None => true,
+            Some(o) if o.is_undefined() || o.is_null() => true,
+            Some(o) => {
+                let v: Value = from_js(o, "invalid run options")?;
+                match v.get("settle") {
+                    None | Some(Value::Null) => true,
+                    Some(Value::Bool(b)) => *b,
+                    Some(other) => {
+                        return Err(js_error(ApiError::bad_request(format!(
+                            "invalid run options: settle must be a boolean, got {other}"
+                        ))))
+                    }
+                }
+            }
+        };
+        to_js_or_throw(&self.inner.run_with(script, settle))
+    }
+
+    /// Pauses (false) or resumes (true) the controllers' run after each call.
+    #[wasm_bindgen(js_name = setAutoReconcile)]
+    pub fn set_auto_reconcile(&mut self, on: bool) {
+        self.inner.set_auto_reconcile(on);
+    }
+
+    /// Whether controllers run after each call.
+    #[wasm_bindgen(getter, js_name = autoReconcile)]
+    pub fn auto_reconcile(&self) -> bool {
+        self.inner.auto_reconcile()
     }
 
     /// The whole state as JSON-safe data; `Cluster.restore` rebuilds it exactly.

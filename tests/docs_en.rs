@@ -8,62 +8,35 @@
 //! Everything deterministic is compared byte for byte. Where the page is not
 //! what a real cluster prints, the test asserts the real output and says why.
 
-use serde_json::{json, Value};
-use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+mod common;
+
+use common::{
+    ipv4, run_ok as ok, CREATE_13_16, CREATE_1_13, DELETE_SERVICES, GET_IPADDRESS, GET_NEWCIDR,
+    GET_SERVICE, GET_SERVICECIDR, GET_YAML, NOT_FOUND, RANGE_FULL,
+};
+use serde_json::Value;
+use servicecidr_sim::Cluster;
 use std::collections::BTreeSet;
 
 /// The page's cluster: `--service-cluster-ip-range=10.96.0.0/28`, 17 days old
 /// when the walk-through starts (its ServiceCIDR was created at the page's
 /// `creationTimestamp` minus 17 days).
 fn page_cluster(seed: u64) -> Cluster {
-    let mut c = Cluster::new(ClusterOptions {
-        service_cluster_ip_range: Some("10.96.0.0/28".into()),
-        seed: Some(seed as f64),
-        now: Some(json!("2023-09-25T15:11:07Z")),
-        ..Default::default()
-    })
-    .expect("cluster");
-    c.advance(17.0 * 86400.0).expect("advance");
-    c
+    common::aged_cluster(seed as f64, "2023-09-25T15:11:07Z")
 }
 
 // The page's shell blocks, verbatim.
-const GET_SERVICECIDR: &str = "kubectl get servicecidr\n";
-const GET_SERVICE: &str = "kubectl get service kubernetes\n";
-const GET_IPADDRESS: &str = "kubectl get ipaddress 10.96.0.1\n";
-const CREATE_1_13: &str = "for i in $(seq 1 13); do kubectl create service clusterip \"test-$i\" --tcp 80 -o json | jq -r .spec.clusterIP; done\n";
 const APPLY: &str = "cat <<EOF | kubectl apply -f -\napiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: newcidr1\nspec:\n  cidrs:\n  - 10.96.0.0/24\nEOF\n";
-const CREATE_13_16: &str = "for i in $(seq 13 16); do kubectl create service clusterip \"test-$i\" --tcp 80 -o json | jq -r .spec.clusterIP; done\n";
 const DELETE_NO_WAIT: &str = "kubectl delete servicecidr newcidr1 --wait=false\n";
-const GET_YAML: &str = "kubectl get servicecidr newcidr1 -o yaml\n";
-const DELETE_SERVICES: &str =
-    "for i in $(seq 13 16); do kubectl delete service \"test-$i\" ; done\n";
-const GET_NEWCIDR: &str = "kubectl get servicecidr newcidr1\n";
 
 // What the page shows for them.
 const TABLE_SERVICECIDR: &str =
     "NAME         CIDRS          AGE\nkubernetes   10.96.0.0/28   17d\n";
 const TABLE_SERVICE: &str = "NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nkubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   17d\n";
 const TABLE_IPADDRESS: &str = "NAME        PARENTREF\n10.96.0.1   services/default/kubernetes\n";
-const RANGE_FULL: &str = "error: failed to create ClusterIP service: Internal error occurred: failed to allocate a serviceIP: range is full\n";
 const CREATED: &str = "servicecidr.networking.k8s.io/newcidr1 created\n";
 const DELETED: &str = "servicecidr.networking.k8s.io \"newcidr1\" deleted\n";
 const SERVICES_DELETED: &str = "service \"test-13\" deleted\nservice \"test-14\" deleted\nservice \"test-15\" deleted\nservice \"test-16\" deleted\n";
-const NOT_FOUND: &str =
-    "Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n";
-
-fn ok(o: &CommandOutput, want: &str) {
-    assert_eq!(o.output, want);
-    assert_eq!(o.stdout, want);
-    assert_eq!(o.stderr, "");
-    assert_eq!(o.exit_code, 0);
-}
-
-fn ipv4(s: &str) -> u32 {
-    s.parse::<std::net::Ipv4Addr>()
-        .map(u32::from)
-        .unwrap_or_else(|_| panic!("not an IPv4 address: {s:?}"))
-}
 
 /// The `-o yaml` document of the terminating ServiceCIDR, as kubectl prints it.
 /// The page differs in three ways, all because it is not what a 1.33+ cluster

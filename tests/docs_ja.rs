@@ -16,68 +16,23 @@
 //!   `reason: OrphanIPAddress`: kubectl reads the preferred version (v1), and
 //!   the controller's reason is `Terminating`.
 
-use serde_json::{json, Value};
-use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+mod common;
+
+use common::{
+    ipv4, run_fails as fails, run_ok as ok, CREATE_13_16, CREATE_1_13, DELETE_SERVICES,
+    GET_IPADDRESS, GET_NEWCIDR, GET_SERVICE, GET_SERVICECIDR, GET_YAML, NOT_FOUND, RANGE_FULL,
+};
+use serde_json::Value;
+use servicecidr_sim::Cluster;
 use std::collections::BTreeSet;
 
 fn page_cluster(seed: u64) -> Cluster {
-    let mut c = Cluster::new(ClusterOptions {
-        service_cluster_ip_range: Some("10.96.0.0/28".into()),
-        seed: Some(seed as f64),
-        now: Some(json!("2023-09-25T15:11:07Z")),
-        ..Default::default()
-    })
-    .expect("cluster");
-    c.advance(17.0 * 86400.0).expect("advance");
-    c
+    common::aged_cluster(seed as f64, "2023-09-25T15:11:07Z")
 }
 
 // The page's shell blocks, verbatim.
-const GET_SERVICECIDR: &str = "kubectl get servicecidr\n";
-const GET_SERVICE: &str = "kubectl get service kubernetes\n";
-const GET_IPADDRESS: &str = "kubectl get ipaddress 10.96.0.1\n";
-const CREATE_1_13: &str = "for i in $(seq 1 13); do kubectl create service clusterip \"test-$i\" --tcp 80 -o json | jq -r .spec.clusterIP; done\n";
 const APPLY: &str = "cat <EOF | kubectl apply -f -\napiVersion: networking.k8s.io/v1beta1\nkind: ServiceCIDR\nmetadata:\n  name: newcidr1\nspec:\n  cidrs:\n  - 10.96.0.0/24\nEOF\n";
-const CREATE_13_16: &str = "for i in $(seq 13 16); do kubectl create service clusterip \"test-$i\" --tcp 80 -o json | jq -r .spec.clusterIP; done\n";
 const DELETE: &str = "kubectl delete servicecidr newcidr1\n";
-const GET_YAML: &str = "kubectl get servicecidr newcidr1 -o yaml\n";
-const DELETE_SERVICES: &str =
-    "for i in $(seq 13 16); do kubectl delete service \"test-$i\" ; done\n";
-const GET_NEWCIDR: &str = "kubectl get servicecidr newcidr1\n";
-
-const RANGE_FULL: &str = "error: failed to create ClusterIP service: Internal error occurred: failed to allocate a serviceIP: range is full\n";
-const NOT_FOUND: &str =
-    "Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n";
-
-fn ok(o: &CommandOutput, want: &str) {
-    assert_eq!(
-        (
-            o.output.as_str(),
-            o.stdout.as_str(),
-            o.stderr.as_str(),
-            o.exit_code
-        ),
-        (want, want, "", 0)
-    );
-}
-
-fn fails(o: &CommandOutput, stderr: &str) {
-    assert_eq!(
-        (
-            o.output.as_str(),
-            o.stdout.as_str(),
-            o.stderr.as_str(),
-            o.exit_code
-        ),
-        (stderr, "", stderr, 1)
-    );
-}
-
-fn ipv4(s: &str) -> u32 {
-    s.parse::<std::net::Ipv4Addr>()
-        .map(u32::from)
-        .unwrap_or_else(|_| panic!("not an IPv4 address: {s:?}"))
-}
 
 /// The blocks the two runs share: the tables and the twelve Services that fill
 /// the /28 (same as the English page).

@@ -1,29 +1,18 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! `kubectl apply -f -` against the simulated cluster.
 
+mod common;
+
+use common::{cidr, out};
 use serde_json::{json, Value};
-use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+use servicecidr_sim::{Cluster, CommandOutput};
 
 fn cluster() -> Cluster {
-    Cluster::new(ClusterOptions {
-        service_cluster_ip_range: Some("10.96.0.0/28".into()),
-        seed: Some(3.0),
-        now: Some(json!("2026-11-27T10:45:53Z")),
-        ..Default::default()
-    })
-    .expect("cluster")
+    common::cluster(3.0)
 }
 
 fn apply(c: &mut Cluster, flags: &str, stdin: &str) -> CommandOutput {
     c.kubectl(&format!("kubectl apply -f - {flags}"), Some(stdin))
-}
-
-fn cidr(name: &str, cidr: &str) -> String {
-    format!("apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: {name}\nspec:\n  cidrs:\n  - {cidr}\n")
-}
-
-fn out(o: &CommandOutput) -> (&str, &str, i32) {
-    (o.stdout.as_str(), o.stderr.as_str(), o.exit_code)
 }
 
 #[test]

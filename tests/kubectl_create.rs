@@ -2,35 +2,18 @@
 //! `kubectl create service …` and `kubectl create -f -` against the simulated
 //! cluster: the objects kubectl sends, its output lines and its error wrapping.
 
+mod common;
+
+use common::{cidr, k, kin, RANGE_FULL};
 use serde_json::{json, Value};
-use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+use servicecidr_sim::{Cluster, CommandOutput};
 
 fn cluster() -> Cluster {
-    Cluster::new(ClusterOptions {
-        service_cluster_ip_range: Some("10.96.0.0/28".into()),
-        seed: Some(11.0),
-        now: Some(json!("2026-11-27T10:45:53Z")),
-        ..Default::default()
-    })
-    .expect("cluster")
-}
-
-fn k(c: &mut Cluster, line: &str) -> CommandOutput {
-    c.kubectl(line, None)
-}
-
-fn kin(c: &mut Cluster, line: &str, stdin: &str) -> CommandOutput {
-    c.kubectl(line, Some(stdin))
+    common::cluster(11.0)
 }
 
 fn json_of(o: &CommandOutput) -> Value {
     serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {:?}", o))
-}
-
-const RANGE_FULL: &str = "error: failed to create ClusterIP service: Internal error occurred: failed to allocate a serviceIP: range is full\n";
-
-fn cidr(name: &str, cidr: &str) -> String {
-    format!("apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: {name}\nspec:\n  cidrs:\n  - {cidr}\n")
 }
 
 #[test]

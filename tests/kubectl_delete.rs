@@ -2,25 +2,13 @@
 //! `kubectl delete` against the simulated cluster, including kubectl's wait for
 //! finalizers on the cluster clock.
 
-use serde_json::json;
-use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+mod common;
+
+use common::{k, out};
+use servicecidr_sim::Cluster;
 
 fn cluster() -> Cluster {
-    Cluster::new(ClusterOptions {
-        service_cluster_ip_range: Some("10.96.0.0/28".into()),
-        seed: Some(5.0),
-        now: Some(json!("2026-11-27T10:45:53Z")),
-        ..Default::default()
-    })
-    .expect("cluster")
-}
-
-fn k(c: &mut Cluster, line: &str) -> CommandOutput {
-    c.kubectl(line, None)
-}
-
-fn out(o: &CommandOutput) -> (&str, &str, i32) {
-    (o.stdout.as_str(), o.stderr.as_str(), o.exit_code)
+    common::cluster(5.0)
 }
 
 const NEWCIDR: &str = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: newcidr1\nspec:\n  cidrs:\n  - 10.96.0.0/24\n";

@@ -1,28 +1,13 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! `kubectl describe` against the simulated cluster, in kubectl's layout.
 
-use serde_json::json;
-use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+mod common;
+
+use common::{k, ok};
+use servicecidr_sim::Cluster;
 
 fn cluster() -> Cluster {
-    Cluster::new(ClusterOptions {
-        service_cluster_ip_range: Some("10.96.0.0/28".into()),
-        seed: Some(1.0),
-        now: Some(json!("2026-11-27T10:45:53Z")),
-        ..Default::default()
-    })
-    .expect("cluster")
-}
-
-fn k(c: &mut Cluster, line: &str) -> CommandOutput {
-    c.kubectl(line, None)
-}
-
-fn ok(o: &CommandOutput, want: &str) {
-    assert_eq!(
-        (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
-        (want, "", 0)
-    );
+    common::cluster(1.0)
 }
 
 #[test]

@@ -1,31 +1,15 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! `kubectl get` against the simulated cluster, with kubectl's exact output.
 
+mod common;
+
+use common::{k, ok};
 use serde_json::{json, Value};
-use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+use servicecidr_sim::{Cluster, CommandOutput};
 
 /// The docs page's cluster: a 10.96.0.0/28 Service range, 17 days old.
 fn cluster() -> Cluster {
-    let mut c = Cluster::new(ClusterOptions {
-        service_cluster_ip_range: Some("10.96.0.0/28".into()),
-        seed: Some(7.0),
-        now: Some(json!("2023-10-12T15:11:07Z")),
-        ..Default::default()
-    })
-    .expect("cluster");
-    c.advance(17.0 * 86400.0).expect("advance");
-    c
-}
-
-fn k(c: &mut Cluster, line: &str) -> CommandOutput {
-    c.kubectl(line, None)
-}
-
-fn ok(o: &CommandOutput, stdout: &str) {
-    assert_eq!(
-        (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
-        (stdout, "", 0)
-    );
+    common::aged_cluster(7.0, "2023-10-12T15:11:07Z")
 }
 
 fn fails(o: &CommandOutput, stdout: &str, stderr: &str) {

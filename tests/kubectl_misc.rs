@@ -3,25 +3,14 @@
 //! api-resources, wait, unknown commands and flags, quoting, and the shell
 //! (`cluster.run`) driving kubectl against the cluster.
 
-use serde_json::{json, Value};
-use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
+mod common;
+
+use common::{k, out};
+use serde_json::Value;
+use servicecidr_sim::Cluster;
 
 fn cluster() -> Cluster {
-    Cluster::new(ClusterOptions {
-        service_cluster_ip_range: Some("10.96.0.0/28".into()),
-        seed: Some(9.0),
-        now: Some(json!("2026-11-27T10:45:53Z")),
-        ..Default::default()
-    })
-    .expect("cluster")
-}
-
-fn k(c: &mut Cluster, line: &str) -> CommandOutput {
-    c.kubectl(line, None)
-}
-
-fn out(o: &CommandOutput) -> (&str, &str, i32) {
-    (o.stdout.as_str(), o.stderr.as_str(), o.exit_code)
+    common::cluster(9.0)
 }
 
 #[test]

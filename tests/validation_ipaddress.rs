@@ -2,6 +2,9 @@
 // Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! IPAddress validation (§2.5), including the validation_test.go evidence cases.
 
+mod common;
+
+use common::{assert_invalid, strings};
 use serde_json::json;
 use servicecidr_sim::model::{ApiError, FieldError, IPAddress, ParentReference};
 use servicecidr_sim::validation::{
@@ -32,22 +35,13 @@ fn pref(group: &str, resource: &str, namespace: &str, name: &str) -> Option<Pare
     })
 }
 
-fn strings(errs: &[FieldError]) -> Vec<String> {
-    errs.iter().map(|e| e.to_string()).collect()
-}
-
 /// The errors as `field: body` strings and as the aggregated 422 message.
 fn assert_errs(errs: &[FieldError], expected: &[&str]) {
-    assert_eq!(strings(errs), expected);
-    let agg = if expected.len() == 1 {
-        expected[0].to_string()
-    } else {
-        format!("[{}]", expected.join(", "))
-    };
-    let qualified = "IPAddress.networking.k8s.io";
-    assert_eq!(
-        ApiError::invalid("IPAddress", "networking.k8s.io", "10.0.0.1", errs).message,
-        format!("{qualified} \"10.0.0.1\" is invalid: {agg}")
+    assert_invalid(
+        errs,
+        expected,
+        ("IPAddress", "networking.k8s.io", "10.0.0.1"),
+        "IPAddress.networking.k8s.io",
     );
 }
 

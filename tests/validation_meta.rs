@@ -2,7 +2,10 @@
 // Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! ObjectMeta rules and name checkers (apimachinery texts).
 
-use servicecidr_sim::model::{FieldError, ObjectMeta, Time};
+mod common;
+
+use common::strings;
+use servicecidr_sim::model::{ObjectMeta, Time};
 use servicecidr_sim::validation::meta::{prepare_meta_for_update, validate_common_update};
 use servicecidr_sim::validation::names::{
     is_path_segment_name, is_qualified_name, is_valid_label_value, is_valid_port_name,
@@ -25,10 +28,6 @@ fn meta(name: &str, ns: &str) -> ObjectMeta {
         resource_version: "5".into(),
         ..ObjectMeta::default()
     }
-}
-
-fn strings(errs: &[FieldError]) -> Vec<String> {
-    errs.iter().map(|e| e.to_string()).collect()
 }
 
 #[test]

@@ -2,6 +2,9 @@
 // Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! Service defaulting, clusterIP normalisation and alloc.go initIPFamilyFields.
 
+mod common;
+
+use common::{assert_invalid, strings};
 use serde_json::{json, Value};
 use servicecidr_sim::model::{ApiError, FieldError, Service};
 use servicecidr_sim::net::Family;
@@ -36,23 +39,9 @@ fn selected(extra: Value) -> Service {
     svc(spec)
 }
 
-fn strings(errs: &[FieldError]) -> Vec<String> {
-    errs.iter().map(|e| e.to_string()).collect()
-}
-
 /// The errors as `field: body` strings and as the aggregated 422 message.
 fn assert_errs(errs: &[FieldError], expected: &[&str]) {
-    assert_eq!(strings(errs), expected);
-    let agg = if expected.len() == 1 {
-        expected[0].to_string()
-    } else {
-        format!("[{}]", expected.join(", "))
-    };
-    let qualified = "Service";
-    assert_eq!(
-        ApiError::invalid("Service", "", "web", errs).message,
-        format!("{qualified} \"web\" is invalid: {agg}")
-    );
+    assert_invalid(errs, expected, ("Service", "", "web"), "Service");
 }
 
 fn init(s: &mut Service, old: Option<&Service>, fams: &[Family]) -> Vec<String> {

@@ -2,6 +2,9 @@
 // Native tests: the wasm build runs tests/wasm_*.rs instead.
 //! ServiceCIDR validation: upstream §2.1–2.3 messages, paths and ordering quirks.
 
+mod common;
+
+use common::{assert_invalid, strings};
 use serde_json::json;
 use servicecidr_sim::model::{ApiError, FieldError, ServiceCIDR};
 use servicecidr_sim::validation::{
@@ -19,22 +22,13 @@ fn cidr(name: &str, cidrs: &[&str]) -> ServiceCIDR {
     .unwrap()
 }
 
-fn strings(errs: &[FieldError]) -> Vec<String> {
-    errs.iter().map(|e| e.to_string()).collect()
-}
-
 /// The errors as `field: body` strings and as the aggregated 422 message.
 fn assert_errs(errs: &[FieldError], expected: &[&str]) {
-    assert_eq!(strings(errs), expected);
-    let agg = if expected.len() == 1 {
-        expected[0].to_string()
-    } else {
-        format!("[{}]", expected.join(", "))
-    };
-    let qualified = "ServiceCIDR.networking.k8s.io";
-    assert_eq!(
-        ApiError::invalid("ServiceCIDR", "networking.k8s.io", "x", errs).message,
-        format!("{qualified} \"x\" is invalid: {agg}")
+    assert_invalid(
+        errs,
+        expected,
+        ("ServiceCIDR", "networking.k8s.io", "x"),
+        "ServiceCIDR.networking.k8s.io",
     );
 }
 

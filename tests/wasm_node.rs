@@ -404,12 +404,66 @@ fn kubectl_reads_stdin() {
 #[wasm_bindgen_test]
 fn run_returns_a_command_result() {
     let mut c = small();
-    let r = to_json(&c.run("kubectl get ipaddress 10.96.0.1").expect("run"));
+    let r = to_json(&c.run("kubectl get ipaddress 10.96.0.1", None).expect("run"));
     assert_eq!(
         r["stdout"],
         "NAME        PARENTREF\n10.96.0.1   services/default/kubernetes\n"
     );
     assert_eq!(r["exitCode"], 0);
+}
+
+#[wasm_bindgen_test]
+fn run_settles_between_commands_unless_told_not_to() {
+    let mut c = small();
+    c.create(service_cidr("spare", "10.100.0.0/24"))
+        .expect("create");
+    let r = to_json(
+        &c.run(
+            "kubectl delete servicecidr spare --wait=false",
+            Some(js(r#"{"settle":false}"#)),
+        )
+        .expect("run"),
+    );
+    assert_eq!(r["exitCode"], 0);
+    // Without settling, the 10 s deletion grace has not passed.
+    let r = to_json(
+        &c.run(
+            "kubectl get servicecidr spare -o name",
+            Some(js(r#"{"settle":false}"#)),
+        )
+        .expect("run"),
+    );
+    assert_eq!(r["stdout"], "servicecidr.networking.k8s.io/spare\n");
+    // The default settles first: the grace period passes and the object is gone.
+    let r = to_json(&c.run("kubectl get servicecidr spare", None).expect("run"));
+    assert_eq!(r["exitCode"], 1);
+    assert!(thrown(c.run("true", Some(js(r#"{"settle":"yes"}"#))))
+        .error
+        .message()
+        .as_string()
+        .unwrap_or_default()
+        .contains("settle must be a boolean"));
+}
+
+#[wasm_bindgen_test]
+fn set_auto_reconcile_pauses_and_resumes_the_controllers() {
+    let mut c = small();
+    c.set_auto_reconcile(false);
+    assert!(!c.auto_reconcile());
+    let sc = to_json(
+        &c.create(service_cidr("paused", "10.100.0.0/24"))
+            .expect("create"),
+    );
+    assert!(
+        sc["metadata"]["finalizers"].is_null(),
+        "no controller ran yet: {sc}"
+    );
+    c.set_auto_reconcile(true);
+    let sc = to_json(&c.get("servicecidr", "paused", None).expect("get"));
+    assert_eq!(
+        sc["metadata"]["finalizers"][0],
+        "networking.k8s.io/service-cidr-finalizer"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -3,7 +3,9 @@
 
 use super::{request_namespace, Cluster, WriteOptions};
 use crate::model::servicecidr::SERVICE_CIDR_PROTECTION_FINALIZER;
-use crate::model::{ApiError, FieldError, IPAddress, ObjectMeta, Resource, ServiceCIDR, Time};
+use crate::model::{
+    ApiError, FieldError, IPAddress, ObjectMeta, Resource, Service, ServiceCIDR, Time,
+};
 use crate::validation;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -20,6 +22,74 @@ pub(crate) fn decode<T: DeserializeOwned>(
             "{kind} in version {version:?} cannot be handled as a {kind}: {e}"
         ))
     })
+}
+
+/// The typed objects the store keeps, seen the same way by the generic parts of
+/// the request path (update tail, finalizer-aware delete).
+pub(crate) trait Stored: Clone + PartialEq + serde::Serialize + Sized {
+    fn meta(&self) -> &ObjectMeta;
+    fn meta_mut(&mut self) -> &mut ObjectMeta;
+    fn fetch(c: &Cluster, ns: &str, name: &str) -> Option<Self>;
+    fn put(self, c: &mut Cluster) -> Self;
+    fn remove(c: &mut Cluster, ns: &str, name: &str) -> Option<Self>;
+}
+
+impl Stored for ServiceCIDR {
+    fn meta(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn meta_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+    fn fetch(c: &Cluster, _ns: &str, name: &str) -> Option<Self> {
+        c.store.service_cidrs.get(name).cloned()
+    }
+    fn put(self, c: &mut Cluster) -> Self {
+        c.store_put_service_cidr(self)
+    }
+    fn remove(c: &mut Cluster, _ns: &str, name: &str) -> Option<Self> {
+        c.store_remove_service_cidr(name)
+    }
+}
+
+impl Stored for IPAddress {
+    fn meta(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn meta_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+    fn fetch(c: &Cluster, _ns: &str, name: &str) -> Option<Self> {
+        c.store.ip_addresses.get(name).cloned()
+    }
+    fn put(self, c: &mut Cluster) -> Self {
+        c.store_put_ip_address(self)
+    }
+    fn remove(c: &mut Cluster, _ns: &str, name: &str) -> Option<Self> {
+        c.store_remove_ip_address(name)
+    }
+}
+
+impl Stored for Service {
+    fn meta(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn meta_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+    fn fetch(c: &Cluster, ns: &str, name: &str) -> Option<Self> {
+        c.store.service(ns, name).cloned()
+    }
+    fn put(self, c: &mut Cluster) -> Self {
+        c.store_put_service(self)
+    }
+    fn remove(c: &mut Cluster, ns: &str, name: &str) -> Option<Self> {
+        c.store_remove_service(ns, name)
+    }
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(v).map_err(ApiError::internal)
 }
 
 impl Cluster {
@@ -86,6 +156,48 @@ impl Cluster {
             )];
         }
         Vec::new()
+    }
+
+    /// The end of every update once validation passed: a no-op write changes
+    /// nothing (no new resourceVersion), dry-run stops here, and an object whose
+    /// last finalizer was just removed while it is being deleted goes away.
+    fn finish_update<T: Stored>(
+        &mut self,
+        mut new: T,
+        old: T,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        new.meta_mut().resource_version = old.meta().resource_version.clone();
+        if new == old {
+            return to_value(&old);
+        }
+        if dry_run {
+            return to_value(&new);
+        }
+        if new.meta().deletion_timestamp.is_some() && new.meta().finalizers.is_empty() {
+            let (ns, name) = (new.meta().namespace.clone(), new.meta().name.clone());
+            self.trace_push(
+                "apiserver",
+                format!("{name}: last finalizer removed, object deleted"),
+                Value::Null,
+            );
+            return to_value(&T::remove(self, &ns, &name).unwrap_or(new));
+        }
+        to_value(&new.put(self))
+    }
+
+    /// DELETE of an object with finalizers: only deletionTimestamp (grace period 0
+    /// for these resources) is set; the object stays until the last finalizer goes.
+    fn mark_deleting<T: Stored>(
+        &mut self,
+        ns: &str,
+        name: &str,
+        not_found: ApiError,
+    ) -> Result<Value, ApiError> {
+        let mut obj = T::fetch(self, ns, name).ok_or(not_found)?;
+        obj.meta_mut().deletion_timestamp = Some(Time::from_millis(self.clock.now_ms()));
+        obj.meta_mut().deletion_grace_period_seconds = Some(0);
+        to_value(&obj.put(self))
     }
 
     // ----- ServiceCIDR -----
@@ -174,25 +286,7 @@ impl Cluster {
                 &errs,
             ));
         }
-        sc.metadata.resource_version = old.metadata.resource_version.clone();
-        if sc == old {
-            return serde_json::to_value(&old).map_err(ApiError::internal);
-        }
-        if opts.dry_run {
-            return serde_json::to_value(&sc).map_err(ApiError::internal);
-        }
-        if sc.metadata.deletion_timestamp.is_some() && sc.metadata.finalizers.is_empty() {
-            let name = sc.metadata.name.clone();
-            let removed = self.store_remove_service_cidr(&name);
-            self.trace_push(
-                "apiserver",
-                format!("ServiceCIDR {name}: last finalizer removed, object deleted"),
-                Value::Null,
-            );
-            return serde_json::to_value(removed.unwrap_or(sc)).map_err(ApiError::internal);
-        }
-        let stored = self.store_put_service_cidr(sc);
-        serde_json::to_value(&stored).map_err(ApiError::internal)
+        self.finish_update(sc, old, opts.dry_run)
     }
 
     // ----- IPAddress -----
@@ -263,19 +357,7 @@ impl Cluster {
                 &errs,
             ));
         }
-        ip.metadata.resource_version = old.metadata.resource_version.clone();
-        if ip == old {
-            return serde_json::to_value(&old).map_err(ApiError::internal);
-        }
-        if opts.dry_run {
-            return serde_json::to_value(&ip).map_err(ApiError::internal);
-        }
-        if ip.metadata.deletion_timestamp.is_some() && ip.metadata.finalizers.is_empty() {
-            let removed = self.store_remove_ip_address(&ip.metadata.name);
-            return serde_json::to_value(removed.unwrap_or(ip)).map_err(ApiError::internal);
-        }
-        let stored = self.store_put_ip_address(ip);
-        serde_json::to_value(&stored).map_err(ApiError::internal)
+        self.finish_update(ip, old, opts.dry_run)
     }
 
     // ----- delete -----
@@ -305,7 +387,6 @@ impl Cluster {
             if deleting {
                 return Ok(current);
             }
-            let now = Time::from_millis(self.clock.now_ms());
             self.trace_push(
                 "apiserver",
                 format!(
@@ -314,42 +395,11 @@ impl Cluster {
                 ),
                 Value::Null,
             );
+            let not_found = ApiError::not_found(info.plural, info.group, name);
             return match r {
-                Resource::ServiceCIDRs => {
-                    let mut sc = self
-                        .store
-                        .service_cidrs
-                        .get(name)
-                        .cloned()
-                        .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?;
-                    sc.metadata.deletion_timestamp = Some(now);
-                    sc.metadata.deletion_grace_period_seconds = Some(0);
-                    let s = self.store_put_service_cidr(sc);
-                    serde_json::to_value(&s).map_err(ApiError::internal)
-                }
-                Resource::IPAddresses => {
-                    let mut ip = self
-                        .store
-                        .ip_addresses
-                        .get(name)
-                        .cloned()
-                        .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?;
-                    ip.metadata.deletion_timestamp = Some(now);
-                    ip.metadata.deletion_grace_period_seconds = Some(0);
-                    let s = self.store_put_ip_address(ip);
-                    serde_json::to_value(&s).map_err(ApiError::internal)
-                }
-                Resource::Services => {
-                    let mut svc = self
-                        .store
-                        .service(ns, name)
-                        .cloned()
-                        .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?;
-                    svc.metadata.deletion_timestamp = Some(now);
-                    svc.metadata.deletion_grace_period_seconds = Some(0);
-                    let s = self.store_put_service(svc);
-                    serde_json::to_value(&s).map_err(ApiError::internal)
-                }
+                Resource::ServiceCIDRs => self.mark_deleting::<ServiceCIDR>(ns, name, not_found),
+                Resource::IPAddresses => self.mark_deleting::<IPAddress>(ns, name, not_found),
+                Resource::Services => self.mark_deleting::<Service>(ns, name, not_found),
                 Resource::Events => Ok(current),
             };
         }

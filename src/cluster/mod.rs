@@ -227,6 +227,25 @@ impl Cluster {
         crate::kubectl::run_script(self, script, true)
     }
 
+    /// `run()` without the pauses between commands: the clock moves only when
+    /// a command itself waits (kubectl delete/wait, sleep).
+    pub fn run_with(&mut self, script: &str, settle: bool) -> CommandOutput {
+        crate::kubectl::run_script(self, script, settle)
+    }
+
+    /// Turns the after-each-call reconcile on or off (a paused control plane
+    /// still takes API calls; `reconcile()` then steps the controllers).
+    pub fn set_auto_reconcile(&mut self, on: bool) {
+        self.config.auto_reconcile = on;
+        if on {
+            self.drain_due();
+        }
+    }
+
+    pub fn auto_reconcile(&self) -> bool {
+        self.config.auto_reconcile
+    }
+
     pub fn snapshot(&self) -> Value {
         snapshot::snapshot(self)
     }
@@ -666,12 +685,14 @@ pub(crate) fn resource_of(obj: &Value) -> Result<Resource, ApiError> {
 /// The manifest with kubectl's last-applied-configuration annotation added
 /// (compact JSON of the manifest itself, without that annotation).
 fn with_last_applied(obj: &Value) -> Value {
+    // kubectl records the manifest with an annotations map present (empty when the
+    // manifest had none), minus the annotation itself.
     let mut clean = obj.clone();
-    if let Some(a) = clean
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)
-    {
-        a.remove("kubectl.kubernetes.io/last-applied-configuration");
+    if let Some(meta) = clean.get_mut("metadata").and_then(Value::as_object_mut) {
+        let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+        if let Some(a) = ann.as_object_mut() {
+            a.remove("kubectl.kubernetes.io/last-applied-configuration");
+        }
     }
     let text = serde_json::to_string(&clean).unwrap_or_default() + "\n";
     let mut out = obj.clone();

@@ -7,119 +7,9 @@
 
 use crate::clock::{civil, parse_rfc3339_millis};
 use crate::kubectl::duration::human_duration_ms;
+use crate::kubectl::printers::{str_at, strings_at};
+use crate::kubectl::tabwriter::TabWriter;
 use serde_json::Value;
-
-/// Go's text/tabwriter with left alignment, space padding and no flags: cells are
-/// tab-terminated, a column's width is set per block of consecutive lines that
-/// have a cell in that column, and text after a line's last tab is never padded.
-pub struct TabWriter {
-    min_width: usize,
-    padding: usize,
-    pending: String,
-    out: String,
-}
-
-impl TabWriter {
-    pub fn new(min_width: usize, padding: usize) -> TabWriter {
-        TabWriter {
-            min_width,
-            padding,
-            pending: String::new(),
-            out: String::new(),
-        }
-    }
-
-    pub fn write(&mut self, s: &str) {
-        self.pending.push_str(s);
-    }
-
-    /// Formats everything written so far; later text aligns independently.
-    pub fn flush(&mut self) {
-        let text = std::mem::take(&mut self.pending);
-        self.out
-            .push_str(&format_block(&text, self.min_width, self.padding));
-    }
-
-    pub fn finish(mut self) -> String {
-        self.flush();
-        self.out
-    }
-}
-
-/// Formats text the way a tabwriter does between two flushes.
-pub fn format_block(text: &str, min_width: usize, padding: usize) -> String {
-    if text.is_empty() {
-        return String::new();
-    }
-    let lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
-    let mut out = String::new();
-    let mut widths: Vec<usize> = Vec::new();
-    format_cols(
-        &lines,
-        0,
-        lines.len(),
-        &mut widths,
-        min_width,
-        padding,
-        &mut out,
-    );
-    out
-}
-
-fn cell_width(s: &str) -> usize {
-    s.chars().count()
-}
-
-fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], out: &mut String) {
-    for (i, line) in lines.iter().enumerate().take(to).skip(from) {
-        for (j, cell) in line.iter().enumerate() {
-            out.push_str(cell);
-            if j < widths.len() && j + 1 < line.len() {
-                let w = cell_width(cell);
-                for _ in w..widths[j] {
-                    out.push(' ');
-                }
-            }
-        }
-        if i + 1 < lines.len() {
-            out.push('\n');
-        }
-    }
-}
-
-fn format_cols(
-    lines: &[Vec<&str>],
-    mut line0: usize,
-    line1: usize,
-    widths: &mut Vec<usize>,
-    min_width: usize,
-    padding: usize,
-    out: &mut String,
-) {
-    let column = widths.len();
-    let mut this = line0;
-    while this < line1 {
-        if column + 1 >= lines[this].len() {
-            this += 1;
-            continue;
-        }
-        write_lines(lines, line0, this, widths, out);
-        line0 = this;
-        let mut width = min_width;
-        while this < line1 && column + 1 < lines[this].len() {
-            let w = cell_width(lines[this][column]) + padding;
-            if w > width {
-                width = w;
-            }
-            this += 1;
-        }
-        widths.push(width);
-        format_cols(lines, line0, this, widths, min_width, padding, out);
-        widths.pop();
-        line0 = this;
-    }
-    write_lines(lines, line0, line1, widths, out);
-}
 
 /// time.RFC1123Z in UTC: `Fri, 27 Nov 2026 10:45:53 +0000`.
 pub fn rfc1123z(secs: i64) -> String {
@@ -134,10 +24,6 @@ pub fn rfc1123z(secs: i64) -> String {
         .copied()
         .unwrap_or("???");
     format!("{day}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} +0000")
-}
-
-fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
 fn string_map(v: &Value, ptr: &str) -> Vec<(String, String)> {
@@ -340,17 +226,6 @@ pub fn describe_ip_address(obj: &Value, events: Option<&[Value]>, now_ms: i64) -
     w.finish()
 }
 
-fn strings_at(v: &Value, ptr: &str) -> Vec<String> {
-    v.pointer(ptr)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// `kubectl describe service NAME`.
 pub fn describe_service(obj: &Value, events: Option<&[Value]>, now_ms: i64) -> String {
     let mut w = TabWriter::new(0, 2);
@@ -495,6 +370,7 @@ pub fn describe_service(obj: &Value, events: Option<&[Value]>, now_ms: i64) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kubectl::tabwriter::format_block;
     use serde_json::json;
 
     const NOW: i64 = 1_795_776_353_000; // 2026-11-27T10:45:53Z

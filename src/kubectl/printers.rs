@@ -103,11 +103,13 @@ const IPADDRESS_COLUMNS: &[Column] = &[
 /// always prints wide, kept to document why nothing is truncated.
 pub const LOAD_BALANCER_WIDTH: usize = 16;
 
-fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
+/// The string at a JSON pointer, or "" (absent fields print empty).
+pub(crate) fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
-fn strings_at(v: &Value, ptr: &str) -> Vec<String> {
+/// The strings of the array at a JSON pointer (none when absent).
+pub(crate) fn strings_at(v: &Value, ptr: &str) -> Vec<String> {
     v.pointer(ptr)
         .and_then(Value::as_array)
         .map(|a| {

@@ -1,6 +1,8 @@
 //! Go `text/tabwriter` (kubectl uses the github.com/liggitt/tabwriter fork)
-//! configured the way kubectl configures it for tables:
-//! minwidth 6, tabwidth 4, padding 3, padchar ' ', flags RememberWidths.
+//! with left alignment and space padding. Tables are written the way kubectl
+//! configures it for them: minwidth 6, tabwidth 4, padding 3, padchar ' ',
+//! flags RememberWidths; `kubectl describe` uses minwidth 0, padding 2 and no
+//! flags, and flushes between sections (`TabWriter`).
 //!
 //! Cells are tab-terminated; the text after the last tab of a line is not a
 //! cell of any column and is written unpadded. A column is aligned over a
@@ -9,9 +11,9 @@
 //! RememberWidths only matters across several flushes (watch output); one
 //! table is one flush here.
 
-/// Minimum cell width, padding included.
+/// Minimum cell width of kubectl's tables, padding included.
 pub const MIN_WIDTH: usize = 6;
-/// Spaces added to the widest cell of a column.
+/// Spaces kubectl's tables add to the widest cell of a column.
 pub const PADDING: usize = 3;
 
 struct Cell {
@@ -19,9 +21,15 @@ struct Cell {
     width: usize,
 }
 
-/// Formats tab/newline separated text exactly as kubectl's tabwriter does
-/// when flushed once.
+/// Formats tab/newline separated text exactly as kubectl's table tabwriter
+/// does when flushed once.
 pub fn format_text(text: &str) -> String {
+    format_block(text, MIN_WIDTH, PADDING)
+}
+
+/// Formats text the way a tabwriter with these settings does between two
+/// flushes.
+pub fn format_block(text: &str, min_width: usize, padding: usize) -> String {
     let lines: Vec<Vec<Cell>> = text
         .split('\n')
         .map(|line| {
@@ -35,11 +43,49 @@ pub fn format_text(text: &str) -> String {
         .collect();
     let mut w = Writer {
         lines: &lines,
+        min_width,
+        padding,
         widths: Vec::new(),
         out: String::new(),
     };
     w.format(0, lines.len());
     w.out
+}
+
+/// A tabwriter that text is written to in pieces; each `flush` aligns what
+/// was written since the last one on its own, as Go's `Flush` does.
+pub struct TabWriter {
+    min_width: usize,
+    padding: usize,
+    pending: String,
+    out: String,
+}
+
+impl TabWriter {
+    pub fn new(min_width: usize, padding: usize) -> TabWriter {
+        TabWriter {
+            min_width,
+            padding,
+            pending: String::new(),
+            out: String::new(),
+        }
+    }
+
+    pub fn write(&mut self, s: &str) {
+        self.pending.push_str(s);
+    }
+
+    /// Formats everything written so far; later text aligns independently.
+    pub fn flush(&mut self) {
+        let text = std::mem::take(&mut self.pending);
+        self.out
+            .push_str(&format_block(&text, self.min_width, self.padding));
+    }
+
+    pub fn finish(mut self) -> String {
+        self.flush();
+        self.out
+    }
 }
 
 /// One table: each row's cells are joined with tabs and ended with a newline,
@@ -55,6 +101,8 @@ pub fn format_table(rows: &[Vec<String>]) -> String {
 
 struct Writer<'a> {
     lines: &'a [Vec<Cell>],
+    min_width: usize,
+    padding: usize,
     widths: Vec<usize>,
     out: String,
 }
@@ -72,13 +120,13 @@ impl Writer<'_> {
             }
             self.write_lines(line0, this);
             line0 = this;
-            let mut width = MIN_WIDTH;
+            let mut width = self.min_width;
             while this < line1 {
                 let line = &self.lines[this];
                 if column + 1 >= line.len() {
                     break;
                 }
-                width = width.max(line[column].width + PADDING);
+                width = width.max(line[column].width + self.padding);
                 this += 1;
             }
             self.widths.push(width);

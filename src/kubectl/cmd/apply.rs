@@ -5,10 +5,10 @@
 
 use super::api::{Api, Applied};
 use super::args::{flag, FlagKind, FlagSpec, Parsed};
-use super::create::{kind_of, object_namespace, print_written, read_manifests, WRITE_FLAGS};
+use super::create::{for_each_manifest, print_written, SOURCE, WRITE_FLAGS};
 use super::errors::{with_source, CmdError};
 use super::resources::Kind;
-use super::{dry_run, output_format, parse, DryRun, Out};
+use super::{dry_run, output_format, parse_command, DryRun, Out};
 use serde_json::{Map, Value};
 
 const APPLY_FLAGS: &[FlagSpec] = &[
@@ -24,29 +24,20 @@ const APPLY_FLAGS: &[FlagSpec] = &[
     flag("wait", None, FlagKind::Bool),
 ];
 
-const SOURCE: &str = "STDIN";
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
-    let Some(p) = parse(
+    let p = match parse_command(
         args,
         &[APPLY_FLAGS, WRITE_FLAGS].concat(),
         "kubectl apply",
         out,
-    ) else {
-        return 1;
+    ) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl apply"));
-        return 0;
-    }
-    match apply(api, &p, stdin, out) {
-        Ok(code) => code,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = apply(api, &p, stdin, out);
+    out.exit_code(result)
 }
 
 /// What kubectl records as the last applied configuration: the manifest as
@@ -141,37 +132,7 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
             "server-side apply and --prune are not available in this simulator; it runs client-side apply".into(),
         ));
     }
-    let files = p.list("filename");
-    if files.is_empty() {
-        return Err(CmdError::Client("must specify one of -f and -k".into()));
-    }
-    let docs = read_manifests(&files, stdin)?;
-    if docs.is_empty() {
-        return Err(CmdError::Client("no objects passed to apply".into()));
-    }
-    let mut errs = Vec::new();
-    for doc in docs {
-        let doc = match doc {
-            Ok(d) => d,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
-        let kind = match kind_of(&doc, SOURCE) {
-            Ok(k) => k,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
-        let ns = match object_namespace(&doc, kind, p) {
-            Ok(n) => n,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
+    for_each_manifest(p, stdin, out, "apply", |out, errs, doc, kind, ns| {
         let name = doc
             .pointer("/metadata/name")
             .and_then(Value::as_str)
@@ -228,26 +189,15 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
                 errs.push(CmdError::Api(e));
             }
         }
-    }
-    if errs.is_empty() {
-        Ok(0)
-    } else {
-        out.errors(&errs);
-        Ok(1)
-    }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::fake::{kubectl, Fake};
+    use super::super::fake::{cidr, kubectl, Fake};
     use crate::model::ApiError;
     use serde_json::json;
-
-    const CIDR: &str = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: NAME\nspec:\n  cidrs:\n  - 10.96.0.0/24\n";
-
-    fn cidr(name: &str) -> String {
-        CIDR.replace("NAME", name)
-    }
 
     #[test]
     fn created_unchanged_configured() {

@@ -8,7 +8,7 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::errors::{usage_error, with_source, CmdError};
 use super::render;
 use super::resources::Kind;
-use super::{dry_run, namespace, output_format, parse, DryRun, Out, OutputFormat};
+use super::{dry_run, namespace, output_format, parse_command, DryRun, Out, OutputFormat};
 use serde_json::{json, Map, Value};
 
 const DRY_RUN: FlagSpec = FlagSpec {
@@ -40,7 +40,7 @@ const CREATE_FLAGS: &[FlagSpec] = &[
     flag("windows-line-endings", None, FlagKind::Bool),
 ];
 
-const SOURCE: &str = "STDIN";
+pub(crate) const SOURCE: &str = "STDIN";
 
 /// kubectl create's generators kubectl has besides `service`.
 const OTHER_GENERATORS: &[&str] = &[
@@ -138,25 +138,17 @@ pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i3
             }
         };
     }
-    let Some(p) = parse(
+    let p = match parse_command(
         args,
         &[CREATE_FLAGS, WRITE_FLAGS].concat(),
         "kubectl create",
         out,
-    ) else {
-        return 1;
+    ) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl create"));
-        return 0;
-    }
-    match create_from_files(api, &p, stdin, out) {
-        Ok(code) => code,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = create_from_files(api, &p, stdin, out);
+    out.exit_code(result)
 }
 
 /// Reads `-f` arguments. There is no filesystem here: only `-` (stdin) exists.
@@ -232,6 +224,46 @@ pub(crate) fn object_namespace(doc: &Value, kind: Kind, p: &Parsed) -> Result<St
     })
 }
 
+/// The `-f` manifest stream of `kubectl apply` / `kubectl create` (`verb`):
+/// each document that decodes, maps to a served kind and fits the namespace goes
+/// to `each` with that kind and namespace; the per-document failures (and those
+/// `each` pushes) are printed together at the end, as kubectl does, and make
+/// the exit code 1. An `Err` from `each` stops the whole command.
+pub(crate) fn for_each_manifest(
+    p: &Parsed,
+    stdin: &str,
+    out: &mut Out,
+    verb: &str,
+    mut each: impl FnMut(&mut Out, &mut Vec<CmdError>, Value, Kind, String) -> Result<(), CmdError>,
+) -> Result<i32, CmdError> {
+    let files = p.list("filename");
+    if files.is_empty() {
+        return Err(CmdError::Client("must specify one of -f and -k".into()));
+    }
+    let docs = read_manifests(&files, stdin)?;
+    if docs.is_empty() {
+        return Err(CmdError::Client(format!("no objects passed to {verb}")));
+    }
+    let mut errs: Vec<CmdError> = Vec::new();
+    for doc in docs {
+        let checked = doc.and_then(|doc| {
+            let kind = kind_of(&doc, SOURCE)?;
+            let ns = object_namespace(&doc, kind, p)?;
+            Ok((doc, kind, ns))
+        });
+        match checked {
+            Ok((doc, kind, ns)) => each(out, &mut errs, doc, kind, ns)?,
+            Err(e) => errs.push(e),
+        }
+    }
+    if errs.is_empty() {
+        Ok(0)
+    } else {
+        out.errors(&errs);
+        Ok(1)
+    }
+}
+
 /// Prints a written object in the `-o` format, or `<kind>/<name> <verb><suffix>`.
 pub(crate) fn print_written(
     out: &mut Out,
@@ -271,57 +303,21 @@ fn create_from_files(
 ) -> Result<i32, CmdError> {
     let format = output_format(p.str("output"), false)?;
     let dry = dry_run(p, out, api.now_ms())?;
-    let files = p.list("filename");
-    if files.is_empty() {
-        return Err(CmdError::Client("must specify one of -f and -k".into()));
-    }
-    let docs = read_manifests(&files, stdin)?;
-    if docs.is_empty() {
-        return Err(CmdError::Client("no objects passed to create".into()));
-    }
-    let mut errs: Vec<CmdError> = Vec::new();
-    for doc in docs {
-        let doc = match doc {
-            Ok(d) => d,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
-        let kind = match kind_of(&doc, SOURCE) {
-            Ok(k) => k,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
-        let ns = match object_namespace(&doc, kind, p) {
-            Ok(n) => n,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
+    for_each_manifest(p, stdin, out, "create", |out, errs, doc, kind, ns| {
         let doc = if p.bool_or("save-config", false) {
             with_last_applied(doc)
         } else {
             doc
         };
         if dry == DryRun::Client {
-            print_written(out, &format, kind, &doc, "created", dry)?;
-            continue;
+            return print_written(out, &format, kind, &doc, "created", dry);
         }
         match api.create(doc, dry == DryRun::Server, &ns) {
             Ok(obj) => print_written(out, &format, kind, &obj, "created", dry)?,
             Err(e) => errs.push(CmdError::Api(with_source(e, "creating", SOURCE))),
         }
-    }
-    if errs.is_empty() {
-        Ok(0)
-    } else {
-        out.errors(&errs);
-        Ok(1)
-    }
+        Ok(())
+    })
 }
 
 /// `--save-config`: the object carries the last-applied annotation, as after apply.
@@ -413,20 +409,12 @@ fn create_service(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
         ServiceType::ExternalName => EXTERNALNAME_FLAGS,
     };
     let path = format!("kubectl create service {}", t.subcommand());
-    let Some(p) = parse(&rest, &[WRITE_FLAGS, own].concat(), &path, out) else {
-        return 1;
+    let p = match parse_command(&rest, &[WRITE_FLAGS, own].concat(), &path, out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text(&path));
-        return 0;
-    }
-    match create_service_run(api, t, &p, &path, out) {
-        Ok(code) => code,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = create_service_run(api, t, &p, &path, out);
+    out.exit_code(result)
 }
 
 /// Builds the Service kubectl's service generator sends.
@@ -572,15 +560,9 @@ fn create_service_run(
 
 #[cfg(test)]
 mod tests {
-    use super::super::fake::{kubectl, Fake};
+    use super::super::fake::{cidr, kubectl, Fake};
     use crate::model::ApiError;
     use serde_json::{json, Value};
-
-    const CIDR: &str = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: NAME\nspec:\n  cidrs:\n  - 10.96.0.0/24\n";
-
-    fn cidr(name: &str) -> String {
-        CIDR.replace("NAME", name)
-    }
 
     #[test]
     fn dry_run_objects_match_kubectl() {

@@ -10,7 +10,7 @@ use super::get::{fetch, targets_from_manifests};
 use super::resources::{parse_resource_args, Kind};
 use super::selector::Selector;
 use super::wait::{wait_all, waited, Condition, WAIT_FOREVER_MS};
-use super::{dry_run, namespace, parse, DryRun, Out};
+use super::{dry_run, namespace, parse_command, DryRun, Out};
 use serde_json::Value;
 
 /// kubectl 1.33 prints `service "test-13" deleted`; newer clients append
@@ -42,23 +42,16 @@ const FLAGS: &[FlagSpec] = &[
     DRY_RUN,
 ];
 
-const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+/// kubectl's error when a command that needs objects names none (delete, wait).
+pub(crate) const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
-    let Some(p) = parse(args, FLAGS, "kubectl delete", out) else {
-        return 1;
+    let p = match parse_command(args, FLAGS, "kubectl delete", out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl delete"));
-        return 0;
-    }
-    match delete(api, &p, stdin, out) {
-        Ok(c) => c,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = delete(api, &p, stdin, out);
+    out.exit_code(result)
 }
 
 /// The line kubectl prints for one deleted object.
@@ -192,22 +185,6 @@ fn delete(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i
 mod tests {
     use super::super::fake::{kubectl, Fake, NOW};
     use super::super::resources::Kind;
-    use serde_json::json;
-
-    fn held(f: &mut Fake, name: &str, release_after_ms: Option<i64>) {
-        f.put(
-            json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
-            "metadata": {"name": name, "uid": format!("uid-{name}"),
-                "finalizers": ["networking.k8s.io/service-cidr-finalizer"]},
-            "spec": {"cidrs": ["10.96.0.0/24"]}}),
-        );
-        if let Some(ms) = release_after_ms {
-            f.release_at.insert(
-                (Kind::ServiceCIDR, String::new(), name.to_string()),
-                NOW + ms,
-            );
-        }
-    }
 
     #[test]
     fn deleted_lines() {
@@ -218,8 +195,8 @@ mod tests {
             (o.stdout.as_str(), o.exit_code),
             ("service \"test-13\" deleted\n", 0)
         );
-        held(&mut f, "x3", None);
-        held(&mut f, "x4", None);
+        f.hold_cidr("x3", None);
+        f.hold_cidr("x4", None);
         let o = kubectl(&mut f, "delete servicecidr x3 x4 --wait=false", "");
         assert_eq!(
             o.stdout,
@@ -290,7 +267,7 @@ mod tests {
     #[test]
     fn waits_for_the_finalizer_on_the_cluster_clock() {
         let mut f = Fake::new();
-        held(&mut f, "a", Some(10_000));
+        f.hold_cidr("a", Some(10_000));
         let o = kubectl(&mut f, "delete servicecidr a", "");
         assert_eq!(
             (o.stdout.as_str(), o.exit_code),
@@ -302,7 +279,7 @@ mod tests {
     #[test]
     fn times_out_after_a_week_by_default() {
         let mut f = Fake::new();
-        held(&mut f, "a", None);
+        f.hold_cidr("a", None);
         let o = kubectl(&mut f, "delete servicecidr a", "");
         assert_eq!(o.stdout, "servicecidr.networking.k8s.io \"a\" deleted\n");
         assert_eq!(
@@ -311,7 +288,7 @@ mod tests {
         );
         assert_eq!(o.exit_code, 1);
         assert_eq!(f.now, NOW + 168 * 3_600_000);
-        held(&mut f, "b", None);
+        f.hold_cidr("b", None);
         let before = f.now;
         let o = kubectl(&mut f, "delete servicecidr b --timeout=2s", "");
         assert_eq!(

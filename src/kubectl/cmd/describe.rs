@@ -9,7 +9,7 @@ use super::errors::CmdError;
 use super::get::fetch;
 use super::resources::{parse_resource_args, Kind};
 use super::selector::Selector;
-use super::{namespace, parse, Out};
+use super::{namespace, parse_command, Out};
 use crate::kubectl::describe as layout;
 use serde_json::Value;
 
@@ -23,20 +23,12 @@ const FLAGS: &[FlagSpec] = &[
 ];
 
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
-    let Some(p) = parse(args, FLAGS, "kubectl describe", out) else {
-        return 1;
+    let p = match parse_command(args, FLAGS, "kubectl describe", out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl describe"));
-        return 0;
-    }
-    match describe(api, &p, stdin, out) {
-        Ok(c) => c,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = describe(api, &p, stdin, out);
+    out.exit_code(result)
 }
 
 fn str_at<'a>(v: &'a Value, p: &str) -> &'a str {

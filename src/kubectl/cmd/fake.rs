@@ -92,6 +92,23 @@ impl Fake {
         self.objs.insert((store_kind(kind), ns, name), obj);
     }
 
+    /// A ServiceCIDR whose finalizer holds its deletion; with a delay, the
+    /// finalizer lifts that many milliseconds after `NOW`.
+    pub fn hold_cidr(&mut self, name: &str, release_after_ms: Option<i64>) {
+        self.put(
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+            "metadata": {"name": name, "uid": format!("uid-{name}"),
+                "finalizers": ["networking.k8s.io/service-cidr-finalizer"]},
+            "spec": {"cidrs": ["10.96.0.0/24"]}}),
+        );
+        if let Some(ms) = release_after_ms {
+            self.release_at.insert(
+                (Kind::ServiceCIDR, String::new(), name.to_string()),
+                NOW + ms,
+            );
+        }
+    }
+
     fn key(kind: Kind, ns: &str, name: &str) -> (Kind, String, String) {
         let kind = store_kind(kind);
         let ns = if kind.info().namespaced { ns } else { "" };
@@ -315,6 +332,11 @@ impl Api for Fake {
         }
         self.release_at.values().copied().min()
     }
+}
+
+/// A ServiceCIDR manifest for `-f -`: `name` over 10.96.0.0/24.
+pub fn cidr(name: &str) -> String {
+    format!("apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: {name}\nspec:\n  cidrs:\n  - 10.96.0.0/24\n")
 }
 
 /// Runs a command line against a fake.

@@ -8,7 +8,7 @@ use super::api::Api;
 use super::args::{flag, FlagKind, FlagSpec};
 use super::errors::CmdError;
 use super::resources::{KINDS, VERBS};
-use super::{parse, render, Out};
+use super::{parse_command, render, Out};
 use crate::kubectl::tabwriter::format_text;
 use serde_json::{json, Value};
 
@@ -101,13 +101,10 @@ const VERSION_FLAGS: &[FlagSpec] = &[
 ];
 
 pub fn version(_api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
-    let Some(p) = parse(args, VERSION_FLAGS, "kubectl version", out) else {
-        return 1;
+    let p = match parse_command(args, VERSION_FLAGS, "kubectl version", out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl version"));
-        return 0;
-    }
     let with_server = !p.bool_or("client", false);
     match p.str("output") {
         None | Some("") => {
@@ -149,13 +146,10 @@ const API_RESOURCES_FLAGS: &[FlagSpec] = &[
 ];
 
 pub fn api_resources(args: &[String], out: &mut Out) -> i32 {
-    let Some(p) = parse(args, API_RESOURCES_FLAGS, "kubectl api-resources", out) else {
-        return 1;
+    let p = match parse_command(args, API_RESOURCES_FLAGS, "kubectl api-resources", out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl api-resources"));
-        return 0;
-    }
     let format = p.str_or("output", "");
     if !matches!(format, "" | "wide" | "name") {
         out.errors(&[CmdError::Client(

@@ -52,6 +52,14 @@ impl Out {
         self.err(&s);
     }
 
+    /// The exit code of a command's body: its own, or 1 once its error is printed.
+    pub fn exit_code(&mut self, result: Result<i32, CmdError>) -> i32 {
+        result.unwrap_or_else(|e| {
+            self.errors(&[e]);
+            1
+        })
+    }
+
     pub fn finish(self, exit_code: i32) -> CommandOutput {
         CommandOutput {
             stdout: self.stdout,
@@ -227,6 +235,22 @@ pub(crate) fn parse(
             None
         }
     }
+}
+
+/// A command's flags, or `Err(exit code)` when parsing already answered the
+/// command: a flag error (1) or `-h/--help` (0).
+pub(crate) fn parse_command(
+    args: &[String],
+    specs: &[FlagSpec],
+    command_path: &str,
+    out: &mut Out,
+) -> Result<Parsed, i32> {
+    let p = parse(args, specs, command_path, out).ok_or(1)?;
+    if p.bool_or("help", false) {
+        out.out(&help_text(command_path));
+        return Err(0);
+    }
+    Ok(p)
 }
 
 /// The namespace a command works in: `-n`, else `default`.

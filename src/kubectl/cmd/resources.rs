@@ -8,6 +8,7 @@
 //! `events.k8s.io/v1` events; both views show the same stored Events.
 
 use super::errors::CmdError;
+use crate::model::{Resource, RESOURCES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -36,68 +37,38 @@ pub struct KindInfo {
 
 pub const VERBS: &str = "create,delete,deletecollection,get,list,patch,update,watch";
 
+/// A kind as the apiserver model (`crate::model::RESOURCES`) describes it, with
+/// the kubectl-only `categories`. The simulated cluster's API takes the plural
+/// as the resource name.
+const fn served(kind: Kind, resource: Resource, categories: &'static [&'static str]) -> KindInfo {
+    // RESOURCES lists every Resource once, in declaration order (as Resource::info
+    // relies on); a wrong index fails the build, not a request.
+    let r = &RESOURCES[resource as usize];
+    KindInfo {
+        kind,
+        kind_name: r.kind,
+        group: r.group,
+        version: r.version,
+        plural: r.plural,
+        singular: r.singular,
+        short_names: r.short_names,
+        namespaced: r.namespaced,
+        categories,
+        cluster_resource: r.plural,
+    }
+}
+
 /// In `kubectl api-resources` order: by group (core first), then by name.
 pub const KINDS: &[KindInfo] = &[
+    // The core-group view of the stored events.k8s.io Events.
     KindInfo {
-        kind: Kind::CoreEvent,
-        kind_name: "Event",
         group: "",
-        version: "v1",
-        plural: "events",
-        singular: "event",
-        short_names: &["ev"],
-        namespaced: true,
-        categories: &[],
-        cluster_resource: "events",
+        ..served(Kind::CoreEvent, Resource::Events, &[])
     },
-    KindInfo {
-        kind: Kind::Service,
-        kind_name: "Service",
-        group: "",
-        version: "v1",
-        plural: "services",
-        singular: "service",
-        short_names: &["svc"],
-        namespaced: true,
-        categories: &["all"],
-        cluster_resource: "services",
-    },
-    KindInfo {
-        kind: Kind::Event,
-        kind_name: "Event",
-        group: "events.k8s.io",
-        version: "v1",
-        plural: "events",
-        singular: "event",
-        short_names: &["ev"],
-        namespaced: true,
-        categories: &[],
-        cluster_resource: "events",
-    },
-    KindInfo {
-        kind: Kind::IPAddress,
-        kind_name: "IPAddress",
-        group: "networking.k8s.io",
-        version: "v1",
-        plural: "ipaddresses",
-        singular: "ipaddress",
-        short_names: &["ip"],
-        namespaced: false,
-        categories: &[],
-        cluster_resource: "ipaddresses",
-    },
-    KindInfo {
-        kind: Kind::ServiceCIDR,
-        kind_name: "ServiceCIDR",
-        group: "networking.k8s.io",
-        version: "v1",
-        plural: "servicecidrs",
-        singular: "servicecidr",
-        short_names: &[],
-        namespaced: false,
-        categories: &[],
-        cluster_resource: "servicecidrs",
-    },
+    served(Kind::Service, Resource::Services, &["all"]),
+    served(Kind::Event, Resource::Events, &[]),
+    served(Kind::IPAddress, Resource::IPAddresses, &[]),
+    served(Kind::ServiceCIDR, Resource::ServiceCIDRs, &[]),
 ];
 
 impl Kind {

@@ -9,7 +9,7 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::errors::CmdError;
 use super::resources::{parse_resource_args, Kind};
 use super::selector::Selector;
-use super::{namespace, parse, Out};
+use super::{namespace, parse_command, Out};
 use serde_json::Value;
 
 /// kubectl treats a zero delete timeout (and a negative wait timeout) as "wait
@@ -141,20 +141,12 @@ const FLAGS: &[FlagSpec] = &[
 ];
 
 pub fn run(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
-    let Some(p) = parse(args, FLAGS, "kubectl wait", out) else {
-        return 1;
+    let p = match parse_command(args, FLAGS, "kubectl wait", out) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    if p.bool_or("help", false) {
-        out.out(&super::help_text("kubectl wait"));
-        return 0;
-    }
-    match wait_cmd(api, &p, out) {
-        Ok(c) => c,
-        Err(e) => {
-            out.errors(&[e]);
-            1
-        }
-    }
+    let result = wait_cmd(api, &p, out);
+    out.exit_code(result)
 }
 
 fn parse_condition(s: &str) -> Result<Condition, CmdError> {
@@ -192,9 +184,7 @@ fn wait_cmd(api: &mut dyn Api, p: &Parsed, out: &mut Out) -> Result<i32, CmdErro
         .map_err(|e| CmdError::Client(format!("unable to parse requirement: {e}")))?;
     let listing = p.bool_or("all", false) || !selector.is_empty();
     if ra.targets.is_empty() {
-        return Err(CmdError::Client(
-            "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into(),
-        ));
+        return Err(CmdError::Client(super::delete::NO_RESOURCES.into()));
     }
     if ra.targets.iter().any(|t| t.name.is_none()) && !listing {
         return Err(CmdError::Client(
@@ -254,28 +244,11 @@ pub fn waited(kind: Kind, v: &Value) -> Waited {
 #[cfg(test)]
 mod tests {
     use super::super::fake::{kubectl, Fake, NOW};
-    use super::super::resources::Kind;
-    use serde_json::json;
-
-    fn held(f: &mut Fake, name: &str, release_after_ms: Option<i64>) {
-        f.put(
-            json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
-            "metadata": {"name": name, "uid": format!("uid-{name}"),
-                "finalizers": ["networking.k8s.io/service-cidr-finalizer"]},
-            "spec": {"cidrs": ["10.96.0.0/24"]}}),
-        );
-        if let Some(ms) = release_after_ms {
-            f.release_at.insert(
-                (Kind::ServiceCIDR, String::new(), name.to_string()),
-                NOW + ms,
-            );
-        }
-    }
 
     #[test]
     fn wait_for_delete_condition_met_on_the_cluster_clock() {
         let mut f = Fake::new();
-        held(&mut f, "a", Some(10_000));
+        f.hold_cidr("a", Some(10_000));
         kubectl(&mut f, "delete servicecidr a --wait=false", "");
         let o = kubectl(&mut f, "wait --for=delete servicecidr/a --timeout=60s", "");
         assert_eq!(
@@ -288,7 +261,7 @@ mod tests {
     #[test]
     fn wait_times_out() {
         let mut f = Fake::new();
-        held(&mut f, "a", None);
+        f.hold_cidr("a", None);
         kubectl(&mut f, "delete servicecidr a --wait=false", "");
         let o = kubectl(&mut f, "wait --for=delete servicecidr/a --timeout=5s", "");
         assert_eq!(
@@ -304,7 +277,7 @@ mod tests {
     #[test]
     fn a_cluster_that_never_settles_still_reaches_the_deadline() {
         let mut f = Fake::new();
-        held(&mut f, "a", None);
+        f.hold_cidr("a", None);
         f.always_due = true;
         kubectl(&mut f, "delete servicecidr a --wait=false", "");
         let o = kubectl(&mut f, "wait --for=delete servicecidr/a --timeout=2s", "");

@@ -1,0 +1,709 @@
+// The playground: one Cluster (WebAssembly) driven by a command log. Every change
+// the page makes is an entry of that log (a shell script for cluster.run(), or a
+// clock operation), so replaying the log on a fresh Cluster with the same settings
+// rebuilds the same state: that is what reloads and shared links do.
+
+import init, { Cluster } from '../pkg/servicecidr_sim.js';
+import { applyI18n, lang, setLang, t } from './i18n.js';
+import { Terminal, completions } from './terminal.js';
+import { RangeMaps } from './rangemap.js';
+import { EventLog, Panes } from './panes.js';
+import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
+import { clearState, decodeHash, encodeState, FORMAT, loadPrefs, loadState, savePrefs, saveState } from './persist.js';
+import { parseCIDR, parseIP } from './ip.js';
+
+const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
+const $ = (id) => document.getElementById(id);
+
+const prefs = loadPrefs();
+const S = {
+  settings: { ...DEFAULT_SETTINGS },
+  log: [],
+  paused: false,
+  cluster: null,
+  model: { cidrs: [], services: new Map(), ips: new Map() },
+  lastRV: 0n,
+  traceSeq: 0,
+  scMap: null,
+  eventKeys: new Set(),
+  lastTime: null,
+};
+
+let term;
+let maps;
+let panes;
+let eventLog;
+let tour;
+
+// ---------- cluster lifecycle ----------
+
+function newCluster(settings) {
+  return new Cluster({
+    serviceClusterIPRange: settings.range,
+    seed: settings.seed,
+    now: settings.start,
+    autoReconcile: true,
+  });
+}
+
+/** autoReconcile is a constructor option; flip it in place when the core allows, else via snapshot. */
+function setAutoReconcile(on) {
+  const c = S.cluster;
+  if (typeof c.setAutoReconcile === 'function') {
+    c.setAutoReconcile(on);
+    return;
+  }
+  const snap = c.snapshot();
+  if (snap && snap.config && typeof snap.config === 'object') {
+    snap.config.autoReconcile = on;
+    S.cluster = Cluster.restore(snap);
+    c.free?.();
+  }
+}
+
+function resetModel() {
+  S.model = { cidrs: [], services: new Map(), ips: new Map() };
+  S.scMap = null;
+  S.lastRV = 0n;
+  S.traceSeq = 0;
+  S.eventKeys = new Set();
+  S.lastTime = null;
+}
+
+/** Runs one log entry on the cluster; returns what the terminal should show. */
+function perform(entry) {
+  const c = S.cluster;
+  switch (entry[0]) {
+    case 'run':
+      // run() settles the clock before each top-level command, as a docs page wants; the
+      // playground moves time only on the user's word, so it opts out where the core allows.
+      {
+        const t0 = nowMs();
+        const res = c.run.length >= 2 ? c.run(entry[1], { settle: false }) : c.run(entry[1]);
+        return { kind: 'run', res, moved: Math.round((nowMs() - t0) / 1000) };
+      }
+    case 'adv':
+      c.advance(entry[1]);
+      return { kind: 'note', text: t('noteAdvance', { n: entry[1] }) };
+    case 'settle':
+      c.settle();
+      return { kind: 'note', text: t('noteSettle') };
+    case 'step':
+      c.reconcile();
+      return { kind: 'note', text: t('noteStep') };
+    case 'pause':
+      setAutoReconcile(!entry[1]);
+      S.paused = entry[1];
+      return { kind: 'note', text: t(entry[1] ? 'notePaused' : 'noteResumed') };
+    default:
+      return { kind: 'note', text: '?' };
+  }
+}
+
+function show(entry, out, origin) {
+  if (out.kind === 'run') {
+    term.print(entry[1], out.res, { origin });
+    // Waiting commands (kubectl delete without --wait=false, sleep) move the clock.
+    if (out.moved > 0) term.note(`${t('noteMoved', { n: out.moved })} · ${clockText()}`, 'note');
+    if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(t('rangeFull'), 'warn');
+  } else {
+    term.note(`${out.text} · ${clockText()}`, 'note');
+  }
+}
+
+/** Boots a cluster from a state (settings + log), replaying and printing the log. */
+function boot(state, { quiet = false } = {}) {
+  S.cluster?.free?.();
+  S.settings = { ...state.settings };
+  S.log = [];
+  S.paused = false;
+  resetModel();
+  term.clear();
+  eventLog.clear();
+  S.cluster = newCluster(S.settings);
+  term.note(t('noteBoot', { range: S.settings.range, seed: S.settings.seed }), 'note boot');
+  for (const e of state.log) {
+    let out;
+    try {
+      out = perform(e);
+    } catch (err) {
+      out = { kind: 'note', text: t('replayError', { msg: err.message }) };
+    }
+    S.log.push(e);
+    if (!quiet) show(e, out, e[2]);
+  }
+  term.setHistory(S.log.filter((e) => e[0] === 'run' && !e[2]).map((e) => e[1]));
+  sync({ flash: false });
+  updateControls();
+  save();
+}
+
+/** Performs a new action and records it in the log. */
+function act(entry) {
+  const first = !window.__firstCommandAt && entry[0] === 'run';
+  if (first) performance.mark('playground:first-command');
+  let out;
+  try {
+    out = perform(entry);
+  } catch (err) {
+    // A failed call changes nothing in the core, so it is not logged either.
+    term.note(t('actionFailed', { msg: err.message }), 'note err');
+    return null;
+  }
+  S.log.push(entry);
+  show(entry, out, entry[2]);
+  sync({ flash: true });
+  updateControls();
+  save();
+  if (first) window.__firstCommandAt = performance.now();
+  return out;
+}
+
+function save() {
+  saveState({ v: FORMAT, settings: S.settings, log: S.log });
+}
+
+function currentState() {
+  return { v: FORMAT, settings: S.settings, log: S.log };
+}
+
+// ---------- model sync (watch) ----------
+
+const keyOf = (o) => {
+  const kind = o.kind;
+  const name = o.metadata?.name ?? '';
+  if (kind === 'Service') return ['svc', `${o.metadata?.namespace ?? ''}/${name}`];
+  if (kind === 'ServiceCIDR') return ['sc', name];
+  if (kind === 'IPAddress') return ['ip', name];
+  return [null, null];
+};
+
+function rvOf(o) {
+  try {
+    return BigInt(o?.metadata?.resourceVersion ?? '0');
+  } catch {
+    return 0n;
+  }
+}
+
+function relist() {
+  const c = S.cluster;
+  const m = { cidrs: [], services: new Map(), ips: new Map() };
+  let max = 0n;
+  const sc = new Map();
+  for (const o of c.list('servicecidrs')) {
+    sc.set(o.metadata.name, o);
+    if (rvOf(o) > max) max = rvOf(o);
+  }
+  for (const o of c.list('services')) {
+    m.services.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
+    if (rvOf(o) > max) max = rvOf(o);
+  }
+  for (const o of c.list('ipaddresses')) {
+    m.ips.set(o.metadata.name, o);
+    if (rvOf(o) > max) max = rvOf(o);
+  }
+  S.scMap = sc;
+  S.model = m;
+  S.lastRV = max;
+}
+
+/** Applies watch events; returns names of IPAddresses added since the last sync. */
+function pullWatch() {
+  if (!S.scMap) {
+    relist();
+    return [];
+  }
+  let evs;
+  try {
+    evs = S.cluster.watch(S.lastRV.toString());
+  } catch {
+    // Too old (compacted): start over from a list, as an informer would.
+    relist();
+    return [];
+  }
+  const added = [];
+  for (const ev of evs) {
+    const o = ev.object;
+    const rv = rvOf(o);
+    if (rv > S.lastRV) S.lastRV = rv;
+    const [kind, key] = keyOf(o);
+    if (!kind) continue;
+    const target = kind === 'sc' ? S.scMap : kind === 'svc' ? S.model.services : S.model.ips;
+    if (ev.type === 'DELETED') target.delete(key);
+    else {
+      const had = target.get(key);
+      if (had && rvOf(had) > rv) continue;
+      target.set(key, o);
+      if (kind === 'ip' && ev.type === 'ADDED') added.push(key);
+    }
+  }
+  return added;
+}
+
+function sortedMap(m, cmp) {
+  return new Map([...m.entries()].sort(cmp));
+}
+
+function pullLog() {
+  const items = [];
+  try {
+    const tr = S.cluster.trace(S.traceSeq) ?? [];
+    for (const r of tr) {
+      if (typeof r.seq === 'number' && r.seq > S.traceSeq) S.traceSeq = r.seq;
+      if (r.time) S.lastTime = r.time;
+      items.push({ kind: 'trace', obj: r, at: r.time ?? '' });
+    }
+  } catch {
+    /* trace is an explanation aid; never fatal */
+  }
+  try {
+    for (const ev of S.cluster.events() ?? []) {
+      const k = `${ev.metadata?.namespace}/${ev.metadata?.name}/${ev.metadata?.resourceVersion}`;
+      if (S.eventKeys.has(k)) continue;
+      S.eventKeys.add(k);
+      items.push({ kind: 'event', obj: ev, at: ev.eventTime ?? '' });
+    }
+  } catch {
+    /* same */
+  }
+  // Interleave by time; ties keep arrival order (sort is stable).
+  items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  eventLog.add(items);
+}
+
+function pending() {
+  try {
+    return typeof S.cluster.pendingWork === 'function' ? S.cluster.pendingWork() ?? [] : [];
+  } catch {
+    return [];
+  }
+}
+
+function sync({ flash }) {
+  const added = pullWatch();
+  const byName = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  S.model.services = sortedMap(S.model.services, byName);
+  S.model.ips = sortedMap(S.model.ips, byName);
+  S.model.cidrs = [...S.scMap.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  pullLog();
+  if (flash) maps.flashIPs(added);
+  const work = pending();
+  maps.update(S.model);
+  panes.render(S.model, work);
+  updateClock(work);
+}
+
+// ---------- clock ----------
+
+function nowMs() {
+  try {
+    if (typeof S.cluster?.now === 'function') return Number(S.cluster.now());
+  } catch {
+    /* fall through */
+  }
+  const t0 = Date.parse(S.lastTime ?? S.settings.start);
+  return Number.isFinite(t0) ? t0 : Date.parse(S.settings.start);
+}
+
+function clockText() {
+  const ms = nowMs();
+  const d = new Date(ms);
+  const rel = Math.max(0, Math.round((ms - Date.parse(S.settings.start)) / 1000));
+  const hh = String(Math.floor(rel / 3600)).padStart(2, '0');
+  const mm = String(Math.floor((rel % 3600) / 60)).padStart(2, '0');
+  const ss = String(rel % 60).padStart(2, '0');
+  return `T+${hh}:${mm}:${ss} (${d.toISOString().slice(11, 19)}Z)`;
+}
+
+function updateClock(work) {
+  $('clock').textContent = clockText();
+  const now = nowMs();
+  // Timers tied to an object (grace periods, leak checks) are the interesting ones.
+  const next = (work ?? [])
+    .filter((w) => w.controller === 'service-cidr-controller' || (w.controller === 'ipallocator-repair-controller' && w.key !== 'resync'))
+    .sort((a, b) => Number(a.dueMs) - Number(b.dueMs))[0];
+  const el = $('clock-next');
+  if (next) {
+    const secs = Math.max(0, Math.round((Number(next.dueMs) - now) / 1000));
+    el.textContent = t('nextTimer', { what: `${next.controller} ${next.key}`, s: secs });
+  } else el.textContent = '';
+  el.title = (work ?? []).map((w) => `${w.due} ${w.controller} ${w.key}`).join('\n');
+}
+
+function updateControls() {
+  const b = $('btn-pause');
+  b.setAttribute('aria-pressed', String(S.paused));
+  b.textContent = t(S.paused ? 'resume' : 'pause');
+  $('btn-step').disabled = !S.paused;
+}
+
+// ---------- notices ----------
+
+let noticeTimer;
+function notice(text, cls = 'info') {
+  const n = $('notice');
+  n.textContent = text;
+  n.className = `notice ${cls}`;
+  n.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => {
+    n.hidden = true;
+  }, 8000);
+}
+
+// ---------- commands from buttons ----------
+
+/** Single-quotes a word for the shell unless it is plainly safe. */
+export function shQuote(s) {
+  return /^[A-Za-z0-9._\/:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A YAML scalar that cannot break out of its line (JSON strings are valid YAML). */
+function yq(s) {
+  return /^[A-Za-z0-9._\/-]+$/.test(s) && !/^(true|false|null|yes|no|on|off|~|[-.\d].*)$/i.test(s) ? s : JSON.stringify(s);
+}
+
+function runFromButton(script) {
+  return act(['run', script, t('fromButton')]);
+}
+
+function createServiceCommand(f) {
+  const name = f.name.trim();
+  const ns = f.namespace.trim() || 'default';
+  const nsFlag = ns === 'default' ? '' : ` -n ${shQuote(ns)}`;
+  const ip = f.clusterIP.trim();
+  if (!f.policy && !f.families && f.type === 'ClusterIP') {
+    return `kubectl create service clusterip ${shQuote(name)} --tcp 80${ip ? ` --clusterip ${shQuote(ip)}` : ''}${nsFlag}`;
+  }
+  if (!f.policy && !f.families && !ip) {
+    return `kubectl create service ${f.type.toLowerCase()} ${shQuote(name)} --tcp 80${nsFlag}`;
+  }
+  const lines = ['cat <<EOF | kubectl apply -f -', 'apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${yq(name)}`, `  namespace: ${yq(ns)}`, 'spec:'];
+  if (f.type !== 'ClusterIP') lines.push(`  type: ${f.type}`);
+  if (f.policy) lines.push(`  ipFamilyPolicy: ${f.policy}`);
+  if (f.families) {
+    lines.push('  ipFamilies:');
+    for (const fam of f.families.split(',')) lines.push(`  - ${fam}`);
+  }
+  if (ip) {
+    const ips = ip.split(',').map((x) => x.trim()).filter(Boolean);
+    lines.push(`  clusterIP: ${yq(ips[0])}`, '  clusterIPs:');
+    for (const x of ips) lines.push(`  - ${yq(x)}`);
+  }
+  lines.push('  ports:', '  - port: 80', 'EOF');
+  // A here-document body is taken literally by the shell only with a quoted delimiter.
+  if (/[$`\\]/.test(lines.join('\n'))) lines[0] = "cat <<'EOF' | kubectl apply -f -";
+  return lines.join('\n');
+}
+
+function addCIDRCommand(name, cidrs) {
+  const lines = ['cat <<EOF | kubectl apply -f -', 'apiVersion: networking.k8s.io/v1', 'kind: ServiceCIDR', 'metadata:', `  name: ${yq(name)}`, 'spec:', '  cidrs:'];
+  for (const c of cidrs) lines.push(`  - ${yq(c)}`);
+  lines.push('EOF');
+  if (/[$`\\]/.test(lines.join('\n'))) lines[0] = "cat <<'EOF' | kubectl apply -f -";
+  return lines.join('\n');
+}
+
+function deleteCommand(kind, name, ns) {
+  if (kind === 'service') return `kubectl delete service ${shQuote(name)}${ns && ns !== 'default' ? ` -n ${shQuote(ns)}` : ''}`;
+  if (kind === 'servicecidr') return `kubectl delete servicecidr ${shQuote(name)} --wait=false`;
+  return `kubectl delete ipaddress ${shQuote(name)}`;
+}
+
+function nextFree(prefix, taken) {
+  for (let i = 1; ; i++) if (!taken(`${prefix}${i}`)) return `${prefix}${i}`;
+}
+
+function refreshFormDefaults() {
+  const svcName = $('svc-name');
+  if (!svcName.dataset.touched) svcName.value = nextFree('svc-', (n) => S.model.services.has(`default/${n}`));
+  const cidrName = $('cidr-name');
+  if (!cidrName.dataset.touched) cidrName.value = nextFree('newcidr', (n) => S.scMap?.has(n));
+}
+
+// ---------- tour and scenarios ----------
+
+async function runOps(ops) {
+  // Marks the page busy while a multi-step action runs (tests and screen readers wait on it).
+  document.documentElement.dataset.busy = 'true';
+  try {
+    await runOpsNow(ops);
+  } finally {
+    delete document.documentElement.dataset.busy;
+  }
+}
+
+async function runOpsNow(ops) {
+  for (const op of ops) {
+    if (op.reset) {
+      boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...op.reset }, log: [] });
+      fillSettingsForm();
+    } else if (op.run !== undefined) act(['run', op.run]);
+    else if (op.adv !== undefined) act(['adv', op.adv]);
+    else if (op.settle) act(['settle']);
+    // Let the page paint between steps so each result is visible as it comes.
+    await new Promise((r) => requestAnimationFrame(() => r()));
+  }
+  refreshFormDefaults();
+}
+
+function renderScenarios() {
+  const ul = $('scenarios');
+  ul.textContent = '';
+  for (const sc of SCENARIOS) {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'scenario';
+    b.dataset.scenario = sc.id;
+    b.textContent = pick(sc.title);
+    b.addEventListener('click', async () => {
+      $('notice').hidden = true;
+      await runOps([{ reset: sc.settings }, ...sc.ops]);
+      notice(pick(sc.next), 'info');
+    });
+    li.append(b);
+    ul.append(li);
+  }
+}
+
+// ---------- settings, share, reset ----------
+
+function fillSettingsForm() {
+  $('set-range').value = S.settings.range;
+  $('set-seed').value = String(S.settings.seed);
+}
+
+function wireSettings() {
+  const btn = $('btn-settings');
+  btn.addEventListener('click', () => {
+    const box = $('settings');
+    box.hidden = !box.hidden;
+    btn.setAttribute('aria-expanded', String(!box.hidden));
+    if (!box.hidden) {
+      fillSettingsForm();
+      $('set-range').focus();
+    }
+  });
+  $('settings-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const range = $('set-range').value.trim();
+    const seed = Number($('set-seed').value);
+    const settings = { ...S.settings, range, seed: Number.isFinite(seed) ? Math.trunc(seed) : 1 };
+    try {
+      // Validate by constructing: the core knows the flag rules and their messages.
+      newCluster(settings).free?.();
+    } catch (err) {
+      notice(t('badSettings', { msg: err.message }), 'err');
+      return;
+    }
+    boot({ v: FORMAT, settings, log: [] });
+    $('settings').hidden = true;
+    btn.setAttribute('aria-expanded', 'false');
+    notice(t('restarted'), 'info');
+    term.focus();
+  });
+  $('btn-reset').addEventListener('click', () => {
+    clearState();
+    boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
+    prefs.tourStep = 0;
+    savePrefs(prefs);
+    tour.done.clear();
+    tour.render();
+    fillSettingsForm();
+    notice(t('wasReset'), 'info');
+  });
+  $('btn-share').addEventListener('click', async () => {
+    const frag = await encodeState(currentState());
+    const url = `${location.origin}${location.pathname}#${frag}`;
+    $('share-url').value = url;
+    $('share').hidden = false;
+    $('share-url').focus();
+    $('share-url').select();
+  });
+  $('btn-share-copy').addEventListener('click', async () => {
+    try {
+      const { copyText } = await import('./terminal.js');
+      await copyText($('share-url').value);
+      notice(t('linkCopied'), 'info');
+    } catch {
+      notice(t('copyFailed'), 'warn');
+    }
+  });
+  $('btn-share-close').addEventListener('click', () => {
+    $('share').hidden = true;
+    $('btn-share').focus();
+  });
+}
+
+// ---------- theme and language ----------
+
+function applyTheme() {
+  const theme = prefs.theme ?? 'auto';
+  document.documentElement.dataset.theme = theme;
+  const dark = theme === 'dark' || (theme === 'auto' && matchMedia('(prefers-color-scheme: dark)').matches);
+  $('btn-theme').setAttribute('aria-pressed', String(dark));
+}
+
+function wirePrefs() {
+  $('btn-theme').addEventListener('click', () => {
+    const dark = $('btn-theme').getAttribute('aria-pressed') === 'true';
+    prefs.theme = dark ? 'light' : 'dark';
+    savePrefs(prefs);
+    applyTheme();
+  });
+  const sel = $('lang');
+  sel.value = lang();
+  sel.addEventListener('change', () => {
+    setLang(sel.value);
+    prefs.lang = sel.value;
+    savePrefs(prefs);
+    relabel();
+  });
+}
+
+function relabel() {
+  applyI18n(document);
+  updateControls();
+  renderScenarios();
+  tour.render();
+  maps.relabel();
+  panes.render(S.model, pending());
+  updateClock(pending());
+}
+
+// ---------- wiring ----------
+
+function names(kind, ns) {
+  if (kind === 'sc') return [...(S.scMap?.keys() ?? [])];
+  if (kind === 'ip') return [...S.model.ips.keys()];
+  return [...S.model.services.values()]
+    .filter((s) => (ns ? s.metadata.namespace === ns : s.metadata.namespace === 'default'))
+    .map((s) => s.metadata.name);
+}
+
+function onTerminalRun(script) {
+  const cmd = script.trim();
+  if (cmd === 'clear') {
+    term.clear();
+    return;
+  }
+  if (cmd === 'help') {
+    term.note(t('help'), 'note help');
+    return;
+  }
+  act(['run', script]);
+  refreshFormDefaults();
+}
+
+function wireActions() {
+  $('btn-pause').addEventListener('click', () => act(['pause', !S.paused]));
+  $('btn-step').addEventListener('click', () => act(['step']));
+  $('btn-adv10').addEventListener('click', () => act(['adv', 10]));
+  $('btn-adv60').addEventListener('click', () => act(['adv', 60]));
+  $('btn-settle').addEventListener('click', () => act(['settle']));
+  $('btn-term-clear').addEventListener('click', () => term.clear());
+  $('log-events').addEventListener('change', () => eventLog.setFilter($('log-events').checked, $('log-trace').checked));
+  $('log-trace').addEventListener('change', () => eventLog.setFilter($('log-events').checked, $('log-trace').checked));
+  for (const id of ['svc-name', 'cidr-name']) $(id).addEventListener('input', (e) => (e.target.dataset.touched = '1'));
+  $('form-svc').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target).entries());
+    const ip = f.clusterIP.trim();
+    if (ip && ip.split(',').some((x) => !parseIP(x.trim()))) {
+      notice(t('badIP', { ip }), 'err');
+      return;
+    }
+    runFromButton(createServiceCommand(f));
+    delete $('svc-name').dataset.touched;
+    refreshFormDefaults();
+  });
+  $('form-cidr').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(e.target).entries());
+    const cidrs = f.cidrs.split(/[,\s]+/).filter(Boolean);
+    // Malformed CIDRs still go to the apiserver: its validation message is the lesson.
+    void parseCIDR;
+    runFromButton(addCIDRCommand(f.name.trim(), cidrs));
+    delete $('cidr-name').dataset.touched;
+    refreshFormDefaults();
+  });
+}
+
+async function main() {
+  setLang(prefs.lang ?? (navigator.language?.startsWith('ja') ? 'ja' : 'en'));
+  applyTheme();
+  applyI18n(document);
+  term = new Terminal({
+    out: $('term-out'),
+    input: $('term-input'),
+    suggest: $('term-suggest'),
+    onRun: onTerminalRun,
+    complete: (line) => completions(line, names),
+  });
+  maps = new RangeMaps($('maps'), $('tooltip'));
+  panes = new Panes({
+    deleteObj: (kind, name, ns) => {
+      runFromButton(deleteCommand(kind, name, ns));
+      refreshFormDefaults();
+    },
+    prefillCIDR: (cidrs) => {
+      $('cidr-cidrs').value = cidrs.join(',');
+      $('cidr-name').focus();
+    },
+  });
+  eventLog = new EventLog($('event-log'));
+  tour = new Tour($('tour'), {
+    run: runOps,
+    getStep: () => prefs.tourStep ?? 0,
+    setStep: (i) => {
+      prefs.tourStep = i;
+      savePrefs(prefs);
+    },
+  });
+  wireSettings();
+  wirePrefs();
+  wireActions();
+  renderScenarios();
+  tour.render();
+  updateControls();
+
+  performance.mark('playground:init-start');
+  await init();
+  performance.mark('playground:wasm-ready');
+
+  // A shared link wins over the local state; it then becomes the local state.
+  let state = null;
+  if (location.hash.startsWith('#s=')) {
+    state = await decodeHash(location.hash);
+    if (state) notice(t('loadedShared'), 'info');
+    else notice(t('badShared'), 'warn');
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  state ??= loadState() ?? { v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] };
+  try {
+    boot(state);
+  } catch (err) {
+    // A saved state the current core cannot start (e.g. settings it rejects): start clean.
+    notice(t('badSaved', { msg: err.message }), 'warn');
+    boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
+  }
+  performance.mark('playground:booted');
+  fillSettingsForm();
+  refreshFormDefaults();
+  term.setEnabled(true);
+  document.documentElement.dataset.ready = 'true';
+  window.__readyAt = performance.now();
+}
+
+main().catch((err) => {
+  document.documentElement.dataset.ready = 'error';
+  const n = $('notice');
+  n.textContent = `${t('loadFailed')} ${err?.message ?? err}`;
+  n.className = 'notice err';
+  n.hidden = false;
+  console.error(err);
+});
+
+export { TOUR };

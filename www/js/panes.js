@@ -1,0 +1,272 @@
+// Object panes (ServiceCIDRs, Services, IPAddresses) and the event log. All object
+// data is user-controlled, so it only ever reaches the page as textContent.
+
+import { containsServiceIP, coveringCIDR, describePrefix, parseCIDR, parseIP } from './ip.js';
+import { t } from './i18n.js';
+import { ownerOf, parentRefText, serviceHue } from './rangemap.js';
+
+const MANAGED_BY = 'ipaddress.kubernetes.io/managed-by';
+const FAMILY_LABEL = 'ipaddress.kubernetes.io/ip-family';
+const ALLOCATOR = 'ipallocator.k8s.io';
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function prefixesOf(sc) {
+  return (sc.spec?.cidrs ?? []).map(parseCIDR).filter(Boolean).map(describePrefix);
+}
+
+/**
+ * IPs that keep a terminating ServiceCIDR alive: managed IPAddresses it contains
+ * (network and IPv4 broadcast excluded) that no other ServiceCIDR contains — the
+ * service-cidr-controller's rule.
+ */
+export function blockingIPs(sc, allCIDRs, ips) {
+  const mine = prefixesOf(sc);
+  const others = allCIDRs.filter((o) => o.metadata.name !== sc.metadata.name).flatMap(prefixesOf);
+  const out = [];
+  for (const [name, obj] of ips) {
+    const labels = obj.metadata?.labels ?? {};
+    if (labels[MANAGED_BY] !== ALLOCATOR) continue;
+    const p = parseIP(name);
+    if (!p || labels[FAMILY_LABEL] !== p.family) continue;
+    if (!mine.some((m) => containsServiceIP(m, p.family, p.value))) continue;
+    if (others.some((o) => containsServiceIP(o, p.family, p.value))) continue;
+    out.push(obj);
+  }
+  return out;
+}
+
+export class Panes {
+  /** actions: { deleteObj(kind, name, ns), prefillCIDR(cidrs) } */
+  constructor(actions) {
+    this.actions = actions;
+    this.sc = document.getElementById('pane-sc');
+    this.svc = document.querySelector('#pane-svc tbody');
+    this.ip = document.querySelector('#pane-ip tbody');
+  }
+
+  render(model, pending) {
+    this.renderCIDRs(model, pending);
+    this.renderServices(model);
+    this.renderIPs(model);
+    document.getElementById('sc-count').textContent = `(${model.cidrs.length})`;
+    document.getElementById('svc-count').textContent = `(${model.services.size})`;
+    document.getElementById('ip-count').textContent = `(${model.ips.size})`;
+  }
+
+  deleteButton(kind, name, ns, compact = false) {
+    const what = t('deleteWhat', { what: `${kind} ${ns ? `${ns}/` : ''}${name}` });
+    const b = el('button', 'small danger del', compact ? '✕' : t('delete'));
+    b.type = 'button';
+    b.setAttribute('aria-label', what);
+    b.title = what;
+    b.addEventListener('click', () => this.actions.deleteObj(kind, name, ns));
+    return b;
+  }
+
+  renderCIDRs(model, pending) {
+    this.sc.textContent = '';
+    if (!model.cidrs.length) this.sc.append(el('p', 'empty', t('none')));
+    for (const sc of model.cidrs) {
+      const card = el('article', 'card');
+      card.dataset.name = sc.metadata.name;
+      const head = el('header');
+      head.append(el('h3', 'sc-name', sc.metadata.name));
+      const chips = el('span', 'chips');
+      for (const c of sc.spec?.cidrs ?? []) chips.append(el('code', 'chip cidr', c));
+      head.append(chips);
+      head.append(this.deleteButton('servicecidr', sc.metadata.name));
+      card.append(head);
+
+      const dl = el('dl');
+      const row = (k, v) => {
+        dl.append(el('dt', null, k));
+        const dd = el('dd');
+        if (typeof v === 'string') dd.textContent = v;
+        else dd.append(v);
+        dl.append(dd);
+      };
+      const ready = (sc.status?.conditions ?? []).find((c) => c.type === 'Ready');
+      if (ready) {
+        const v = el('span', `cond ${ready.status === 'True' ? 'ok' : 'bad'}`);
+        v.textContent = `${ready.status}${ready.reason ? ` (${ready.reason})` : ''}`;
+        v.title = ready.message ?? '';
+        const wrap = el('span');
+        wrap.append(v);
+        if (ready.message) wrap.append(el('span', 'msg', ` — ${ready.message}`));
+        row(t('readyCond'), wrap);
+      } else row(t('readyCond'), t('noCondition'));
+      const fins = sc.metadata.finalizers ?? [];
+      row(t('finalizers'), fins.length ? fins.join(', ') : t('none'));
+      card.append(dl);
+
+      if (sc.metadata.deletionTimestamp) card.append(this.terminating(sc, model, pending));
+      this.sc.append(card);
+    }
+  }
+
+  terminating(sc, model, pending) {
+    const box = el('div', 'terminating');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', t('terminatingAria', { name: sc.metadata.name }));
+    const badge = el('span', 'badge term', t('terminating'));
+    box.append(badge);
+    box.append(el('span', 'since', ` ${t('since', { time: sc.metadata.deletionTimestamp })}`));
+    const blocking = blockingIPs(sc, model.cidrs, model.ips);
+    if (blocking.length) {
+      box.append(el('p', 'why', t('blockedBy', { n: blocking.length })));
+      const ul = el('ul', 'blocking');
+      for (const ip of blocking) {
+        const li = el('li');
+        li.append(el('code', 'ip', ip.metadata.name));
+        li.append(` → ${parentRefText(ip.spec?.parentRef)}`);
+        ul.append(li);
+      }
+      box.append(ul);
+      // Per family, the smallest range that would contain every blocking address.
+      const byFamily = new Map();
+      for (const ip of blocking) {
+        const a = parseIP(ip.metadata.name);
+        if (!byFamily.has(a.family)) byFamily.set(a.family, []);
+        byFamily.get(a.family).push(a);
+      }
+      const suggestion = [...byFamily.values()].map(coveringCIDR).filter(Boolean);
+      const cover = el('p', 'cover');
+      cover.append(t('couldCover', { cidrs: suggestion.join(', ') }), ' ');
+      const b = el('button', 'small link', t('addCovering'));
+      b.type = 'button';
+      b.addEventListener('click', () => this.actions.prefillCIDR(suggestion));
+      cover.append(b);
+      box.append(cover);
+    } else {
+      const due = (pending ?? []).find((w) => w.controller === 'service-cidr-controller' && w.key === sc.metadata.name);
+      box.append(el('p', 'why', due ? t('notBlockedDue', { time: due.due }) : t('notBlocked')));
+    }
+    return box;
+  }
+
+  renderServices(model) {
+    this.svc.textContent = '';
+    for (const [key, s] of model.services) {
+      const tr = el('tr');
+      tr.dataset.key = key;
+      const spec = s.spec ?? {};
+      const name = el('td', 'svcname');
+      const sw = el('span', 'sw svc');
+      sw.style.setProperty('--h', serviceHue(key));
+      name.append(sw, el('span', 'nm', key), el('span', 'sub', spec.type ?? 'ClusterIP'));
+      const ips = el('td', 'ips');
+      for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) ips.append(el('code', null, ip));
+      const pol = el('td', 'pol');
+      pol.append(el('span', null, spec.ipFamilyPolicy ?? '—'), el('span', 'sub', (spec.ipFamilies ?? []).join(', ')));
+      tr.append(name, ips, pol);
+      const act = el('td');
+      act.append(this.deleteButton('service', s.metadata.name, s.metadata.namespace, true));
+      tr.append(act);
+      this.svc.append(tr);
+    }
+    if (!model.services.size) {
+      const tr = el('tr');
+      const td = el('td', 'empty', t('none'));
+      td.colSpan = 4;
+      tr.append(td);
+      this.svc.append(tr);
+    }
+  }
+
+  renderIPs(model) {
+    this.ip.textContent = '';
+    for (const [name, obj] of model.ips) {
+      const tr = el('tr');
+      tr.dataset.name = name;
+      const own = ownerOf(obj, model.services);
+      const ref = el('td', 'ref');
+      if (own) {
+        const sw = el('span', 'sw svc');
+        sw.style.setProperty('--h', serviceHue(own.svcKey));
+        ref.append(sw);
+      }
+      ref.append(el('span', 'nm', parentRefText(obj.spec?.parentRef)));
+      if (own && !own.service) ref.append(' ', el('span', 'badge warn', t('serviceMissing')));
+      if ((obj.metadata.labels ?? {})[MANAGED_BY] !== ALLOCATOR) ref.append(' ', el('span', 'badge', t('unmanaged')));
+      tr.append(el('td', null, name), ref);
+      const act = el('td');
+      act.append(this.deleteButton('ipaddress', name, undefined, true));
+      tr.append(act);
+      this.ip.append(tr);
+    }
+    if (!model.ips.size) {
+      const tr = el('tr');
+      const td = el('td', 'empty', t('none'));
+      td.colSpan = 3;
+      tr.append(td);
+      this.ip.append(tr);
+    }
+  }
+}
+
+/** The live log: Kubernetes Events and the simulator's explanations (trace). */
+export class EventLog {
+  constructor(root) {
+    this.root = root;
+    this.limit = 600;
+    this.showEvents = true;
+    this.showTrace = true;
+  }
+
+  clear() {
+    this.root.textContent = '';
+  }
+
+  setFilter(events, trace) {
+    this.showEvents = events;
+    this.showTrace = trace;
+    this.root.classList.toggle('hide-events', !events);
+    this.root.classList.toggle('hide-trace', !trace);
+  }
+
+  add(items) {
+    for (const it of items) {
+      const li = el('li', it.kind);
+      if (it.kind === 'event') {
+        li.classList.add(it.obj.type === 'Warning' ? 'warning' : 'normal');
+        li.append(el('time', null, shortTime(it.obj.eventTime ?? it.obj.metadata?.creationTimestamp)));
+        li.append(el('span', 'tag', it.obj.type ?? 'Normal'));
+        li.append(el('span', 'reason', it.obj.reason ?? ''));
+        const who = it.obj.reportingController ?? '';
+        li.append(el('span', 'src', who));
+        const reg = it.obj.regarding ?? {};
+        li.append(el('span', 'obj', `${reg.kind ?? ''}${reg.namespace ? ` ${reg.namespace}/` : ' '}${reg.name ?? ''}`));
+        li.append(el('span', 'note', it.obj.note ?? ''));
+      } else if (it.kind === 'trace') {
+        li.append(el('time', null, shortTime(it.obj.time)));
+        li.append(el('span', 'tag', t('why')));
+        li.append(el('span', 'src', it.obj.source ?? ''));
+        li.append(el('span', 'note', it.obj.message ?? ''));
+        if (it.obj.details && typeof it.obj.details === 'object' && Object.keys(it.obj.details).length) {
+          const d = el('details');
+          d.append(el('summary', null, t('details')));
+          d.append(el('pre', null, JSON.stringify(it.obj.details, null, 1)));
+          li.append(d);
+        }
+      } else {
+        li.append(el('time', null, shortTime(it.time)));
+        li.append(el('span', 'note', it.text));
+      }
+      this.root.append(li);
+    }
+    while (this.root.childElementCount > this.limit) this.root.firstElementChild.remove();
+    this.root.scrollTop = this.root.scrollHeight;
+  }
+}
+
+function shortTime(s) {
+  if (!s) return '';
+  const m = /T(\d\d:\d\d:\d\d)/.exec(s);
+  return m ? m[1] : String(s);
+}
