@@ -632,6 +632,23 @@ impl Cluster {
         to_js_or_throw(&self.inner.allocator_state())
     }
 
+    /// The IPs that keep a ServiceCIDR from being deleted, exactly as the
+    /// service-cidr-controller decides (empty: it may go). At most `limit` (default 256).
+    #[wasm_bindgen(js_name = blockingIPs, unchecked_return_type = "string[]")]
+    pub fn blocking_ips(&self, name: &str, limit: Option<f64>) -> Result<JsValue, JsValue> {
+        let limit = match limit {
+            None => 256,
+            Some(l) if l.is_finite() && l >= 0.0 => l.min(1e6) as usize,
+            Some(l) => {
+                return Err(js_error(ApiError::bad_request(format!(
+                    "limit must be a number >= 0, got {l}"
+                ))))
+            }
+        };
+        let ips = self.inner.blocking_ips(name, limit).map_err(js_error)?;
+        to_js_or_throw(&ips)
+    }
+
     /// Controller work waiting for the clock, earliest first. Read-only.
     #[wasm_bindgen(js_name = pendingWork, unchecked_return_type = "PendingWork[]")]
     pub fn pending_work(&self) -> Result<JsValue, JsValue> {

@@ -241,3 +241,21 @@ fn terminating_servicecidr_allocates_nothing_static_or_dynamic() {
         .unwrap_err();
     assert!(e.message.ends_with("failed to allocate IP 10.1.0.50: the provided network does not match the current range"), "{}", e.message);
 }
+
+#[test]
+fn blocking_ips_lists_what_can_delete_looks_at() {
+    let mut c = cluster();
+    sc(&mut c, "small", &["10.96.0.0/28"]);
+    sc(&mut c, "newcidr1", &["10.96.0.0/24"]);
+    ip(&mut c, "10.96.0.2", true); // also in the /28: does not block
+    ip(&mut c, "10.96.0.48", true); // only in the /24: blocks
+    ip(&mut c, "10.96.0.0", true); // network address of the /24: never blocks
+    ip(&mut c, "10.96.0.255", true); // IPv4 broadcast: never blocks
+    ip(&mut c, "10.96.0.99", false); // not managed by the allocator
+    assert_eq!(c.blocking_ips("newcidr1", 10).unwrap(), vec!["10.96.0.48"]);
+    assert!(
+        c.blocking_ips("small", 10).unwrap().is_empty(),
+        "the /24 contains every IP of the /28"
+    );
+    assert_eq!(c.blocking_ips("nope", 10).unwrap_err().code, 404);
+}

@@ -294,6 +294,17 @@ impl Cluster {
             .collect()
     }
 
+    /// The IPs that keep a ServiceCIDR from being deleted (the controller's canDelete,
+    /// as a list; empty = it may go), at most `limit`, ascending per CIDR.
+    pub fn blocking_ips(&self, name: &str, limit: usize) -> Result<Vec<String>, ApiError> {
+        let sc = self
+            .store
+            .service_cidrs
+            .get(name)
+            .ok_or_else(|| ApiError::not_found("servicecidrs", "networking.k8s.io", name))?;
+        Ok(self.service_cidr_blocking_ips(sc, limit))
+    }
+
     /// Per-family allocator view for the playground: CIDR, readiness, owning ServiceCIDRs, sizes.
     pub fn allocator_state(&self) -> Value {
         let mut out = Vec::new();
