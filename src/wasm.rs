@@ -253,7 +253,8 @@ export interface AllocatorInfo {
   offset: string;
   used: string;
   staticBand: [string, string] | null;
-  dynamicBand: [string, string];
+  /** null when the range has no dynamic band (e.g. a /31). */
+  dynamicBand: [string, string] | null;
 }
 
 /** Options of `run()`. */

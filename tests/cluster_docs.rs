@@ -434,3 +434,137 @@ fn bad_options_are_refused_with_apiserver_texts() {
         "the service cluster IP range must be at least 8 IP addresses"
     );
 }
+
+#[test]
+fn allocator_state_reports_bands_and_usage_from_the_allocator() {
+    let mut c = cluster("10.96.0.0/24", 1);
+    c.create(
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+                    "metadata": {"name": "tiny"}, "spec": {"cidrs": ["10.200.0.0/31"]}}),
+    )
+    .unwrap();
+    let state = c.allocator_state();
+    let by_cidr = |cidr: &str| {
+        state
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["cidr"] == cidr)
+            .cloned()
+            .unwrap()
+    };
+    let k = by_cidr("10.96.0.0/24");
+    assert_eq!(k["serviceCIDRs"], json!(["kubernetes"]));
+    assert_eq!(k["ready"], true);
+    assert_eq!(
+        (k["first"].as_str(), k["last"].as_str()),
+        (Some("10.96.0.1"), Some("10.96.0.254"))
+    );
+    assert_eq!(
+        (k["size"].as_str(), k["offset"].as_str()),
+        (Some("254"), Some("16"))
+    );
+    assert_eq!(k["staticBand"], json!(["10.96.0.1", "10.96.0.16"]));
+    assert_eq!(k["dynamicBand"], json!(["10.96.0.17", "10.96.0.254"]));
+    assert_eq!(k["used"], "2", "kubernetes and kube-dns");
+    let t = by_cidr("10.200.0.0/31");
+    assert_eq!(
+        (t["staticBand"].clone(), t["dynamicBand"].clone()),
+        (Value::Null, Value::Null),
+        "a /31 has no usable address"
+    );
+}
+
+#[test]
+fn pending_work_lists_timers_in_due_order() {
+    let mut c = cluster("10.96.0.0/24", 1);
+    c.create(
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+                    "metadata": {"name": "spare"}, "spec": {"cidrs": ["10.100.0.0/24"]}}),
+    )
+    .unwrap();
+    c.delete("servicecidr", "spare", None).unwrap();
+    let work = c.pending_work();
+    assert_eq!(work[0]["controller"], "service-cidr-controller");
+    assert_eq!(work[0]["key"], "spare");
+    assert_eq!(
+        work[0]["due"], "2026-01-01T00:00:10.000000Z",
+        "the 10 s deletion grace"
+    );
+    assert_eq!(
+        work.last().unwrap()["key"],
+        "resync",
+        "the repair loop's periodic resync"
+    );
+}
+
+#[test]
+fn the_kubernetes_service_comes_back_at_the_next_reconcile_tick() {
+    let mut c = cluster("10.96.0.0/24", 1);
+    c.advance(3.0).unwrap();
+    c.delete("svc", "kubernetes", Some("default")).unwrap();
+    assert_eq!(
+        c.get("svc", "kubernetes", Some("default"))
+            .unwrap_err()
+            .code,
+        404
+    );
+    c.advance(6.0).unwrap();
+    assert_eq!(
+        c.get("svc", "kubernetes", Some("default"))
+            .unwrap_err()
+            .code,
+        404,
+        "9 s after start: not yet"
+    );
+    c.advance(1.0).unwrap();
+    let k = c.get("svc", "kubernetes", Some("default")).unwrap();
+    assert_eq!(k["spec"]["clusterIP"], "10.96.0.1");
+    assert_eq!(k["metadata"]["creationTimestamp"], "2026-01-01T00:00:10Z");
+}
+
+#[test]
+fn watch_from_a_compacted_position_is_410_expired() {
+    let mut c = cluster("10.96.0.0/16", 1);
+    for i in 0..(servicecidr_sim::cluster::WATCH_LOG_LIMIT / 2 + 10) {
+        c.create(svc(&format!("w{i}"))).unwrap();
+    }
+    let e = c.watch(Some("1")).unwrap_err();
+    assert_eq!((e.code, e.reason.as_str()), (410, "Expired"));
+    assert!(
+        e.message.starts_with("too old resource version: 1 ("),
+        "{}",
+        e.message
+    );
+    let rv = c.resource_version();
+    assert!(
+        c.watch(Some(&rv)).unwrap().is_empty(),
+        "nothing after the newest position"
+    );
+}
+
+#[test]
+fn status_update_changes_only_status() {
+    let mut c = cluster("10.96.0.0/24", 1);
+    let mut sc = c.get("servicecidr", "kubernetes", None).unwrap();
+    sc["spec"]["cidrs"] = json!(["10.1.0.0/24"]);
+    sc["metadata"]["labels"] = json!({"x": "y"});
+    sc["status"]["conditions"][0]["message"] = json!("edited through /status");
+    let out = c.update_status(sc).unwrap();
+    assert_eq!(
+        out["spec"]["cidrs"],
+        json!(["10.96.0.0/24"]),
+        "spec is kept from the stored object"
+    );
+    assert!(out["metadata"]["labels"].is_null(), "metadata is kept too");
+    assert_eq!(
+        out["status"]["conditions"][0]["message"],
+        "edited through /status"
+    );
+    // The controller owns the condition and puts it back on its next sync.
+    let now = c.get("servicecidr", "kubernetes", None).unwrap();
+    assert_eq!(
+        now["status"]["conditions"][0]["message"],
+        "Kubernetes Service CIDR is ready"
+    );
+}

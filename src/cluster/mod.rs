@@ -311,13 +311,11 @@ impl Cluster {
         for (family, meta) in &self.allocators {
             for info in meta.cidrs() {
                 let r = &info.range;
-                let a = |v: u128| crate::net::Addr::new(*family, v).to_string();
-                let first = r.first().value;
-                let (static_lo, static_hi, dyn_lo) = (
-                    first,
-                    first.saturating_add(r.offset()).saturating_sub(1),
-                    first.saturating_add(r.offset()),
-                );
+                let band = |b: Option<(crate::net::Addr, crate::net::Addr)>| {
+                    b.map_or(Value::Null, |(lo, hi)| {
+                        json!([lo.to_string(), hi.to_string()])
+                    })
+                };
                 out.push(json!({
                     "family": family.as_str(),
                     "cidr": info.cidr,
@@ -327,8 +325,8 @@ impl Cluster {
                     "last": r.last().to_string(),
                     "size": r.size().to_string(),
                     "offset": r.offset().to_string(),
-                    "staticBand": if r.offset() > 0 { json!([a(static_lo), a(static_hi)]) } else { Value::Null },
-                    "dynamicBand": [a(dyn_lo), r.last().to_string()],
+                    "staticBand": band(r.static_band()),
+                    "dynamicBand": band(r.dynamic_band()),
                     "used": r.used(self.taken.set(*family)).to_string(),
                 }));
             }

@@ -317,7 +317,6 @@ impl Cluster {
         self.store.ip_addresses.insert(name.clone(), ip.clone());
         if let Some(addr) = ip_of_name(&name) {
             self.taken.insert(addr);
-            let was_managed = old.as_ref().is_some_and(|o| is_managed(o, addr));
             let now_managed = is_managed(&ip, addr);
             if now_managed {
                 self.managed.insert(addr);
@@ -328,7 +327,6 @@ impl Cluster {
             if old.is_none() && now_managed {
                 self.enqueue_containing_service_cidrs(addr);
             }
-            let _ = was_managed;
         }
         self.enqueue(Task::RepairIPAddress(name), 0);
         ip
