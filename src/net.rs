@@ -212,10 +212,20 @@ impl Prefix {
     /// pkg/api/servicecidr PrefixContainsIP: inside the prefix, not its network
     /// address, and for IPv4 not its broadcast address.
     pub fn contains_service_ip(self, a: Addr) -> bool {
-        if !self.contains(a) || a.value == self.network() {
-            return false;
-        }
-        !(self.family() == Family::IPv4 && a.value == self.last())
+        a.family == self.family()
+            && self
+                .service_range()
+                .is_some_and(|(lo, hi)| lo <= a.value && a.value <= hi)
+    }
+    /// The inclusive interval [`Prefix::contains_service_ip`] accepts: network + 1 up
+    /// to the broadcast − 1 (IPv4) or the all-ones address (IPv6); None when empty.
+    pub fn service_range(self) -> Option<(u128, u128)> {
+        let lo = self.network().checked_add(1)?;
+        let hi = match self.family() {
+            Family::IPv4 => self.last().checked_sub(1)?,
+            Family::IPv6 => self.last(),
+        };
+        (lo <= hi).then_some((lo, hi))
     }
     /// `other` lies within self (same or longer prefix).
     pub fn contains_prefix(self, other: Prefix) -> bool {
@@ -254,6 +264,23 @@ mod tests {
         assert!(parse_cidr_sloppy("10.0.0.0/08").is_some());
         assert!(parse_cidr("10.0.0.0/33").is_none());
         assert!(parse_ip("::ffff:1.2.3.4").unwrap().is_ipv4_mapped());
+    }
+
+    #[test]
+    fn service_range_edges() {
+        let r = |s: &str| parse_cidr(s).unwrap().masked().service_range();
+        assert_eq!(r("10.0.0.0/30"), Some((0x0a00_0001, 0x0a00_0002)));
+        assert_eq!(r("10.0.0.0/31"), None);
+        assert_eq!(r("10.0.0.0/32"), None);
+        assert_eq!(
+            r("fd00::/127"),
+            Some((0xfd00u128 << 112 | 1, 0xfd00u128 << 112 | 1))
+        );
+        assert_eq!(r("fd00::/128"), None);
+        assert_eq!(
+            r("::/0").map(|(lo, hi)| (lo, hi == u128::MAX)),
+            Some((1, true))
+        );
     }
 
     #[test]

@@ -257,23 +257,15 @@ impl Cluster {
     }
 
     fn overlapping_service_cidrs(&self, sc: &ServiceCIDR) -> Vec<String> {
-        let mine: Vec<_> = sc
-            .spec
-            .cidrs
-            .iter()
-            .filter_map(|c| parse_cidr(c))
-            .map(|p| p.masked())
-            .collect();
+        let mine = sc.prefixes();
         self.store
             .service_cidrs
             .values()
             .filter(|o| o.metadata.name != sc.metadata.name)
             .filter(|o| {
-                o.spec
-                    .cidrs
+                o.prefixes()
                     .iter()
-                    .filter_map(|c| parse_cidr(c))
-                    .any(|p| mine.iter().any(|m| m.overlaps(p.masked())))
+                    .any(|p| mine.iter().any(|m| m.overlaps(*p)))
             })
             .map(|o| o.metadata.name.clone())
             .collect()
@@ -354,13 +346,7 @@ impl Cluster {
             .store
             .service_cidrs
             .values()
-            .filter(|sc| {
-                sc.spec
-                    .cidrs
-                    .iter()
-                    .filter_map(|c| parse_cidr(c))
-                    .any(|p| p.masked().contains_service_ip(addr))
-            })
+            .filter(|sc| sc.contains_service_ip(addr))
             .map(|sc| sc.metadata.name.clone())
             .collect();
         for n in names {

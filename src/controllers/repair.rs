@@ -7,7 +7,7 @@ use crate::cluster::{Cluster, Task};
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::{IPAddress, ObjectReference, ParentReference, Resource, Service, Time};
-use crate::net::{parse_cidr, parse_ip_sloppy, Addr};
+use crate::net::{parse_ip_sloppy, Addr};
 use serde_json::Value;
 
 pub const REPAIR_CONTROLLER: &str = "ipallocator-repair-controller";
@@ -96,13 +96,11 @@ impl Cluster {
                 continue;
             };
             let family = addr.family;
-            let in_some_cidr = self.store.service_cidrs.values().any(|sc| {
-                sc.spec
-                    .cidrs
-                    .iter()
-                    .filter_map(|c| parse_cidr(c))
-                    .any(|p| p.masked().contains_service_ip(addr))
-            });
+            let in_some_cidr = self
+                .store
+                .service_cidrs
+                .values()
+                .any(|sc| sc.contains_service_ip(addr));
             if !in_some_cidr {
                 self.event(
                     service_ref(&svc),

@@ -8,7 +8,6 @@ use crate::model::servicecidr::{
     CONDITION_READY, REASON_TERMINATING, SERVICE_CIDR_PROTECTION_FINALIZER,
 };
 use crate::model::{Condition, ServiceCIDR, Time};
-use crate::net::{parse_cidr, Prefix};
 use serde_json::{json, Value};
 
 pub const CONTROLLER_NAME: &str = "service-cidr-controller";
@@ -17,27 +16,6 @@ pub const DELETION_GRACE_PERIOD_MS: i64 = 10_000;
 pub const MESSAGE_READY: &str = "Kubernetes Service CIDR is ready";
 pub const MESSAGE_TERMINATING: &str =
     "There are still IPAddresses referencing the ServiceCIDR, please remove them or create a new ServiceCIDR";
-
-fn prefixes(sc: &ServiceCIDR) -> Vec<Prefix> {
-    sc.spec
-        .cidrs
-        .iter()
-        .filter_map(|c| parse_cidr(c))
-        .map(|p| p.masked())
-        .collect()
-}
-
-/// The (inclusive) address interval a prefix "contains" for Service IPs: without
-/// the network address and, for IPv4, without the broadcast address.
-fn service_interval(p: Prefix) -> Option<(u128, u128)> {
-    let lo = p.network().checked_add(1)?;
-    let hi = if p.family() == crate::net::Family::IPv4 {
-        p.last().checked_sub(1)?
-    } else {
-        p.last()
-    };
-    (lo <= hi).then_some((lo, hi))
-}
 
 impl Cluster {
     pub(crate) fn sync_service_cidr(&mut self, name: &str) {
@@ -157,7 +135,7 @@ impl Cluster {
     /// of the other ServiceCIDRs' service intervals. So query the managed-IP index
     /// over those uncovered gaps only.
     pub fn service_cidr_blocking_ips(&self, sc: &ServiceCIDR, limit: usize) -> Vec<String> {
-        let mine = prefixes(sc);
+        let mine = sc.prefixes();
         // 1. Every CIDR has a parent (another ServiceCIDR with a containing prefix) → can delete.
         let all_have_parent = !mine.is_empty()
             && mine.iter().all(|p| {
@@ -165,14 +143,14 @@ impl Cluster {
                     .service_cidrs
                     .values()
                     .filter(|o| o.metadata.name != sc.metadata.name)
-                    .any(|o| prefixes(o).iter().any(|op| op.contains_prefix(*p)))
+                    .any(|o| o.prefixes().iter().any(|op| op.contains_prefix(*p)))
             });
         if all_have_parent {
             return Vec::new();
         }
         let mut out = Vec::new();
         for p in &mine {
-            let Some((lo, hi)) = service_interval(*p) else {
+            let Some((lo, hi)) = p.service_range() else {
                 continue;
             };
             let mut covers: Vec<(u128, u128)> = self
@@ -180,9 +158,9 @@ impl Cluster {
                 .service_cidrs
                 .values()
                 .filter(|o| o.metadata.name != sc.metadata.name)
-                .flat_map(prefixes)
+                .flat_map(|o| o.prefixes())
                 .filter(|op| op.family() == p.family())
-                .filter_map(service_interval)
+                .filter_map(|p| p.service_range())
                 .filter(|(a, b)| *b >= lo && *a <= hi)
                 .collect();
             covers.sort();

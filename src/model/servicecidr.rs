@@ -39,6 +39,22 @@ pub struct ServiceCIDRStatus {
 }
 
 impl ServiceCIDR {
+    /// spec.cidrs as masked prefixes (entries that do not parse are skipped;
+    /// validation keeps them out of stored objects).
+    pub fn prefixes(&self) -> Vec<crate::net::Prefix> {
+        self.spec
+            .cidrs
+            .iter()
+            .filter_map(|c| crate::net::parse_cidr(c))
+            .map(|p| p.masked())
+            .collect()
+    }
+
+    /// Whether one of its CIDRs contains `a` as a Service IP (PrefixContainsIP).
+    pub fn contains_service_ip(&self, a: crate::net::Addr) -> bool {
+        self.prefixes().iter().any(|p| p.contains_service_ip(a))
+    }
+
     pub fn ready_condition(&self) -> Option<&Condition> {
         self.status
             .conditions
