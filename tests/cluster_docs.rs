@@ -568,3 +568,21 @@ fn status_update_changes_only_status() {
         "Kubernetes Service CIDR is ready"
     );
 }
+
+#[test]
+fn deleting_a_terminating_object_again_changes_nothing() {
+    let mut c = cluster("10.96.0.0/28", 1);
+    let first = c.delete("servicecidr", "kubernetes", None).unwrap();
+    let again = c.delete("servicecidr", "kubernetes", None).unwrap();
+    assert_eq!(
+        first["metadata"]["deletionTimestamp"],
+        again["metadata"]["deletionTimestamp"]
+    );
+    let now = c.get("servicecidr", "kubernetes", None).unwrap();
+    let rv = now["metadata"]["resourceVersion"].clone();
+    c.delete("servicecidr", "kubernetes", None).unwrap();
+    assert_eq!(
+        c.get("servicecidr", "kubernetes", None).unwrap()["metadata"]["resourceVersion"],
+        rv
+    );
+}

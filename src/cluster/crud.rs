@@ -2,7 +2,6 @@
 //! finalizer-aware deletion for every resource.
 
 use super::{request_namespace, Cluster, WriteOptions};
-use crate::model::servicecidr::SERVICE_CIDR_PROTECTION_FINALIZER;
 use crate::model::{
     ApiError, FieldError, IPAddress, ObjectMeta, Resource, Service, ServiceCIDR, Time,
 };
@@ -85,6 +84,20 @@ impl Stored for Service {
     }
     fn remove(c: &mut Cluster, ns: &str, name: &str) -> Option<Self> {
         c.store_remove_service(ns, name)
+    }
+}
+
+/// What a DELETE left: the object still stored (finalizers, dry-run) or removed.
+pub(crate) enum Deleted<T> {
+    Kept(T),
+    Removed(T),
+}
+
+impl<T> Deleted<T> {
+    fn object(&self) -> &T {
+        match self {
+            Deleted::Kept(o) | Deleted::Removed(o) => o,
+        }
     }
 }
 
@@ -186,18 +199,45 @@ impl Cluster {
         to_value(&new.put(self))
     }
 
-    /// DELETE of an object with finalizers: only deletionTimestamp (grace period 0
-    /// for these resources) is set; the object stays until the last finalizer goes.
-    fn mark_deleting<T: Stored>(
+    /// DELETE of one stored object. With finalizers it only gets deletionTimestamp
+    /// (grace period 0 for these resources) and stays until the last finalizer
+    /// goes; a repeated delete of such an object changes nothing. Otherwise it is
+    /// removed now. Dry-run answers what the object looks like now.
+    fn delete_stored<T: Stored>(
         &mut self,
+        r: Resource,
         ns: &str,
         name: &str,
-        not_found: ApiError,
-    ) -> Result<Value, ApiError> {
-        let mut obj = T::fetch(self, ns, name).ok_or(not_found)?;
-        obj.meta_mut().deletion_timestamp = Some(Time::from_millis(self.clock.now_ms()));
-        obj.meta_mut().deletion_grace_period_seconds = Some(0);
-        to_value(&obj.put(self))
+        dry_run: bool,
+    ) -> Result<Deleted<T>, ApiError> {
+        let info = r.info();
+        let mut obj = T::fetch(self, ns, name)
+            .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?;
+        let held = !obj.meta().finalizers.is_empty();
+        if dry_run || (held && obj.meta().deletion_timestamp.is_some()) {
+            return Ok(Deleted::Kept(obj));
+        }
+        if held {
+            self.trace_push(
+                "apiserver",
+                format!(
+                    "delete {} {name}: finalizers present, setting deletionTimestamp",
+                    info.singular
+                ),
+                Value::Null,
+            );
+            obj.meta_mut().deletion_timestamp = Some(Time::from_millis(self.clock.now_ms()));
+            obj.meta_mut().deletion_grace_period_seconds = Some(0);
+            return Ok(Deleted::Kept(obj.put(self)));
+        }
+        self.trace_push(
+            "apiserver",
+            format!("delete {} {name}", info.singular),
+            Value::Null,
+        );
+        T::remove(self, ns, name)
+            .map(Deleted::Removed)
+            .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))
     }
 
     // ----- ServiceCIDR -----
@@ -372,79 +412,40 @@ impl Cluster {
         name: &str,
         opts: &WriteOptions,
     ) -> Result<Value, ApiError> {
-        let info = r.info();
-        let current = self.store.get_value(r, ns, name)?;
-        let finalizers = current
-            .pointer("/metadata/finalizers")
-            .and_then(Value::as_array)
-            .map(|a| !a.is_empty())
-            .unwrap_or(false);
-        let deleting = current.pointer("/metadata/deletionTimestamp").is_some();
-        if opts.dry_run {
-            return Ok(current);
-        }
-        if finalizers {
-            if deleting {
-                return Ok(current);
-            }
-            self.trace_push(
-                "apiserver",
-                format!(
-                    "delete {} {name}: finalizers present, setting deletionTimestamp",
-                    info.singular
-                ),
-                Value::Null,
-            );
-            let not_found = ApiError::not_found(info.plural, info.group, name);
-            return match r {
-                Resource::ServiceCIDRs => self.mark_deleting::<ServiceCIDR>(ns, name, not_found),
-                Resource::IPAddresses => self.mark_deleting::<IPAddress>(ns, name, not_found),
-                Resource::Services => self.mark_deleting::<Service>(ns, name, not_found),
-                Resource::Events => Ok(current),
-            };
-        }
-        self.trace_push(
-            "apiserver",
-            format!("delete {} {name}", info.singular),
-            Value::Null,
-        );
-        let removed = match r {
-            Resource::ServiceCIDRs => self
-                .store_remove_service_cidr(name)
-                .map(|o| serde_json::to_value(&o)),
-            Resource::IPAddresses => self
-                .store_remove_ip_address(name)
-                .map(|o| serde_json::to_value(&o)),
+        match r {
+            Resource::ServiceCIDRs => to_value(
+                self.delete_stored::<ServiceCIDR>(r, ns, name, opts.dry_run)?
+                    .object(),
+            ),
+            Resource::IPAddresses => to_value(
+                self.delete_stored::<IPAddress>(r, ns, name, opts.dry_run)?
+                    .object(),
+            ),
             Resource::Services => {
-                let svc = self.store_remove_service(ns, name);
-                if let Some(s) = &svc {
-                    self.release_service_ips(s, None);
+                let d = self.delete_stored::<Service>(r, ns, name, opts.dry_run)?;
+                // The Service registry releases ClusterIPs after the object is gone.
+                if let Deleted::Removed(svc) = &d {
+                    self.release_service_ips(svc, None);
                 }
-                svc.map(|o| serde_json::to_value(&o))
+                to_value(d.object())
             }
             Resource::Events => {
+                let info = r.info();
                 let pos = self
                     .store
                     .events
                     .iter()
                     .position(|e| e.metadata.name == name && e.metadata.namespace == ns);
-                pos.and_then(|p| self.store.events.remove(p))
-                    .map(|o| serde_json::to_value(&o))
+                let ev = pos.and_then(|p| {
+                    if opts.dry_run {
+                        self.store.events.get(p).cloned()
+                    } else {
+                        self.store.events.remove(p)
+                    }
+                });
+                to_value(&ev.ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?)
             }
-        };
-        match removed {
-            Some(Ok(v)) => Ok(v),
-            Some(Err(e)) => Err(ApiError::internal(e)),
-            None => Err(ApiError::not_found(info.plural, info.group, name)),
         }
-    }
-
-    /// Whether a ServiceCIDR holds the controller's finalizer (used by tests and printers).
-    pub fn has_protection_finalizer(sc: &ServiceCIDR) -> bool {
-        sc.metadata
-            .finalizers
-            .iter()
-            .any(|f| f == SERVICE_CIDR_PROTECTION_FINALIZER)
     }
 
     /// The namespace a Service write lands in, checked against the body and NamespaceLifecycle.
