@@ -652,6 +652,8 @@ async function main() {
       $('cidr-cidrs').value = cidrs.join(',');
       $('cidr-name').focus();
     },
+    // S.cluster is replaced on reset/restore, so look it up at call time.
+    blockingIPs: (name) => S.cluster.blockingIPs(name),
   });
   eventLog = new EventLog($('event-log'));
   tour = new Tour($('tour'), {
