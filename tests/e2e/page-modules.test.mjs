@@ -1,11 +1,10 @@
-// The playground's pure modules (address math, band split, blocking rule,
+// The playground's pure modules (address math, band split, covering range,
 // completion, state encoding) in Node, without a browser.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bandOffset, containsServiceIP, coveringCIDR, describePrefix, formatIP, parseCIDR, parseIP } from '../../www/js/ip.js';
 import { completions, heredocOpen, splitLines } from '../../www/js/terminal.js';
-import { blockingIPs } from '../../www/js/panes.js';
 import { parentRefText } from '../../www/js/rangemap.js';
 import { decodeHash, encodeState, validState } from '../../www/js/persist.js';
 
@@ -63,38 +62,6 @@ test('containment excludes the network address and the IPv4 broadcast only', () 
   const q = describePrefix(parseCIDR('fd00::/120'));
   assert.equal(containsServiceIP(q, 'IPv6', parseIP('fd00::ff').value), true);
   assert.equal(containsServiceIP(q, 'IPv6', parseIP('fd00::').value), false);
-});
-
-const managed = (name, family = 'IPv4', svc = 'x') => [
-  name,
-  {
-    metadata: { name, labels: { 'ipaddress.kubernetes.io/ip-family': family, 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' } },
-    spec: { parentRef: { resource: 'services', namespace: 'default', name: svc } },
-  },
-];
-const sc = (name, ...cidrs) => ({ metadata: { name }, spec: { cidrs } });
-
-test('blocking IPs: managed, contained by this ServiceCIDR and by no other', () => {
-  const kubernetes = sc('kubernetes', '10.96.0.0/28');
-  const newcidr1 = sc('newcidr1', '10.96.0.0/24');
-  const ips = new Map([
-    managed('10.96.0.2'), // also in the /28: does not block
-    managed('10.96.0.48'), // only in the /24: blocks
-    managed('10.96.0.0'), // network address of the /24: never blocks
-    managed('10.96.0.255'), // IPv4 broadcast: never blocks
-    ['10.96.0.99', { metadata: { name: '10.96.0.99' }, spec: { parentRef: { resource: 'services', name: 'y' } } }], // unmanaged
-    managed('10.96.0.77', 'IPv6'), // wrong family label
-  ]);
-  const names = (list) => list.map((o) => o.metadata.name);
-  assert.deepEqual(names(blockingIPs(newcidr1, [kubernetes, newcidr1], ips)), ['10.96.0.48']);
-  // The smaller CIDR's IPs are all inside the bigger one.
-  assert.deepEqual(names(blockingIPs(kubernetes, [kubernetes, newcidr1], ips)), []);
-  // Alone, the /28 is blocked by its own IP.
-  assert.deepEqual(names(blockingIPs(kubernetes, [kubernetes], ips)), ['10.96.0.2']);
-  // Two identical ServiceCIDRs unblock each other.
-  assert.deepEqual(names(blockingIPs(newcidr1, [newcidr1, sc('twin', '10.96.0.0/24')], ips)), []);
-  // A smaller overlapping CIDR unblocks only what it contains.
-  assert.deepEqual(names(blockingIPs(newcidr1, [newcidr1, sc('small', '10.96.0.32/28')], ips)), ['10.96.0.2', '10.96.0.48']);
 });
 
 test('parentRef text as kubectl prints it', () => {

@@ -10,7 +10,7 @@ import { RangeMaps } from './rangemap.js';
 import { EventLog, Panes } from './panes.js';
 import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
 import { clearState, decodeHash, encodeState, FORMAT, loadPrefs, loadState, savePrefs, saveState } from './persist.js';
-import { parseCIDR, parseIP } from './ip.js';
+import { parseIP } from './ip.js';
 
 const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
 const $ = (id) => document.getElementById(id);
@@ -624,7 +624,6 @@ function wireActions() {
     const f = Object.fromEntries(new FormData(e.target).entries());
     const cidrs = f.cidrs.split(/[,\s]+/).filter(Boolean);
     // Malformed CIDRs still go to the apiserver: its validation message is the lesson.
-    void parseCIDR;
     runFromButton(addCIDRCommand(f.name.trim(), cidrs));
     delete $('cidr-name').dataset.touched;
     refreshFormDefaults();
@@ -652,6 +651,8 @@ async function main() {
       $('cidr-cidrs').value = cidrs.join(',');
       $('cidr-name').focus();
     },
+    // S.cluster is replaced on reset/restore, so look it up at call time.
+    blockingIPs: (name) => S.cluster.blockingIPs(name),
   });
   eventLog = new EventLog($('event-log'));
   tour = new Tour($('tour'), {

@@ -144,15 +144,6 @@ export function containsServiceIP(p, family, value) {
   return true;
 }
 
-/** True when prefix a lies inside prefix b (same or shorter length). */
-export function prefixInside(a, b) {
-  return a.family === b.family && b.len <= a.len && inPrefix(b, a.family, a.base);
-}
-
-export function overlaps(a, b) {
-  return a.family === b.family && a.base < b.base + b.size && b.base < a.base + a.size;
-}
-
 /** "2^20" style size text for big ranges, exact digits for small ones. */
 export function sizeText(size) {
   if (size <= 65536n) return size.toString();

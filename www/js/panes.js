@@ -1,12 +1,11 @@
 // Object panes (ServiceCIDRs, Services, IPAddresses) and the event log. All object
 // data is user-controlled, so it only ever reaches the page as textContent.
 
-import { containsServiceIP, coveringCIDR, describePrefix, parseCIDR, parseIP } from './ip.js';
+import { coveringCIDR, parseIP } from './ip.js';
 import { t } from './i18n.js';
 import { ownerOf, parentRefText, serviceHue } from './rangemap.js';
 
 const MANAGED_BY = 'ipaddress.kubernetes.io/managed-by';
-const FAMILY_LABEL = 'ipaddress.kubernetes.io/ip-family';
 const ALLOCATOR = 'ipallocator.k8s.io';
 
 function el(tag, cls, text) {
@@ -16,33 +15,12 @@ function el(tag, cls, text) {
   return e;
 }
 
-function prefixesOf(sc) {
-  return (sc.spec?.cidrs ?? []).map(parseCIDR).filter(Boolean).map(describePrefix);
-}
-
-/**
- * IPs that keep a terminating ServiceCIDR alive: managed IPAddresses it contains
- * (network and IPv4 broadcast excluded) that no other ServiceCIDR contains — the
- * service-cidr-controller's rule.
- */
-export function blockingIPs(sc, allCIDRs, ips) {
-  const mine = prefixesOf(sc);
-  const others = allCIDRs.filter((o) => o.metadata.name !== sc.metadata.name).flatMap(prefixesOf);
-  const out = [];
-  for (const [name, obj] of ips) {
-    const labels = obj.metadata?.labels ?? {};
-    if (labels[MANAGED_BY] !== ALLOCATOR) continue;
-    const p = parseIP(name);
-    if (!p || labels[FAMILY_LABEL] !== p.family) continue;
-    if (!mine.some((m) => containsServiceIP(m, p.family, p.value))) continue;
-    if (others.some((o) => containsServiceIP(o, p.family, p.value))) continue;
-    out.push(obj);
-  }
-  return out;
-}
-
 export class Panes {
-  /** actions: { deleteObj(kind, name, ns), prefillCIDR(cidrs) } */
+  /**
+   * actions: { deleteObj(kind, name, ns), prefillCIDR(cidrs), blockingIPs(name) }.
+   * blockingIPs asks the core (the service-cidr-controller's own canDelete answer), so
+   * the badge can never disagree with what the controller does.
+   */
   constructor(actions) {
     this.actions = actions;
     this.sc = document.getElementById('pane-sc');
@@ -117,21 +95,27 @@ export class Panes {
     const badge = el('span', 'badge term', t('terminating'));
     box.append(badge);
     box.append(el('span', 'since', ` ${t('since', { time: sc.metadata.deletionTimestamp })}`));
-    const blocking = blockingIPs(sc, model.cidrs, model.ips);
+    let blocking = [];
+    try {
+      blocking = this.actions.blockingIPs(sc.metadata.name) ?? [];
+    } catch {
+      // The ServiceCIDR went away between the watch and this call: nothing to list.
+    }
     if (blocking.length) {
       box.append(el('p', 'why', t('blockedBy', { n: blocking.length })));
       const ul = el('ul', 'blocking');
-      for (const ip of blocking) {
+      for (const name of blocking) {
         const li = el('li');
-        li.append(el('code', 'ip', ip.metadata.name));
-        li.append(` → ${parentRefText(ip.spec?.parentRef)}`);
+        li.append(el('code', 'ip', name));
+        li.append(` → ${parentRefText(model.ips.get(name)?.spec?.parentRef)}`);
         ul.append(li);
       }
       box.append(ul);
       // Per family, the smallest range that would contain every blocking address.
       const byFamily = new Map();
-      for (const ip of blocking) {
-        const a = parseIP(ip.metadata.name);
+      for (const name of blocking) {
+        const a = parseIP(name);
+        if (!a) continue;
         if (!byFamily.has(a.family)) byFamily.set(a.family, []);
         byFamily.get(a.family).push(a);
       }
