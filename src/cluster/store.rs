@@ -26,9 +26,9 @@ pub struct WatchEvent {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WatchObject {
-    Service(Service),
-    ServiceCIDR(ServiceCIDR),
-    IPAddress(IPAddress),
+    Service(Box<Service>),
+    ServiceCIDR(Box<ServiceCIDR>),
+    IPAddress(Box<IPAddress>),
 }
 
 impl<'de> Deserialize<'de> for WatchObject {
@@ -41,9 +41,11 @@ impl<'de> Deserialize<'de> for WatchObject {
             .unwrap_or("")
             .to_string();
         match kind.as_str() {
-            "Service" => serde_json::from_value(v).map(WatchObject::Service),
-            "ServiceCIDR" => serde_json::from_value(v).map(WatchObject::ServiceCIDR),
-            "IPAddress" => serde_json::from_value(v).map(WatchObject::IPAddress),
+            "Service" => serde_json::from_value(v).map(|o| WatchObject::Service(Box::new(o))),
+            "ServiceCIDR" => {
+                serde_json::from_value(v).map(|o| WatchObject::ServiceCIDR(Box::new(o)))
+            }
+            "IPAddress" => serde_json::from_value(v).map(|o| WatchObject::IPAddress(Box::new(o))),
             _ => {
                 return Err(D::Error::custom(format!(
                     "watch event of unknown kind {kind:?}"
@@ -217,7 +219,7 @@ impl Cluster {
         let ns = svc.metadata.namespace.clone();
         let name = svc.metadata.name.clone();
         let existed = self.store.service(&ns, &name).is_some();
-        let value = WatchObject::Service(svc.clone());
+        let value = WatchObject::Service(Box::new(svc.clone()));
         self.store
             .log(rv, if existed { "MODIFIED" } else { "ADDED" }, value);
         self.store
@@ -236,7 +238,7 @@ impl Cluster {
         }
         let rv = self.store.next_rv();
         svc.metadata.resource_version = rv.to_string();
-        let value = WatchObject::Service(svc.clone());
+        let value = WatchObject::Service(Box::new(svc.clone()));
         self.store.log(rv, "DELETED", value);
         self.enqueue(Task::RepairService(format!("{ns}/{name}")), 0);
         if ns == "default" && name == "kubernetes" {
@@ -253,7 +255,7 @@ impl Cluster {
         sc.metadata.resource_version = rv.to_string();
         let name = sc.metadata.name.clone();
         let existed = self.store.service_cidrs.contains_key(&name);
-        let value = WatchObject::ServiceCIDR(sc.clone());
+        let value = WatchObject::ServiceCIDR(Box::new(sc.clone()));
         self.store
             .log(rv, if existed { "MODIFIED" } else { "ADDED" }, value);
         self.store.service_cidrs.insert(name.clone(), sc.clone());
@@ -272,7 +274,7 @@ impl Cluster {
         let mut sc = self.store.service_cidrs.remove(name)?;
         let rv = self.store.next_rv();
         sc.metadata.resource_version = rv.to_string();
-        let value = WatchObject::ServiceCIDR(sc.clone());
+        let value = WatchObject::ServiceCIDR(Box::new(sc.clone()));
         self.store.log(rv, "DELETED", value);
         for meta in self.allocators.values_mut() {
             meta.remove(name);
@@ -337,7 +339,7 @@ impl Cluster {
         ip.metadata.resource_version = rv.to_string();
         let name = ip.metadata.name.clone();
         let old = self.store.ip_addresses.get(&name).cloned();
-        let value = WatchObject::IPAddress(ip.clone());
+        let value = WatchObject::IPAddress(Box::new(ip.clone()));
         self.store
             .log(rv, if old.is_some() { "MODIFIED" } else { "ADDED" }, value);
         self.store.ip_addresses.insert(name.clone(), ip.clone());
@@ -362,7 +364,7 @@ impl Cluster {
         let mut ip = self.store.ip_addresses.remove(name)?;
         let rv = self.store.next_rv();
         ip.metadata.resource_version = rv.to_string();
-        let value = WatchObject::IPAddress(ip.clone());
+        let value = WatchObject::IPAddress(Box::new(ip.clone()));
         self.store.log(rv, "DELETED", value);
         if let Some(addr) = ip_of_name(name) {
             self.taken.remove(addr);
