@@ -196,32 +196,6 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
     tabwriter::format_table(&rows)
 }
 
-/// Go's encoding/json string escaping (HTML-safe, as json.Marshal does).
-fn go_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Go struct field order of the core/v1 Service and the ObjectMeta inside it,
 /// by JSON path (array indices dropped). Maps (labels, selector …) are sorted.
 fn struct_order(path: &str) -> Option<&'static [&'static str]> {
@@ -307,7 +281,7 @@ fn write_typed(out: &mut String, v: &Value, path: &str, indent: usize) {
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {
                 out.push_str(&pad(indent + 1));
-                out.push_str(&go_json_string(k));
+                yaml::json_string(out, k);
                 out.push_str(": ");
                 let child = if path.is_empty() {
                     k.to_string()
@@ -337,7 +311,7 @@ fn write_typed(out: &mut String, v: &Value, path: &str, indent: usize) {
             out.push_str(&pad(indent));
             out.push(']');
         }
-        Value::String(s) => out.push_str(&go_json_string(s)),
+        Value::String(s) => yaml::json_string(out, s),
         other => out.push_str(&other.to_string()),
     }
 }
@@ -427,6 +401,11 @@ mod tests {
 
     #[test]
     fn typed_json_escapes_like_go() {
-        assert_eq!(go_json_string("<a&b>"), "\"\\u003ca\\u0026b\\u003e\"");
+        // The struct-ordered printer escapes strings through yaml::json_string,
+        // the same HTML-safe encoding json.Marshal applies.
+        assert_eq!(
+            typed_service_json(&serde_json::json!({"metadata": {"name": "<a&b>"}})),
+            "{\n    \"metadata\": {\n        \"name\": \"\\u003ca\\u0026b\\u003e\"\n    }\n}\n"
+        );
     }
 }
