@@ -8,6 +8,7 @@
 
 use super::resources::Kind;
 use crate::kubectl::duration::human_duration_ms;
+use crate::kubectl::printers::str_at;
 use crate::kubectl::{jsonpath as jp, manifest, printers, tabwriter, yaml};
 use serde_json::Value;
 
@@ -61,10 +62,6 @@ pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> Stri
             now_ms,
         ),
     }
-}
-
-fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
 fn since(t: &str, now_ms: i64) -> String {
