@@ -173,20 +173,9 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
             row.insert(0, str_at(e, "/metadata/namespace").to_string());
         }
         if o.show_labels {
-            let labels: Vec<String> = e
-                .pointer("/metadata/labels")
-                .and_then(Value::as_object)
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                        .collect()
-                })
-                .unwrap_or_default();
-            row.push(if labels.is_empty() {
-                "<none>".into()
-            } else {
-                labels.join(",")
-            });
+            row.push(printers::format_labels(
+                e.pointer("/metadata/labels").and_then(Value::as_object),
+            ));
         }
         rows.push(row);
     }
@@ -394,6 +383,38 @@ mod tests {
              default     20s         Warning   ClusterIPNotAllocated   service/web               ipallocator-repair-controller, ipallocator-repair-controller-x   Cluster IP [IPv4]: 10.96.0.14 is not allocated; repairing   20s          1       web.18ebe13e09729200\n"
         );
         assert_eq!(table(Kind::CoreEvent, &[], &TableOpts::default(), now), "");
+    }
+
+    #[test]
+    fn event_table_show_labels_and_with_kind() {
+        let now = 1_795_776_353_000; // 2026-11-27T10:45:53Z
+        let mut e = json!({"metadata": {"name": "web.1", "namespace": "default",
+                "labels": {"b": "2", "a": "1"}},
+            "eventTime": "2026-11-27T10:45:33.000000Z", "type": "Normal",
+            "reason": "R", "regarding": {"kind": "Service", "name": "web"}, "note": "n"});
+        let o = TableOpts {
+            show_labels: true,
+            ..Default::default()
+        };
+        // Labels sorted by key, comma-joined, in a trailing LABELS column.
+        assert_eq!(
+            table(Kind::CoreEvent, std::slice::from_ref(&e), &o, now),
+            "LAST SEEN   TYPE     REASON   OBJECT        MESSAGE   LABELS\n\
+             20s         Normal   R        service/web   n         a=1,b=2\n"
+        );
+        e["metadata"]["labels"] = json!({});
+        let o = TableOpts {
+            show_labels: true,
+            no_headers: true,
+            wide: true,
+            with_kind: true,
+            ..Default::default()
+        };
+        // No labels print <none>; with_kind prefixes the wide NAME column.
+        assert_eq!(
+            table(Kind::Event, &[e], &o, now),
+            "20s   Normal   R     service/web               n     20s   1     event.events.k8s.io/web.1   <none>\n"
+        );
     }
 
     #[test]
