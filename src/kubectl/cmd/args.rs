@@ -3,6 +3,7 @@
 //! short forms, `=` or separate values, bool shorthand clusters, `--`), with
 //! pflag's and strconv's error texts, because users see them verbatim.
 
+use crate::kubectl::jsonpath::go_quote;
 use std::collections::BTreeMap;
 
 /// Splits one command line into words with POSIX shell quoting rules
@@ -253,11 +254,6 @@ pub fn parse_go_duration_ms(s: &str) -> Result<i64, String> {
     }
     let ms = (total_ns / 1e6).floor() as i64;
     Ok(if neg { -ms } else { ms })
-}
-
-/// Go's %q for the ASCII texts that reach error messages here.
-pub fn go_quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
 /// A flag-parsing failure, in pflag's words (without cobra's usage hint).
@@ -522,6 +518,12 @@ mod tests {
         assert_eq!(
             e(&["--timeout=x"]),
             "invalid argument \"x\" for \"--timeout\" flag: time: invalid duration \"x\""
+        );
+        // pflag quotes with Go's %q: \x escapes for control bytes and DEL,
+        // printable non-ASCII kept (checked against kubectl 1.32).
+        assert_eq!(
+            e(&["--all-namespaces=a\u{1}é\u{7f}"]),
+            "invalid argument \"a\\x01é\\x7f\" for \"--all-namespaces\" flag: strconv.ParseBool: parsing \"a\\x01é\\x7f\": invalid syntax"
         );
     }
 
