@@ -7,7 +7,7 @@
 //! whose keys follow the struct's field order instead of being sorted.
 
 use super::resources::Kind;
-use crate::kubectl::duration::human_duration_ms;
+use crate::kubectl::duration::since_rfc3339;
 use crate::kubectl::printers::str_at;
 use crate::kubectl::{jsonpath as jp, manifest, printers, tabwriter, yaml};
 use serde_json::Value;
@@ -64,13 +64,6 @@ pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> Stri
     }
 }
 
-fn since(t: &str, now_ms: i64) -> String {
-    match crate::clock::parse_rfc3339_millis(t) {
-        Some(ms) if !t.is_empty() => human_duration_ms(now_ms.saturating_sub(ms)),
-        _ => "<unknown>".to_string(),
-    }
-}
-
 /// The Event table the apiserver's printer builds (both event groups share it):
 /// LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; `-o wide` adds SUBOBJECT and SOURCE
 /// before MESSAGE and FIRST SEEN, COUNT, NAME after it. `items` are stored
@@ -101,9 +94,9 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
         let first = {
             let f = str_at(e, "/deprecatedFirstTimestamp");
             if f.is_empty() {
-                since(str_at(e, "/eventTime"), now_ms)
+                since_rfc3339(str_at(e, "/eventTime"), now_ms)
             } else {
-                since(f, now_ms)
+                since_rfc3339(f, now_ms)
             }
         };
         let mut last = {
@@ -111,7 +104,7 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
             if l.is_empty() {
                 first.clone()
             } else {
-                since(l, now_ms)
+                since_rfc3339(l, now_ms)
             }
         };
         let mut count = e
@@ -119,7 +112,7 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
             .and_then(Value::as_i64)
             .unwrap_or(0);
         if let Some(series) = e.get("series").filter(|s| s.is_object()) {
-            last = since(str_at(series, "/lastObservedTime"), now_ms);
+            last = since_rfc3339(str_at(series, "/lastObservedTime"), now_ms);
             count = series.get("count").and_then(Value::as_i64).unwrap_or(0);
         } else if count == 0 {
             count = 1;
