@@ -45,6 +45,11 @@ pub fn jsonpath(template: &str, v: &Value) -> Result<String, String> {
     jp::eval(template, v)
 }
 
+/// Several types' tables from one `get`, separated as kubectl does.
+pub fn join_tables(tables: &[String], no_headers: bool) -> String {
+    printers::join_tables(tables, no_headers)
+}
+
 /// The table kubectl prints for `get` (header included unless no_headers).
 pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> String {
     match kind {
