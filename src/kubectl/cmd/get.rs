@@ -669,6 +669,34 @@ mod tests {
     }
 
     #[test]
+    fn show_kind_prefixes_a_single_type() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr --show-kind", "");
+        assert_eq!(
+            o.stdout,
+            "NAME                                       CIDRS          AGE\n\
+             servicecidr.networking.k8s.io/kubernetes   10.96.0.0/28   17d\n"
+        );
+    }
+
+    #[test]
+    fn watch_only_and_unsimulated_flags_are_refused() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get svc --watch-only", "");
+        assert_eq!(o.stderr, format!("error: {}\n", super::WATCH_UNSUPPORTED));
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("", 1));
+        for flag in super::UNSIMULATED {
+            // "true" suits both the string flags and the boolean one.
+            let o = kubectl(&mut f, &format!("get svc --{flag}=true"), "");
+            assert_eq!(
+                o.stderr,
+                format!("error: --{flag} is not available in this simulator\n")
+            );
+            assert_eq!(o.exit_code, 1);
+        }
+    }
+
+    #[test]
     fn an_empty_list_of_another_type_still_prefixes_names() {
         // kubectl gets one Table per requested type; two types answered, so
         // names carry their type even though one Table has no rows.
