@@ -366,9 +366,9 @@ pub fn table(resource: &str, items: &[Value], opts: &TableOptions, now_ms: i64) 
     format_table(&rows)
 }
 
-/// Whether a resource (plural) lives in namespaces.
+/// Whether a resource (plural) lives in namespaces, per model::RESOURCES.
 pub fn is_namespaced(resource: &str) -> bool {
-    resource == "services"
+    crate::model::Resource::lookup(resource).is_some_and(|r| r.info().namespaced)
 }
 
 /// Several tables from one `kubectl get a,b`: each table is aligned on its
