@@ -6,7 +6,7 @@
 //! events table starts a fresh alignment.
 
 use crate::clock::{civil, parse_rfc3339_millis};
-use crate::kubectl::duration::human_duration_ms;
+use crate::kubectl::duration::since_rfc3339;
 use crate::kubectl::printers::{str_at, strings_at};
 use crate::kubectl::tabwriter::TabWriter;
 use serde_json::Value;
@@ -96,13 +96,6 @@ fn print_annotations(w: &mut TabWriter, title: &str, obj: &Value) {
     }
 }
 
-fn micro_since(t: &str, now_ms: i64) -> String {
-    match parse_rfc3339_millis(t) {
-        Some(ms) if !t.is_empty() => human_duration_ms(now_ms.saturating_sub(ms)),
-        _ => "<unknown>".into(),
-    }
-}
-
 /// The Events section. `events` are events.k8s.io/v1 objects about the described
 /// object, in the order the apiserver lists them.
 fn describe_events(w: &mut TabWriter, events: &[Value], now_ms: i64) {
@@ -122,9 +115,9 @@ fn describe_events(w: &mut TabWriter, events: &[Value], now_ms: i64) {
     for e in evs {
         let event_time = str_at(e, "/eventTime");
         let first = if event_time.is_empty() {
-            micro_since(str_at(e, "/deprecatedFirstTimestamp"), now_ms)
+            since_rfc3339(str_at(e, "/deprecatedFirstTimestamp"), now_ms)
         } else {
-            micro_since(event_time, now_ms)
+            since_rfc3339(event_time, now_ms)
         };
         let count = e
             .pointer("/deprecatedCount")
@@ -133,14 +126,14 @@ fn describe_events(w: &mut TabWriter, events: &[Value], now_ms: i64) {
         let interval = if let Some(series) = e.get("series").filter(|s| s.is_object()) {
             format!(
                 "{} (x{} over {})",
-                micro_since(str_at(series, "/lastObservedTime"), now_ms),
+                since_rfc3339(str_at(series, "/lastObservedTime"), now_ms),
                 series.get("count").and_then(Value::as_i64).unwrap_or(0),
                 first
             )
         } else if count > 1 {
             format!(
                 "{} (x{count} over {first})",
-                micro_since(str_at(e, "/deprecatedLastTimestamp"), now_ms)
+                since_rfc3339(str_at(e, "/deprecatedLastTimestamp"), now_ms)
             )
         } else {
             first

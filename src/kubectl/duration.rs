@@ -89,6 +89,16 @@ pub fn age_of(obj: &Value, now_ms: i64) -> String {
     age(created, now_ms)
 }
 
+/// `translateMicroTimestampSince` for a timestamp as JSON text: the age of an
+/// Event time (eventTime, series.lastObservedTime, deprecated*Timestamp) with
+/// its sub-second part kept; `<unknown>` when empty or unparsable.
+pub fn since_rfc3339(t: &str, now_ms: i64) -> String {
+    match crate::clock::parse_rfc3339_millis(t) {
+        Some(ms) if !t.is_empty() => human_duration_ms(now_ms.saturating_sub(ms)),
+        _ => "<unknown>".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +195,17 @@ mod tests {
             age_of(&serde_json::json!({"metadata": {}}), now),
             "<unknown>"
         );
+    }
+
+    #[test]
+    fn since_rfc3339_keeps_sub_seconds_and_reports_unknown() {
+        let t = "2026-11-27T10:45:33.500000Z";
+        let at = crate::clock::parse_rfc3339_millis(t).unwrap();
+        // Sub-seconds count: 119.6 s after :33.5 is 119s; truncating the start
+        // to :33 (as `age` does for metav1.Time) would make it 2m.
+        assert_eq!(since_rfc3339(t, at + 119_600), "119s");
+        assert_eq!(since_rfc3339(t, at + 120_000), "2m");
+        assert_eq!(since_rfc3339("", at), "<unknown>");
+        assert_eq!(since_rfc3339("yesterday", at), "<unknown>");
     }
 }

@@ -276,13 +276,18 @@ fn ipaddress_cells(obj: &Value, now_ms: i64) -> Vec<String> {
     ]
 }
 
-/// kubectl's `kind.group` for `-o name` and `with_kind` prefixes.
-fn kind_prefix(resource: &str) -> &'static str {
-    match resource {
-        "services" => "service",
-        "servicecidrs" => "servicecidr.networking.k8s.io",
-        "ipaddresses" => "ipaddress.networking.k8s.io",
-        _ => "",
+/// kubectl's `kind.group` for `-o name` and `with_kind` prefixes, from the
+/// model's resource table (lower-cased kind, `.group` unless core).
+fn kind_prefix(resource: &str) -> String {
+    let Some(r) = crate::model::Resource::lookup(resource) else {
+        return String::new();
+    };
+    let i = r.info();
+    let kind = i.kind.to_ascii_lowercase();
+    if i.group.is_empty() {
+        kind
+    } else {
+        format!("{kind}.{}", i.group)
     }
 }
 
@@ -361,9 +366,9 @@ pub fn table(resource: &str, items: &[Value], opts: &TableOptions, now_ms: i64) 
     format_table(&rows)
 }
 
-/// Whether a resource (plural) lives in namespaces.
+/// Whether a resource (plural) lives in namespaces, per model::RESOURCES.
 pub fn is_namespaced(resource: &str) -> bool {
-    resource == "services"
+    crate::model::Resource::lookup(resource).is_some_and(|r| r.info().namespaced)
 }
 
 /// Several tables from one `kubectl get a,b`: each table is aligned on its
@@ -575,6 +580,14 @@ mod tests {
              default       kubernetes                 ClusterIP      10.96.0.1    <none>        443/TCP               17d   <none>             <none>\n\
              kube-system   a-very-long-service-name   LoadBalancer   10.96.0.10   <pending>     53:30053/UDP,53/TCP   3h    k8s-app=kube-dns   <none>\n"
         );
+    }
+
+    #[test]
+    fn kind_prefixes_come_from_the_resource_table() {
+        assert_eq!(kind_prefix("services"), "service");
+        assert_eq!(kind_prefix("servicecidrs"), "servicecidr.networking.k8s.io");
+        assert_eq!(kind_prefix("ipaddresses"), "ipaddress.networking.k8s.io");
+        assert_eq!(kind_prefix("pods"), "");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! short forms, `=` or separate values, bool shorthand clusters, `--`), with
 //! pflag's and strconv's error texts, because users see them verbatim.
 
+use crate::kubectl::jsonpath::go_quote;
 use std::collections::BTreeMap;
 
 /// Splits one command line into words with POSIX shell quoting rules
@@ -255,11 +256,6 @@ pub fn parse_go_duration_ms(s: &str) -> Result<i64, String> {
     Ok(if neg { -ms } else { ms })
 }
 
-/// Go's %q for the ASCII texts that reach error messages here.
-pub fn go_quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
-}
-
 /// A flag-parsing failure, in pflag's words (without cobra's usage hint).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlagError(pub String);
@@ -398,6 +394,14 @@ pub fn parse_flags(args: &[String], specs: &[&[FlagSpec]]) -> Result<Parsed, Fla
 /// Finds the subcommand word the way cobra does: the first argument that is not a
 /// flag or the value of a global flag. Returns (index of the word, or None).
 pub fn find_command(args: &[String]) -> Option<usize> {
+    first_positional(args, &[GLOBAL_FLAGS])
+}
+
+/// Index of the first positional argument, skipping flags and, for flags that
+/// take one (no NoOptDefVal), their values; `--` ends the flags.
+pub(crate) fn first_positional(args: &[String], specs: &[&[FlagSpec]]) -> Option<usize> {
+    let takes_value =
+        |spec: &FlagSpec| spec.kind != FlagKind::Bool && spec.no_opt_default.is_none();
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -406,18 +410,21 @@ pub fn find_command(args: &[String]) -> Option<usize> {
         }
         if let Some(body) = a.strip_prefix("--") {
             if !body.contains('=') {
-                if let Some(spec) = GLOBAL_FLAGS.iter().find(|f| f.long == body) {
-                    if spec.kind != FlagKind::Bool {
+                if let Some(s) = specs.iter().flat_map(|s| s.iter()).find(|f| f.long == body) {
+                    if takes_value(s) {
                         i += 1;
                     }
                 }
             }
         } else if a.len() > 1 && a.starts_with('-') {
-            let s = &a[1..];
-            if s.len() == 1 {
-                if let Some(c) = s.chars().next() {
-                    if let Some(spec) = GLOBAL_FLAGS.iter().find(|f| f.short == Some(c)) {
-                        if spec.kind != FlagKind::Bool {
+            if let Some(c) = a.chars().last() {
+                if a.len() == 2 {
+                    if let Some(s) = specs
+                        .iter()
+                        .flat_map(|s| s.iter())
+                        .find(|f| f.short == Some(c))
+                    {
+                        if takes_value(s) {
                             i += 1;
                         }
                     }
@@ -523,6 +530,12 @@ mod tests {
             e(&["--timeout=x"]),
             "invalid argument \"x\" for \"--timeout\" flag: time: invalid duration \"x\""
         );
+        // pflag quotes with Go's %q: \x escapes for control bytes and DEL,
+        // printable non-ASCII kept (checked against kubectl 1.32).
+        assert_eq!(
+            e(&["--all-namespaces=a\u{1}é\u{7f}"]),
+            "invalid argument \"a\\x01é\\x7f\" for \"--all-namespaces\" flag: strconv.ParseBool: parsing \"a\\x01é\\x7f\": invalid syntax"
+        );
     }
 
     #[test]
@@ -538,6 +551,18 @@ mod tests {
         assert_eq!(p.positionals, s(&["name"]));
         let p = parse_flags(&s(&["--dry-run=server"]), &[GET]).unwrap();
         assert_eq!(p.str("dry-run"), Some("server"));
+    }
+
+    #[test]
+    fn first_positional_skips_flag_values_but_not_no_opt_defaults() {
+        let f = |v: &[&str]| first_positional(&s(v), &[GET, GLOBAL_FLAGS]);
+        assert_eq!(f(&["-o", "yaml", "svc"]), Some(2));
+        assert_eq!(f(&["--output", "yaml", "svc"]), Some(2));
+        assert_eq!(f(&["-A", "svc"]), Some(1));
+        // --dry-run has a NoOptDefVal, so the next word is positional.
+        assert_eq!(f(&["--dry-run", "svc"]), Some(1));
+        assert_eq!(f(&["--", "-o"]), Some(1));
+        assert_eq!(f(&["-o", "yaml"]), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! wrapped the way `kubectl create service` wraps every one of them.
 
 use super::api::Api;
-use super::args::{flag, FlagKind, FlagSpec, Parsed};
+use super::args::{first_positional, flag, FlagKind, FlagSpec, Parsed};
 use super::errors::{usage_error, with_source, CmdError};
 use super::render;
 use super::resources::Kind;
@@ -70,46 +70,6 @@ const OTHER_GENERATORS: &[&str] = &[
     "sa",
     "token",
 ];
-
-/// Index of the first positional argument, skipping flags and their values.
-pub(crate) fn first_positional(args: &[String], specs: &[&[FlagSpec]]) -> Option<usize> {
-    let takes_value =
-        |spec: &FlagSpec| spec.kind != FlagKind::Bool && spec.no_opt_default.is_none();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if a == "--" {
-            return (i + 1 < args.len()).then_some(i + 1);
-        }
-        if let Some(body) = a.strip_prefix("--") {
-            if !body.contains('=') {
-                if let Some(s) = specs.iter().flat_map(|s| s.iter()).find(|f| f.long == body) {
-                    if takes_value(s) {
-                        i += 1;
-                    }
-                }
-            }
-        } else if a.len() > 1 && a.starts_with('-') {
-            if let Some(c) = a.chars().last() {
-                if a.len() == 2 {
-                    if let Some(s) = specs
-                        .iter()
-                        .flat_map(|s| s.iter())
-                        .find(|f| f.short == Some(c))
-                    {
-                        if takes_value(s) {
-                            i += 1;
-                        }
-                    }
-                }
-            }
-        } else {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
-}
 
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i32 {
     let all: &[&[FlagSpec]] = &[CREATE_FLAGS, WRITE_FLAGS, super::args::GLOBAL_FLAGS];

@@ -11,6 +11,7 @@ use super::resources::{parse_resource_args, Kind};
 use super::selector::Selector;
 use super::{namespace, parse_command, Out};
 use crate::kubectl::describe as layout;
+use crate::kubectl::printers::str_at;
 use serde_json::Value;
 
 const FLAGS: &[FlagSpec] = &[
@@ -29,10 +30,6 @@ pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i3
     };
     let result = describe(api, &p, stdin, out);
     out.exit_code(result)
-}
-
-fn str_at<'a>(v: &'a Value, p: &str) -> &'a str {
-    v.pointer(p).and_then(Value::as_str).unwrap_or("")
 }
 
 /// The Events regarding an object (describe's field-selector search: kind,

@@ -95,7 +95,7 @@ fn check_one(err: &CmdError) -> String {
             if m.starts_with("error: ") {
                 ensure_newline(m.clone())
             } else {
-                ensure_newline(format!("error: {m}"))
+                crate::kubectl::printers::error_output(m)
             }
         }
     }

@@ -495,7 +495,12 @@ fn print_tables(
     out: &mut Out,
 ) {
     let with_kind = found.answered.len() > 1 || p.bool_or("show-kind", false);
-    let mut first = true;
+    let no_headers = p.bool_or("no-headers", false);
+    // kubectl's per-type printers share one HumanReadableFlags by pointer, so
+    // once a namespaced table under -A turns the NAMESPACE column on, later
+    // cluster-scoped tables keep it (see printers::TableOptions::with_namespace).
+    let mut with_namespace = false;
+    let mut tables = Vec::new();
     let mut i = 0;
     while i < found.items.len() {
         let kind = found.items[i].0;
@@ -504,19 +509,19 @@ fn print_tables(
             group.push(found.items[i].1.clone());
             i += 1;
         }
+        with_namespace |= all_ns && kind.info().namespaced;
         let opts = TableOpts {
             wide: *format == OutputFormat::Wide,
-            no_headers: p.bool_or("no-headers", false),
+            no_headers,
             show_labels: p.bool_or("show-labels", false),
-            with_namespace: all_ns && kind.info().namespaced,
+            with_namespace,
             with_kind,
         };
-        if !first {
-            out.out("\n");
-        }
-        first = false;
-        out.out(&render::table(kind, &group, &opts, now));
+        tables.push(render::table(kind, &group, &opts, now));
     }
+    // The blank line between types only comes with headers (get.go's
+    // separatorWriter), as printers::join_tables implements.
+    out.out(&render::join_tables(&tables, no_headers));
 }
 
 #[cfg(test)]
@@ -633,6 +638,62 @@ mod tests {
              NAME                                    PARENTREF\n\
              ipaddress.networking.k8s.io/10.96.0.1   services/default/kubernetes\n"
         );
+    }
+
+    #[test]
+    fn several_types_without_headers_have_no_blank_line() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr,ipaddress --no-headers", "");
+        assert_eq!(
+            o.stdout,
+            "servicecidr.networking.k8s.io/kubernetes   10.96.0.0/28   17d\n\
+             ipaddress.networking.k8s.io/10.96.0.1   services/default/kubernetes\n"
+        );
+    }
+
+    #[test]
+    fn all_namespaces_column_sticks_to_later_cluster_scoped_tables() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get svc,servicecidr -A", "");
+        assert_eq!(
+            o.stdout,
+            "NAMESPACE   NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n\
+             default     service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   17d\n\
+             \n\
+             NAMESPACE   NAME                                       CIDRS          AGE\n\
+             \x20           servicecidr.networking.k8s.io/kubernetes   10.96.0.0/28   17d\n"
+        );
+        // A cluster-scoped type printed first has no NAMESPACE column.
+        let o = kubectl(&mut f, "get servicecidr,svc -A", "");
+        assert!(o.stdout.starts_with("NAME      "), "{}", o.stdout);
+    }
+
+    #[test]
+    fn show_kind_prefixes_a_single_type() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get servicecidr --show-kind", "");
+        assert_eq!(
+            o.stdout,
+            "NAME                                       CIDRS          AGE\n\
+             servicecidr.networking.k8s.io/kubernetes   10.96.0.0/28   17d\n"
+        );
+    }
+
+    #[test]
+    fn watch_only_and_unsimulated_flags_are_refused() {
+        let mut f = Fake::new();
+        let o = kubectl(&mut f, "get svc --watch-only", "");
+        assert_eq!(o.stderr, format!("error: {}\n", super::WATCH_UNSUPPORTED));
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("", 1));
+        for flag in super::UNSIMULATED {
+            // "true" suits both the string flags and the boolean one.
+            let o = kubectl(&mut f, &format!("get svc --{flag}=true"), "");
+            assert_eq!(
+                o.stderr,
+                format!("error: --{flag} is not available in this simulator\n")
+            );
+            assert_eq!(o.exit_code, 1);
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! whose keys follow the struct's field order instead of being sorted.
 
 use super::resources::Kind;
-use crate::kubectl::duration::human_duration_ms;
+use crate::kubectl::duration::since_rfc3339;
+use crate::kubectl::printers::str_at;
 use crate::kubectl::{jsonpath as jp, manifest, printers, tabwriter, yaml};
 use serde_json::Value;
 
@@ -44,6 +45,11 @@ pub fn jsonpath(template: &str, v: &Value) -> Result<String, String> {
     jp::eval(template, v)
 }
 
+/// Several types' tables from one `get`, separated as kubectl does.
+pub fn join_tables(tables: &[String], no_headers: bool) -> String {
+    printers::join_tables(tables, no_headers)
+}
+
 /// The table kubectl prints for `get` (header included unless no_headers).
 pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> String {
     match kind {
@@ -60,17 +66,6 @@ pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> Stri
             },
             now_ms,
         ),
-    }
-}
-
-fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
-}
-
-fn since(t: &str, now_ms: i64) -> String {
-    match crate::clock::parse_rfc3339_millis(t) {
-        Some(ms) if !t.is_empty() => human_duration_ms(now_ms.saturating_sub(ms)),
-        _ => "<unknown>".to_string(),
     }
 }
 
@@ -104,9 +99,9 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
         let first = {
             let f = str_at(e, "/deprecatedFirstTimestamp");
             if f.is_empty() {
-                since(str_at(e, "/eventTime"), now_ms)
+                since_rfc3339(str_at(e, "/eventTime"), now_ms)
             } else {
-                since(f, now_ms)
+                since_rfc3339(f, now_ms)
             }
         };
         let mut last = {
@@ -114,7 +109,7 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
             if l.is_empty() {
                 first.clone()
             } else {
-                since(l, now_ms)
+                since_rfc3339(l, now_ms)
             }
         };
         let mut count = e
@@ -122,7 +117,7 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
             .and_then(Value::as_i64)
             .unwrap_or(0);
         if let Some(series) = e.get("series").filter(|s| s.is_object()) {
-            last = since(str_at(series, "/lastObservedTime"), now_ms);
+            last = since_rfc3339(str_at(series, "/lastObservedTime"), now_ms);
             count = series.get("count").and_then(Value::as_i64).unwrap_or(0);
         } else if count == 0 {
             count = 1;
@@ -176,50 +171,13 @@ fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> Strin
             row.insert(0, str_at(e, "/metadata/namespace").to_string());
         }
         if o.show_labels {
-            let labels: Vec<String> = e
-                .pointer("/metadata/labels")
-                .and_then(Value::as_object)
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                        .collect()
-                })
-                .unwrap_or_default();
-            row.push(if labels.is_empty() {
-                "<none>".into()
-            } else {
-                labels.join(",")
-            });
+            row.push(printers::format_labels(
+                e.pointer("/metadata/labels").and_then(Value::as_object),
+            ));
         }
         rows.push(row);
     }
     tabwriter::format_table(&rows)
-}
-
-/// Go's encoding/json string escaping (HTML-safe, as json.Marshal does).
-fn go_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Go struct field order of the core/v1 Service and the ObjectMeta inside it,
@@ -307,7 +265,7 @@ fn write_typed(out: &mut String, v: &Value, path: &str, indent: usize) {
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {
                 out.push_str(&pad(indent + 1));
-                out.push_str(&go_json_string(k));
+                yaml::json_string(out, k);
                 out.push_str(": ");
                 let child = if path.is_empty() {
                     k.to_string()
@@ -337,7 +295,7 @@ fn write_typed(out: &mut String, v: &Value, path: &str, indent: usize) {
             out.push_str(&pad(indent));
             out.push(']');
         }
-        Value::String(s) => out.push_str(&go_json_string(s)),
+        Value::String(s) => yaml::json_string(out, s),
         other => out.push_str(&other.to_string()),
     }
 }
@@ -426,7 +384,44 @@ mod tests {
     }
 
     #[test]
+    fn event_table_show_labels_and_with_kind() {
+        let now = 1_795_776_353_000; // 2026-11-27T10:45:53Z
+        let mut e = json!({"metadata": {"name": "web.1", "namespace": "default",
+                "labels": {"b": "2", "a": "1"}},
+            "eventTime": "2026-11-27T10:45:33.000000Z", "type": "Normal",
+            "reason": "R", "regarding": {"kind": "Service", "name": "web"}, "note": "n"});
+        let o = TableOpts {
+            show_labels: true,
+            ..Default::default()
+        };
+        // Labels sorted by key, comma-joined, in a trailing LABELS column.
+        assert_eq!(
+            table(Kind::CoreEvent, std::slice::from_ref(&e), &o, now),
+            "LAST SEEN   TYPE     REASON   OBJECT        MESSAGE   LABELS\n\
+             20s         Normal   R        service/web   n         a=1,b=2\n"
+        );
+        e["metadata"]["labels"] = json!({});
+        let o = TableOpts {
+            show_labels: true,
+            no_headers: true,
+            wide: true,
+            with_kind: true,
+            ..Default::default()
+        };
+        // No labels print <none>; with_kind prefixes the wide NAME column.
+        assert_eq!(
+            table(Kind::Event, &[e], &o, now),
+            "20s   Normal   R     service/web               n     20s   1     event.events.k8s.io/web.1   <none>\n"
+        );
+    }
+
+    #[test]
     fn typed_json_escapes_like_go() {
-        assert_eq!(go_json_string("<a&b>"), "\"\\u003ca\\u0026b\\u003e\"");
+        // The struct-ordered printer escapes strings through yaml::json_string,
+        // the same HTML-safe encoding json.Marshal applies.
+        assert_eq!(
+            typed_service_json(&serde_json::json!({"metadata": {"name": "<a&b>"}})),
+            "{\n    \"metadata\": {\n        \"name\": \"\\u003ca\\u0026b\\u003e\"\n    }\n}\n"
+        );
     }
 }
