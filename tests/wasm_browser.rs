@@ -11,31 +11,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const NOW: &str = "2023-10-12T15:00:00Z";
-
-fn js(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).expect("test JSON parses")
-}
-
-fn to_json(v: &JsValue) -> Value {
-    let s: String = js_sys::JSON::stringify(v)
-        .expect("JSON.stringify accepts every returned value")
-        .into();
-    serde_json::from_str(&s).expect("stringified JSON parses")
-}
-
-fn cluster(opts: &str) -> Cluster {
-    match Cluster::new(Some(js(opts))) {
-        Ok(c) => c,
-        Err(e) => panic!("new Cluster({opts}) threw {:?}", to_json(&e)),
-    }
-}
-
-fn small() -> Cluster {
-    cluster(&format!(
-        r#"{{"serviceClusterIPRange":"10.96.0.0/28","seed":1,"now":"{NOW}"}}"#
-    ))
-}
+mod wasm_common;
+use wasm_common::{cluster, js, service, small, to_json};
 
 fn thrown<T>(r: Result<T, JsValue>) -> (js_sys::Error, Value) {
     let e = match r {
@@ -53,16 +30,6 @@ fn thrown<T>(r: Result<T, JsValue>) -> (js_sys::Error, Value) {
         "status": to_json(&get("status")),
     });
     (e.unchecked_into(), props)
-}
-
-fn service(name: &str) -> JsValue {
-    js(&json!({
-        "apiVersion": "v1", "kind": "Service",
-        "metadata": {"name": name, "labels": {"app": name}},
-        "spec": {"ports": [{"name": "80", "protocol": "TCP", "port": 80, "targetPort": 80}],
-                 "selector": {"app": name}, "type": "ClusterIP"}
-    })
-    .to_string())
 }
 
 #[wasm_bindgen_test]

@@ -8,76 +8,8 @@ use servicecidr_sim::wasm::Cluster;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const NOW: &str = "2023-10-12T15:00:00Z";
-
-fn js(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).expect("test JSON parses")
-}
-
-/// JSON.stringify then parse: also proves the value is JSON-safe (a BigInt would throw).
-fn to_json(v: &JsValue) -> Value {
-    let s: String = js_sys::JSON::stringify(v)
-        .expect("JSON.stringify accepts every returned value")
-        .into();
-    serde_json::from_str(&s).expect("stringified JSON parses")
-}
-
-fn cluster(opts: &str) -> Cluster {
-    match Cluster::new(Some(js(opts))) {
-        Ok(c) => c,
-        Err(e) => panic!("new Cluster({opts}) threw {:?}", to_json(&e)),
-    }
-}
-
-fn small() -> Cluster {
-    cluster(&format!(
-        r#"{{"serviceClusterIPRange":"10.96.0.0/28","seed":1,"now":"{NOW}"}}"#
-    ))
-}
-
-struct Thrown {
-    error: js_sys::Error,
-    code: JsValue,
-    reason: JsValue,
-    status: JsValue,
-}
-
-fn thrown<T>(r: Result<T, JsValue>) -> Thrown {
-    let e = match r {
-        Ok(_) => panic!("expected the call to throw"),
-        Err(e) => e,
-    };
-    assert!(
-        e.is_instance_of::<js_sys::Error>(),
-        "thrown value is an Error"
-    );
-    let get = |k: &str| js_sys::Reflect::get(&e, &JsValue::from_str(k)).expect("property read");
-    Thrown {
-        code: get("code"),
-        reason: get("reason"),
-        status: get("status"),
-        error: e.unchecked_into(),
-    }
-}
-
-fn service(name: &str) -> JsValue {
-    // What `kubectl create service clusterip NAME --tcp 80` sends.
-    js(&json!({
-        "apiVersion": "v1", "kind": "Service",
-        "metadata": {"name": name, "labels": {"app": name}},
-        "spec": {"ports": [{"name": "80", "protocol": "TCP", "port": 80, "targetPort": 80}],
-                 "selector": {"app": name}, "type": "ClusterIP"}
-    })
-    .to_string())
-}
-
-fn service_cidr(name: &str, cidr: &str) -> JsValue {
-    js(&json!({
-        "apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
-        "metadata": {"name": name}, "spec": {"cidrs": [cidr]}
-    })
-    .to_string())
-}
+mod wasm_common;
+use wasm_common::*;
 
 fn ns(s: &str) -> Option<String> {
     Some(s.to_string())
