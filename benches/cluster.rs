@@ -16,6 +16,7 @@ use criterion::{BenchmarkId, Criterion};
 use serde_json::{json, Value};
 use servicecidr_sim::model::ServiceCIDR;
 use servicecidr_sim::net::{parse_cidr, parse_ip, Addr, Prefix};
+use servicecidr_sim::Kubectl;
 use servicecidr_sim::{Cluster, ClusterOptions};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;

@@ -1,23 +1,15 @@
-//! servicecidr-sim: Kubernetes Service IP allocation (ServiceCIDR, IPAddress,
-//! the ClusterIP allocator, the ServiceCIDR finalizer state machine and the
-//! repair loop) as a deterministic, offline simulation.
-//!
-//! `src/wasm.rs` is the only file that knows about JavaScript; everything else
-//! is plain Rust and is tested natively.
+//! servicecidr-sim: the binding layer. It re-exports the layers (core, apiserver,
+//! kubectl) for Rust users and tests, and `src/wasm.rs` is the only file that
+//! knows about JavaScript.
 
-pub mod allocator;
-pub mod clock;
-pub mod cluster;
-pub mod controllers;
-pub mod kubectl;
-pub mod model;
-pub mod net;
-pub mod rng;
-pub mod validation;
+pub use servicecidr_apiserver as apiserver;
+pub use servicecidr_core::{allocator, clock, cluster, controllers, model, net, rng, validation};
+pub use servicecidr_kubectl as kubectl;
+
+pub use servicecidr_core::cluster::{Cluster, ClusterOptions};
+pub use servicecidr_kubectl::{CommandOutput, Kubectl};
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 #[cfg(target_arch = "wasm32")]
 mod wasm_heap;
-
-pub use cluster::{Cluster, ClusterOptions, CommandOutput};

@@ -13,6 +13,7 @@
 
 use crate::cluster::{Cluster as Core, ClusterOptions};
 use crate::model::ApiError;
+use crate::Kubectl;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::{Map, Number, Value};

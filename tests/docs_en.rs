@@ -16,6 +16,7 @@ use common::{
 };
 use serde_json::Value;
 use servicecidr_sim::Cluster;
+use servicecidr_sim::Kubectl;
 use std::collections::BTreeSet;
 
 /// The page's cluster: `--service-cluster-ip-range=10.96.0.0/28`, 17 days old

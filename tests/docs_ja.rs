@@ -24,6 +24,7 @@ use common::{
 };
 use serde_json::Value;
 use servicecidr_sim::Cluster;
+use servicecidr_sim::Kubectl;
 use std::collections::BTreeSet;
 
 fn page_cluster(seed: u64) -> Cluster {

@@ -5,6 +5,7 @@ mod common;
 
 use common::{cidr, out};
 use serde_json::{json, Value};
+use servicecidr_sim::Kubectl;
 use servicecidr_sim::{Cluster, CommandOutput};
 
 fn cluster() -> Cluster {

@@ -6,6 +6,7 @@ mod common;
 
 use common::{k, out};
 use servicecidr_sim::Cluster;
+use servicecidr_sim::Kubectl;
 
 fn cluster() -> Cluster {
     common::cluster(5.0)

@@ -5,6 +5,7 @@ mod common;
 
 use common::{k, ok};
 use servicecidr_sim::Cluster;
+use servicecidr_sim::Kubectl;
 
 fn cluster() -> Cluster {
     common::cluster(1.0)

@@ -5,6 +5,7 @@ mod common;
 
 use common::{k, ok};
 use serde_json::{json, Value};
+use servicecidr_sim::Kubectl;
 use servicecidr_sim::{Cluster, CommandOutput};
 
 /// The docs page's cluster: a 10.96.0.0/28 Service range, 17 days old.

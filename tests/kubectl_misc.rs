@@ -8,6 +8,7 @@ mod common;
 use common::{k, out};
 use serde_json::Value;
 use servicecidr_sim::Cluster;
+use servicecidr_sim::Kubectl;
 
 fn cluster() -> Cluster {
     common::cluster(9.0)

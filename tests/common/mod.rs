@@ -6,6 +6,7 @@
 
 use serde_json::json;
 use servicecidr_sim::model::{ApiError, FieldError};
+use servicecidr_sim::Kubectl;
 use servicecidr_sim::{Cluster, ClusterOptions, CommandOutput};
 
 /// The clock of the kubectl tests' clusters.

@@ -279,7 +279,7 @@ fn ipaddress_cells(obj: &Value, now_ms: i64) -> Vec<String> {
 /// kubectl's `kind.group` for `-o name` and `with_kind` prefixes, from the
 /// model's resource table (lower-cased kind, `.group` unless core).
 fn kind_prefix(resource: &str) -> String {
-    let Some(r) = crate::model::Resource::lookup(resource) else {
+    let Some(r) = servicecidr_core::model::Resource::lookup(resource) else {
         return String::new();
     };
     let i = r.info();
@@ -368,7 +368,7 @@ pub fn table(resource: &str, items: &[Value], opts: &TableOptions, now_ms: i64) 
 
 /// Whether a resource (plural) lives in namespaces, per model::RESOURCES.
 pub fn is_namespaced(resource: &str) -> bool {
-    crate::model::Resource::lookup(resource).is_some_and(|r| r.info().namespaced)
+    servicecidr_core::model::Resource::lookup(resource).is_some_and(|r| r.info().namespaced)
 }
 
 /// Several tables from one `kubectl get a,b`: each table is aligned on its

@@ -36,7 +36,7 @@
 //! to the terminal. That gives the same terminal transcript as bash for the
 //! non-interactive tools used here.
 
-use crate::cluster::CommandOutput;
+use crate::CommandOutput;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -67,7 +67,7 @@ impl Default for ShellOptions {
 
 /// Run a script and return what a terminal would have shown.
 pub fn run_script(host: &mut dyn ShellHost, script: &str, opts: &ShellOptions) -> CommandOutput {
-    crate::kubectl::jq::with_stack_base(|| run_script_inner(host, script, opts))
+    crate::jq::with_stack_base(|| run_script_inner(host, script, opts))
 }
 
 fn run_script_inner(host: &mut dyn ShellHost, script: &str, opts: &ShellOptions) -> CommandOutput {
@@ -447,7 +447,7 @@ impl Parser {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low() {
+        if self.depth > MAX_DEPTH || crate::jq::stack_low() {
             return Err(ParseError::Unsupported {
                 line: self.line(),
                 what: format!("nesting deeper than {MAX_DEPTH} levels"),
@@ -2042,7 +2042,7 @@ impl<'h> Shell<'h> {
 
     fn enter(&mut self) -> Result<(), Flow> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low() {
+        if self.depth > MAX_DEPTH || crate::jq::stack_low() {
             self.depth -= 1;
             return Err(self.fatal(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
@@ -2191,7 +2191,7 @@ impl<'h> Shell<'h> {
     }
 
     fn exec_command(&mut self, c: &Command, io: Io) -> XResult {
-        if crate::kubectl::jq::stack_low() {
+        if crate::jq::stack_low() {
             return Err(self.fatal("commands nested too deeply"));
         }
         let r = match c {
@@ -3038,7 +3038,7 @@ impl<'h> Shell<'h> {
             "kubectl" => self.run_kubectl(args, io),
             "jq" => {
                 let input = self.take_input(io.input);
-                let (chunks, code) = crate::kubectl::jq::run_jq_chunks(args, &input);
+                let (chunks, code) = crate::jq::run_jq_chunks(args, &input);
                 for (is_err, text) in chunks {
                     self.write(if is_err { io.err } else { io.out }, &text)?;
                 }
@@ -4970,7 +4970,7 @@ impl Arith<'_> {
     }
 
     fn depth_guard(&self) -> bool {
-        self.depth > MAX_DEPTH || crate::kubectl::jq::stack_low()
+        self.depth > MAX_DEPTH || crate::jq::stack_low()
     }
 
     fn postfix(&mut self, ev: bool) -> AResult {

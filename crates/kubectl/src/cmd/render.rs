@@ -7,9 +7,9 @@
 //! whose keys follow the struct's field order instead of being sorted.
 
 use super::resources::Kind;
-use crate::kubectl::duration::since_rfc3339;
-use crate::kubectl::printers::str_at;
-use crate::kubectl::{jsonpath as jp, manifest, printers, tabwriter, yaml};
+use crate::duration::since_rfc3339;
+use crate::printers::str_at;
+use crate::{jsonpath as jp, manifest, printers, tabwriter, yaml};
 use serde_json::Value;
 
 /// Options of the table printer.

@@ -9,7 +9,7 @@ use super::args::{flag, FlagKind, FlagSpec};
 use super::errors::CmdError;
 use super::resources::{KINDS, VERBS};
 use super::{parse_command, render, Out};
-use crate::kubectl::tabwriter::format_text;
+use crate::tabwriter::format_text;
 use serde_json::{json, Value};
 
 pub const CLIENT_GIT_VERSION: &str = "v1.33.1";

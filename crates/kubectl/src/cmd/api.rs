@@ -3,8 +3,8 @@
 //! in-memory fake as well as against the simulated cluster.
 
 use super::resources::Kind;
-use crate::model::ApiError;
 use serde_json::Value;
+use servicecidr_core::model::ApiError;
 
 /// What `apply` did to the object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -22,7 +22,7 @@ pub mod wait;
 #[cfg(test)]
 pub(crate) mod fake;
 
-use crate::cluster::CommandOutput;
+use crate::CommandOutput;
 use api::Api;
 use args::{FlagSpec, Parsed};
 use errors::{render_errors, CmdError};
@@ -378,7 +378,7 @@ const KLOG_PID: u32 = 1;
 pub(crate) fn klog_warning(now_ms: i64, location: &str, msg: &str) -> String {
     let secs = now_ms.div_euclid(1000);
     let micros = now_ms.rem_euclid(1000) * 1000;
-    let (_, mo, d, h, mi, s, _) = crate::clock::civil(secs);
+    let (_, mo, d, h, mi, s, _) = servicecidr_core::clock::civil(secs);
     format!("W{mo:02}{d:02} {h:02}:{mi:02}:{s:02}.{micros:06} {KLOG_PID:>7} {location}] {msg}\n")
 }
 

@@ -10,8 +10,8 @@ use super::get::fetch;
 use super::resources::{parse_resource_args, Kind};
 use super::selector::Selector;
 use super::{namespace, parse_command, Out};
-use crate::kubectl::describe as layout;
-use crate::kubectl::printers::str_at;
+use crate::describe as layout;
+use crate::printers::str_at;
 use serde_json::Value;
 
 const FLAGS: &[FlagSpec] = &[

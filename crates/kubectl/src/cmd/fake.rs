@@ -5,9 +5,9 @@
 
 use super::api::{Api, Applied};
 use super::resources::Kind;
-use crate::clock::format_rfc3339;
-use crate::model::{ApiError, FieldError};
 use serde_json::{json, Value};
+use servicecidr_core::clock::format_rfc3339;
+use servicecidr_core::model::{ApiError, FieldError};
 use std::collections::BTreeMap;
 
 pub const NOW: i64 = 1_795_776_353_000; // 2026-11-27T10:45:53Z
@@ -340,7 +340,7 @@ pub fn cidr(name: &str) -> String {
 }
 
 /// Runs a command line against a fake.
-pub fn kubectl(f: &mut Fake, line: &str, stdin: &str) -> crate::cluster::CommandOutput {
+pub fn kubectl(f: &mut Fake, line: &str, stdin: &str) -> crate::CommandOutput {
     let args = super::args::split_words(line).unwrap_or_default();
     let args: Vec<String> = match args.first().map(String::as_str) {
         Some("kubectl") => args[1..].to_vec(),

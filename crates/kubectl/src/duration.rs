@@ -2,8 +2,8 @@
 //! `translateTimestampSince` (now − creationTimestamp, `<unknown>` when the
 //! object has no creation time).
 
-use crate::model::Time;
 use serde_json::Value;
+use servicecidr_core::model::Time;
 
 /// `HumanDuration` for a whole number of seconds.
 pub fn human_duration(d_seconds: i64) -> String {
@@ -84,7 +84,7 @@ pub fn age_of(obj: &Value, now_ms: i64) -> String {
     let created = obj
         .pointer("/metadata/creationTimestamp")
         .and_then(Value::as_str)
-        .and_then(crate::clock::parse_rfc3339_millis)
+        .and_then(servicecidr_core::clock::parse_rfc3339_millis)
         .map(Time::from_millis);
     age(created, now_ms)
 }
@@ -93,7 +93,7 @@ pub fn age_of(obj: &Value, now_ms: i64) -> String {
 /// Event time (eventTime, series.lastObservedTime, deprecated*Timestamp) with
 /// its sub-second part kept; `<unknown>` when empty or unparsable.
 pub fn since_rfc3339(t: &str, now_ms: i64) -> String {
-    match crate::clock::parse_rfc3339_millis(t) {
+    match servicecidr_core::clock::parse_rfc3339_millis(t) {
         Some(ms) if !t.is_empty() => human_duration_ms(now_ms.saturating_sub(ms)),
         _ => "<unknown>".into(),
     }
@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn since_rfc3339_keeps_sub_seconds_and_reports_unknown() {
         let t = "2026-11-27T10:45:33.500000Z";
-        let at = crate::clock::parse_rfc3339_millis(t).unwrap();
+        let at = servicecidr_core::clock::parse_rfc3339_millis(t).unwrap();
         // Sub-seconds count: 119.6 s after :33.5 is 119s; truncating the start
         // to :33 (as `age` does for metav1.Time) would make it 2m.
         assert_eq!(since_rfc3339(t, at + 119_600), "119s");

@@ -8,7 +8,7 @@
 //! `events.k8s.io/v1` events; both views show the same stored Events.
 
 use super::errors::CmdError;
-use crate::model::{Resource, RESOURCES};
+use servicecidr_core::model::{Resource, RESOURCES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -37,7 +37,7 @@ pub struct KindInfo {
 
 pub const VERBS: &str = "create,delete,deletecollection,get,list,patch,update,watch";
 
-/// A kind as the apiserver model (`crate::model::RESOURCES`) describes it, with
+/// A kind as the apiserver model (`servicecidr_core::model::RESOURCES`) describes it, with
 /// the kubectl-only `categories`. The simulated cluster's API takes the plural
 /// as the resource name.
 const fn served(kind: Kind, resource: Resource, categories: &'static [&'static str]) -> KindInfo {

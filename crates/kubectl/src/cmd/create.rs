@@ -521,8 +521,8 @@ fn create_service_run(
 #[cfg(test)]
 mod tests {
     use super::super::fake::{cidr, kubectl, Fake};
-    use crate::model::ApiError;
     use serde_json::{json, Value};
+    use servicecidr_core::model::ApiError;
 
     #[test]
     fn dry_run_objects_match_kubectl() {
@@ -660,7 +660,7 @@ mod tests {
             "Service",
             "",
             "pinned",
-            &[crate::model::FieldError::invalid(
+            &[servicecidr_core::model::FieldError::invalid(
                 "spec.clusterIPs",
                 json!(["10.96.0.1"]),
                 "failed to allocate IP 10.96.0.1: provided IP is already allocated",

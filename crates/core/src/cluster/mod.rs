@@ -38,18 +38,6 @@ pub struct ClusterOptions {
     pub auto_reconcile: Option<bool>,
 }
 
-/// What kubectl() and run() return.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommandOutput {
-    pub stdout: String,
-    pub stderr: String,
-    pub exit_code: i32,
-    /// stdout and stderr interleaved in the order they were written, as a terminal
-    /// shows them (docs transcripts need the error line after the addresses).
-    pub output: String,
-}
-
 /// One line of `trace()`: why something happened. Never shown as a Kubernetes Event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -217,20 +205,6 @@ impl Cluster {
             .iter()
             .filter_map(|e| serde_json::to_value(e).ok())
             .collect()
-    }
-
-    pub fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
-        crate::kubectl::kubectl_line(self, line, stdin.unwrap_or(""))
-    }
-
-    pub fn run(&mut self, script: &str) -> CommandOutput {
-        crate::kubectl::run_script(self, script, true)
-    }
-
-    /// `run()` without the pauses between commands: the clock moves only when
-    /// a command itself waits (kubectl delete/wait, sleep).
-    pub fn run_with(&mut self, script: &str, settle: bool) -> CommandOutput {
-        crate::kubectl::run_script(self, script, settle)
     }
 
     /// Turns the after-each-call reconcile on or off (a paused control plane

@@ -2,7 +2,7 @@
 //! `pkg/cmd/util/helpers.go`: checkErr, StandardErrorMessage, MultilineError,
 //! MultipleErrors, AddSourceToErr), applied to the simulated apiserver's answers.
 
-use crate::model::ApiError;
+use servicecidr_core::model::ApiError;
 
 /// One failure of a command.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,7 +95,7 @@ fn check_one(err: &CmdError) -> String {
             if m.starts_with("error: ") {
                 ensure_newline(m.clone())
             } else {
-                crate::kubectl::printers::error_output(m)
+                crate::printers::error_output(m)
             }
         }
     }
@@ -135,7 +135,7 @@ pub fn flag_error(msg: &str, command_path: &str) -> CmdError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::FieldError;
+    use servicecidr_core::model::FieldError;
 
     #[test]
     fn invalid_with_one_cause_stays_on_one_line() {

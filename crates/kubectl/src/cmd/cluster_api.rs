@@ -2,9 +2,9 @@
 
 use super::api::{Api, Applied};
 use super::resources::Kind;
-use crate::cluster::{ApplyOutcome, Cluster, WriteOptions};
-use crate::model::ApiError;
 use serde_json::Value;
+use servicecidr_core::cluster::{ApplyOutcome, Cluster, WriteOptions};
+use servicecidr_core::model::ApiError;
 
 fn ns_arg(kind: Kind, ns: &str) -> Option<&str> {
     (kind.info().namespaced && !ns.is_empty()).then_some(ns)

@@ -5,11 +5,11 @@
 //! up with whatever tab-separated lines surround them, and a flush before the
 //! events table starts a fresh alignment.
 
-use crate::clock::{civil, parse_rfc3339_millis};
-use crate::kubectl::duration::since_rfc3339;
-use crate::kubectl::printers::{str_at, strings_at};
-use crate::kubectl::tabwriter::TabWriter;
+use crate::duration::since_rfc3339;
+use crate::printers::{str_at, strings_at};
+use crate::tabwriter::TabWriter;
 use serde_json::Value;
+use servicecidr_core::clock::{civil, parse_rfc3339_millis};
 
 /// time.RFC1123Z in UTC: `Fri, 27 Nov 2026 10:45:53 +0000`.
 pub fn rfc1123z(secs: i64) -> String {
@@ -363,7 +363,7 @@ pub fn describe_service(obj: &Value, events: Option<&[Value]>, now_ms: i64) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kubectl::tabwriter::format_block;
+    use crate::tabwriter::format_block;
     use serde_json::json;
 
     const NOW: i64 = 1_795_776_353_000; // 2026-11-27T10:45:53Z

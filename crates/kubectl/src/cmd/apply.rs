@@ -85,12 +85,12 @@ fn diff(live: &Value, want: &Value) -> Option<Value> {
 
 /// kubectl's report when patching an existing object fails.
 fn patch_failure(
-    mut err: crate::model::ApiError,
+    mut err: servicecidr_core::model::ApiError,
     kind: Kind,
     live: &Value,
     doc: &Value,
     ns: &str,
-) -> crate::model::ApiError {
+) -> servicecidr_core::model::ApiError {
     let mut want = doc.clone();
     if let Some(meta) = want.get_mut("metadata").and_then(Value::as_object_mut) {
         let mut ann = Map::new();
@@ -196,8 +196,8 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
 #[cfg(test)]
 mod tests {
     use super::super::fake::{cidr, kubectl, Fake};
-    use crate::model::ApiError;
     use serde_json::json;
+    use servicecidr_core::model::ApiError;
 
     #[test]
     fn created_unchanged_configured() {

@@ -16,8 +16,46 @@ pub mod shell;
 pub mod tabwriter;
 pub mod yaml;
 
-use crate::cluster::{Cluster, CommandOutput};
+use serde::{Deserialize, Serialize};
+use servicecidr_core::cluster::Cluster;
 use shell::{ShellHost, ShellOptions};
+
+/// What kubectl() and run() return.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+    /// stdout and stderr interleaved in the order they were written, as a terminal
+    /// shows them (docs transcripts need the error line after the addresses).
+    pub output: String,
+}
+
+/// `cluster.kubectl(…)` and `cluster.run(…)`: the kubectl client and the docs
+/// shell, called on a cluster. A trait here, not methods of the core's Cluster,
+/// because the core must not know its clients.
+pub trait Kubectl {
+    fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput;
+    fn run(&mut self, script: &str) -> CommandOutput;
+    /// `run()` without the pauses between commands: the clock moves only when
+    /// a command itself waits (kubectl delete/wait, sleep).
+    fn run_with(&mut self, script: &str, settle: bool) -> CommandOutput;
+}
+
+impl Kubectl for Cluster {
+    fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
+        kubectl_line(self, line, stdin.unwrap_or(""))
+    }
+
+    fn run(&mut self, script: &str) -> CommandOutput {
+        run_script(self, script, true)
+    }
+
+    fn run_with(&mut self, script: &str, settle: bool) -> CommandOutput {
+        run_script(self, script, settle)
+    }
+}
 
 /// `cluster.kubectl(line, stdin)`: one command line, with or without the leading
 /// `kubectl`, split into words with shell quoting rules (no expansion).

@@ -3,7 +3,7 @@
 //! short forms, `=` or separate values, bool shorthand clusters, `--`), with
 //! pflag's and strconv's error texts, because users see them verbatim.
 
-use crate::kubectl::jsonpath::go_quote;
+use crate::jsonpath::go_quote;
 use std::collections::BTreeMap;
 
 /// Splits one command line into words with POSIX shell quoting rules

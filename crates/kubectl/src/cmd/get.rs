@@ -377,7 +377,7 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
             .iter()
             .filter(|t| t.name.is_none())
             .map(|t| {
-                CmdError::Api(crate::model::ApiError::bad_request(format!(
+                CmdError::Api(servicecidr_core::model::ApiError::bad_request(format!(
                     "Unable to find {:?} that match label selector {label_text:?}, field selector {field_text:?}: {e}",
                     gvr_text(t.kind)
                 )))

@@ -1,0 +1,3 @@
+//! The REST surface of the simulated kube-apiserver over the core's request
+//! path: `handle(Request) -> Response`. No sockets: the Node adapter and the
+//! in-box kubectl both call it.
