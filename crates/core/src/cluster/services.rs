@@ -9,7 +9,7 @@
 //! 60 s). Here nothing leaks; the trace says what upstream would have left.
 
 use super::crud::decode;
-use super::{Cluster, WriteOptions};
+use super::{Cluster, Operation, UserInfo, WriteOptions};
 use crate::allocator::AllocError;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::service::CLUSTER_IP_NONE;
@@ -50,14 +50,79 @@ impl Cluster {
         ip
     }
 
-    /// Writes the IPAddress objects of a successful allocation.
+    /// Writes the IPAddress objects of a successful allocation. The allocator
+    /// creates them through kube-apiserver's loopback client, so each is a
+    /// request of system:apiserver (admitted beforehand, [`Self::admit_planned_ips`]).
     pub(crate) fn commit_ip_addresses(&mut self, addrs: &[Addr], ns: &str, name: &str) {
+        let user = UserInfo::apiserver();
         for a in addrs {
             let mut ip = self.allocator_ip_address(*a, ns, name);
             ip.metadata.uid = self.rng.uuid();
             ip.metadata.creation_timestamp = Some(Time::from_millis(self.clock.now_ms()));
+            let ip_name = ip.metadata.name.clone();
             self.store_put_ip_address(ip);
+            self.trace_request(
+                &user,
+                "create",
+                Resource::IPAddresses,
+                "",
+                "",
+                &ip_name,
+                201,
+            );
         }
+    }
+
+    /// Validating admission of the IPAddress creates an allocation will make,
+    /// before anything is written. A refusal fails the Service write the way
+    /// a failed IPAddress create fails upstream's allocator.
+    fn admit_planned_ips(
+        &mut self,
+        addrs: &[Addr],
+        ns: &str,
+        name: &str,
+        dry_run: bool,
+    ) -> Result<(), ApiError> {
+        if self.admission.is_none() {
+            return Ok(());
+        }
+        let opts = WriteOptions {
+            dry_run,
+            user: UserInfo::apiserver(),
+            ..Default::default()
+        };
+        // Warnings of these requests go to the loopback client, not to the user.
+        let users_warnings = std::mem::take(&mut self.warnings);
+        let result = self.admit_ips(addrs, ns, name, &opts);
+        self.warnings = users_warnings;
+        result
+    }
+
+    fn admit_ips(
+        &mut self,
+        addrs: &[Addr],
+        ns: &str,
+        name: &str,
+        opts: &WriteOptions,
+    ) -> Result<(), ApiError> {
+        for a in addrs {
+            let ip = self.allocator_ip_address(*a, ns, name);
+            let ip_name = ip.metadata.name.clone();
+            self.admit_write(
+                Operation::Create,
+                Resource::IPAddresses,
+                "",
+                opts,
+                Some(&ip),
+                None,
+                "",
+                &ip_name,
+            )
+            .map_err(|e| {
+                ApiError::internal(format!("failed to allocate a serviceIP: {}", e.message))
+            })?;
+        }
+        Ok(())
     }
 
     /// Plans ClusterIPs for every family slot that has none yet (or asks for a
@@ -266,11 +331,23 @@ impl Cluster {
                 self.plan_cluster_ips(&mut svc, &[], opts.dry_run)?
             }
         };
+        self.admit_planned_ips(&planned, &ns, &svc.metadata.name, opts.dry_run)?;
         self.plan_node_ports(&mut svc, None)?;
         let errs = validation::validate_service(&svc, &self.families());
         if !errs.is_empty() {
             return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
         }
+        let name = svc.metadata.name.clone();
+        self.admit_write(
+            Operation::Create,
+            Resource::Services,
+            "",
+            opts,
+            Some(&svc),
+            None,
+            &ns,
+            &name,
+        )?;
         if self.store.service(&ns, &svc.metadata.name).is_some() {
             return Err(ApiError::already_exists("services", "", &svc.metadata.name));
         }
@@ -333,6 +410,7 @@ impl Cluster {
                 release = old.spec.cluster_ips.clone();
             }
         }
+        self.admit_planned_ips(&planned, &ns, &svc.metadata.name, opts.dry_run)?;
         validation::drop_type_dependent_fields(&mut svc, &old);
         self.plan_node_ports(&mut svc, Some(&old))?;
         let mut errs = validation::validate_common_update(&svc.metadata, &old.metadata, true);
@@ -341,6 +419,17 @@ impl Cluster {
         if !errs.is_empty() {
             return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
         }
+        let name = svc.metadata.name.clone();
+        self.admit_write(
+            Operation::Update,
+            Resource::Services,
+            "",
+            opts,
+            Some(&svc),
+            Some(&old),
+            &ns,
+            &name,
+        )?;
         svc.metadata.resource_version = old.metadata.resource_version.clone();
         if svc == old {
             return serde_json::to_value(&old).map_err(ApiError::internal);
@@ -389,6 +478,16 @@ impl Cluster {
                 Some(Ok(cidr)) => {
                     self.trace_push("allocator", format!("release {ip} ({cidr})"), Value::Null);
                     self.store_remove_ip_address(&addr.to_string());
+                    let user = UserInfo::apiserver();
+                    self.trace_request(
+                        &user,
+                        "delete",
+                        Resource::IPAddresses,
+                        "",
+                        "",
+                        &addr.to_string(),
+                        200,
+                    );
                 }
                 other => {
                     let e = match other {

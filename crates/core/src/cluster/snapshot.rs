@@ -85,6 +85,8 @@ pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
         trace_seq: s.trace_seq.parse().map_err(bad)?,
         reported_once: s.reported_once,
         trace_buffer: Vec::new(),
+        admission: None,
+        warnings: Vec::new(),
     };
     c.store.rv = s.resource_version.parse().map_err(bad)?;
     for svc in s.services {
