@@ -13,7 +13,7 @@ mod store;
 pub use bootstrap::ClusterConfig;
 pub use queue::{Task, WorkQueue};
 pub use request::{
-    AdmissionAttributes, AdmissionVerdict, Operation, UserInfo, ValidatingAdmission,
+    AdmissionAttributes, AdmissionVerdict, Operation, Reporter, UserInfo, ValidatingAdmission,
 };
 pub use store::{Store, WatchEvent};
 
@@ -653,8 +653,9 @@ impl Cluster {
         reason: &str,
         action: &str,
         note: String,
-        controller: &str,
+        reporter: &Reporter,
     ) {
+        let controller = reporter.controller;
         let now = self.clock.now_ms();
         let namespace = if regarding.namespace.is_empty() {
             "default".to_string()
@@ -697,8 +698,15 @@ impl Cluster {
         let (ns, name) = (ev.metadata.namespace.clone(), ev.metadata.name.clone());
         self.store.add_event(ev);
         // The recorder POSTs the Event under its controller's identity.
-        let user = crate::controllers::identity(controller);
-        self.trace_request(&user, "create", Resource::Events, "", &ns, &name, 201);
+        self.trace_request(
+            &reporter.user,
+            "create",
+            Resource::Events,
+            "",
+            &ns,
+            &name,
+            201,
+        );
     }
 }
 

@@ -67,6 +67,14 @@ impl UserInfo {
     }
 }
 
+/// Who records an Event: the controller named in `reportingController`, and
+/// the identity its event recorder POSTs with.
+#[derive(Clone, Debug)]
+pub struct Reporter {
+    pub controller: &'static str,
+    pub user: UserInfo,
+}
+
 /// admission.Operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {

@@ -2,13 +2,21 @@
 //! ServiceCIDR built from --service-cluster-ip-range, and the
 //! `default/kubernetes` Service at the first address of the primary range.
 
-use crate::cluster::{Cluster, UserInfo};
+use crate::cluster::{Cluster, Reporter, UserInfo};
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::servicecidr::{CONDITION_READY, DEFAULT_SERVICE_CIDR_NAME};
 use crate::model::{Condition, ObjectReference, Resource, ServiceCIDR, Time};
 use serde_json::Value;
 
 pub const DEFAULT_CIDR_CONTROLLER: &str = "kubernetes-service-cidr-controller";
+/// kube-apiserver's own controller: its events and writes come from its loopback client.
+fn reporter() -> Reporter {
+    Reporter {
+        controller: DEFAULT_CIDR_CONTROLLER,
+        user: UserInfo::apiserver(),
+    }
+}
+
 pub const MESSAGE_DEFAULT_READY: &str = "Kubernetes default Service CIDR is ready";
 
 impl Cluster {
@@ -53,7 +61,7 @@ impl Cluster {
                     "KubernetesDefaultServiceCIDRError",
                     "Create",
                     format!("The default ServiceCIDR can not be created: {e}"),
-                    DEFAULT_CIDR_CONTROLLER,
+                    &reporter(),
                 );
                 return;
             }
@@ -78,7 +86,7 @@ impl Cluster {
                     "KubernetesDefaultServiceCIDRError",
                     "Update",
                     format!("The default ServiceCIDR can not be upgraded from {} to dual stack {flags:?} : {e}", flags[0]),
-                    DEFAULT_CIDR_CONTROLLER,
+                    &reporter(),
                 );
             }
             return;
@@ -107,7 +115,7 @@ impl Cluster {
                     "KubernetesDefaultServiceCIDRInconsistent",
                     "KubernetesDefaultServiceCIDRInconsistent",
                     format!("The default ServiceCIDR {:?} does not match the controller flag configurations {flags:?}", sc.spec.cidrs),
-                    DEFAULT_CIDR_CONTROLLER,
+                    &reporter(),
                 );
             }
             return;
@@ -124,7 +132,7 @@ impl Cluster {
                         &c.reason,
                         "KubernetesDefaultServiceCIDRNotReady",
                         format!("Configuration matches, but {}", c.message),
-                        DEFAULT_CIDR_CONTROLLER,
+                        &reporter(),
                     );
                 }
             }

@@ -18,17 +18,6 @@ use serde_json::Value;
 /// `ClientBuilder.ClientOrDie("service-cidrs-controller")`.
 pub const SERVICE_CIDRS_CONTROLLER_ACCOUNT: &str = "service-cidrs-controller";
 
-/// Who a controller's requests come from: kube-apiserver's own controllers use
-/// its loopback client; kube-controller-manager's use their service accounts.
-pub fn identity(controller: &str) -> UserInfo {
-    match controller {
-        servicecidr::CONTROLLER_NAME => {
-            UserInfo::controller_service_account(SERVICE_CIDRS_CONTROLLER_ACCOUNT)
-        }
-        _ => UserInfo::apiserver(),
-    }
-}
-
 pub(crate) fn as_user(user: UserInfo) -> WriteOptions {
     WriteOptions {
         user,

@@ -3,7 +3,7 @@
 //! IPAddresses that no Service uses (after a 60 s grace, so an allocation in
 //! flight is not mistaken for a leak).
 
-use crate::cluster::{Cluster, Task, UserInfo};
+use crate::cluster::{Cluster, Reporter, Task, UserInfo};
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::{IPAddress, ObjectReference, ParentReference, Resource, Service, Time};
@@ -59,7 +59,10 @@ impl Cluster {
             reason,
             action,
             note,
-            REPAIR_CONTROLLER,
+            &Reporter {
+                controller: REPAIR_CONTROLLER,
+                user: UserInfo::apiserver(),
+            },
         );
     }
 
