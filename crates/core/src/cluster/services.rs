@@ -22,6 +22,21 @@ use serde_json::{json, Value};
 pub const NODE_PORT_MIN: i32 = 30000;
 pub const NODE_PORT_MAX: i32 = 32767;
 
+/// The ports of the NodePort range a stored Service holds.
+fn held_node_ports(s: &Service) -> Vec<i32> {
+    let mut v: Vec<i32> = s.spec.ports.iter().filter_map(|p| p.node_port).collect();
+    if let Ok(hc) = i32::try_from(validation::health_check_node_port(s)) {
+        if hc != 0 {
+            v.push(hc);
+        }
+    }
+    v
+}
+
+fn not_in_range() -> String {
+    format!("provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}")
+}
+
 /// Whether a Service of this shape carries ClusterIPs (not ExternalName, not headless).
 fn needs_cluster_ip(svc: &Service) -> bool {
     !svc.is_external_name() && !svc.is_headless()
@@ -227,19 +242,24 @@ impl Cluster {
         Ok(planned)
     }
 
-    /// NodePorts for NodePort/LoadBalancer Services: static ones are checked,
-    /// missing ones drawn at random from the range (portallocator semantics).
+    /// NodePorts for NodePort/LoadBalancer Services and the healthCheckNodePort
+    /// of a LoadBalancer with externalTrafficPolicy Local: static ones are
+    /// checked, missing ones drawn at random from the range (portallocator
+    /// semantics). Ports the stored Service already holds stay its own.
     fn plan_node_ports(
         &mut self,
         svc: &mut Service,
         old: Option<&Service>,
     ) -> Result<(), ApiError> {
         let t = svc.type_or_default();
-        if t != "NodePort" && t != "LoadBalancer"
-            || svc.spec.allocate_load_balancer_node_ports == Some(false) && t == "LoadBalancer"
-        {
+        let wants_ports = (t == "NodePort" || t == "LoadBalancer")
+            && !(svc.spec.allocate_load_balancer_node_ports == Some(false) && t == "LoadBalancer");
+        let wants_hc = validation::needs_health_check(svc);
+        if !wants_ports && !wants_hc {
             return Ok(());
         }
+        // Every port another Service holds, node ports and health-check ports alike
+        // (they share one portallocator).
         let mut used: std::collections::BTreeSet<i32> = self
             .store
             .services_iter()
@@ -247,58 +267,83 @@ impl Cluster {
                 !(s.metadata.namespace == svc.metadata.namespace
                     && s.metadata.name == svc.metadata.name)
             })
-            .flat_map(|s| s.spec.ports.iter().filter_map(|p| p.node_port))
+            .flat_map(held_node_ports)
             .collect();
-        let old_ports: Vec<i32> = old
-            .map(|o| o.spec.ports.iter().filter_map(|p| p.node_port).collect())
-            .unwrap_or_default();
-        let mut errs = Vec::new();
-        for (i, p) in svc.spec.ports.iter_mut().enumerate() {
-            match p.node_port {
-                Some(np) if np != 0 => {
-                    if old_ports.contains(&np) {
-                        used.insert(np);
-                        continue;
-                    }
-                    if !(NODE_PORT_MIN..=NODE_PORT_MAX).contains(&np) {
-                        errs.push(FieldError::invalid(
-                            format!("spec.ports[{i}].nodePort"),
-                            json!(np),
-                            format!("provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}"),
-                        ));
-                    } else if !used.insert(np) {
-                        errs.push(FieldError::invalid(
-                            format!("spec.ports[{i}].nodePort"),
-                            json!(np),
-                            "provided port is already allocated",
-                        ));
-                    }
-                }
-                _ => {
-                    let size = (NODE_PORT_MAX - NODE_PORT_MIN + 1) as u64;
-                    let start = self.rng.below_u64(size) as i32;
-                    let found = (0..size as i32)
-                        .map(|k| NODE_PORT_MIN + (start + k) % size as i32)
-                        .find(|c| !used.contains(c));
-                    match found {
-                        Some(np) => {
+        let old_ports: Vec<i32> = old.map(held_node_ports).unwrap_or_default();
+        if wants_ports {
+            let mut errs = Vec::new();
+            for (i, p) in svc.spec.ports.iter_mut().enumerate() {
+                match p.node_port {
+                    Some(np) if np != 0 => {
+                        if old_ports.contains(&np) {
                             used.insert(np);
-                            p.node_port = Some(np);
+                            continue;
                         }
-                        None => {
-                            return Err(ApiError::internal(
-                                "failed to allocate a nodePort: range is full",
-                            ))
+                        if !(NODE_PORT_MIN..=NODE_PORT_MAX).contains(&np) {
+                            errs.push(FieldError::invalid(
+                                format!("spec.ports[{i}].nodePort"),
+                                json!(np),
+                                not_in_range(),
+                            ));
+                        } else if !used.insert(np) {
+                            errs.push(FieldError::invalid(
+                                format!("spec.ports[{i}].nodePort"),
+                                json!(np),
+                                "provided port is already allocated",
+                            ));
                         }
+                    }
+                    _ => {
+                        let np = self.next_free_node_port(&used)?;
+                        used.insert(np);
+                        p.node_port = Some(np);
                     }
                 }
             }
+            if !errs.is_empty() {
+                return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+            }
         }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs))
+        if wants_hc {
+            // alloc.go allocHealthCheckNodePort: a requested port is allocated as
+            // is, a missing one drawn; either failure is an internal error.
+            let hc = validation::health_check_node_port(svc);
+            let kept = old.is_some_and(|o| validation::health_check_node_port(o) == hc);
+            if hc != 0 && !kept {
+                let hc32 = i32::try_from(hc).unwrap_or(-1);
+                let problem = if !(NODE_PORT_MIN..=NODE_PORT_MAX).contains(&hc32) {
+                    Some(not_in_range())
+                } else if used.contains(&hc32) {
+                    Some("provided port is already allocated".to_string())
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    return Err(ApiError::internal(format!(
+                        "failed to allocate requested HealthCheck NodePort {hc}: {problem}"
+                    )));
+                }
+            } else if hc == 0 {
+                let np = self.next_free_node_port(&used)?;
+                svc.spec
+                    .extra
+                    .insert("healthCheckNodePort".into(), json!(np));
+            }
         }
+        Ok(())
+    }
+
+    /// portallocator.AllocateNext: a random start, then the next free port.
+    fn next_free_node_port(
+        &mut self,
+        used: &std::collections::BTreeSet<i32>,
+    ) -> Result<i32, ApiError> {
+        let size = (NODE_PORT_MAX - NODE_PORT_MIN + 1) as u64;
+        let start = self.rng.below_u64(size) as i32;
+        (0..size as i32)
+            .map(|k| NODE_PORT_MIN + (start + k) % size as i32)
+            .find(|c| !used.contains(c))
+            .ok_or_else(|| ApiError::internal("failed to allocate a nodePort: range is full"))
     }
 
     pub(crate) fn create_service(
