@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use servicecidr_sim::cluster::{
     AdmissionAttributes, AdmissionVerdict, Operation, UserInfo, ValidatingAdmission,
 };
-use servicecidr_sim::model::ApiError;
+use servicecidr_sim::model::{ApiError, FieldError, Resource};
 use servicecidr_sim::Cluster;
 
 /// The request records of trace(): "<user> <verb> <resource> <target>: <code>".
@@ -130,6 +130,20 @@ impl ValidatingAdmission for Refuse {
                 warnings: vec![format!("seen {}", a.name)],
                 ..Default::default()
             }
+        }
+    }
+
+    /// The policy kinds' own validation: here, a policy must have a spec.
+    fn validate_object(
+        &self,
+        _r: Resource,
+        object: &Value,
+        _old: Option<&Value>,
+    ) -> Vec<FieldError> {
+        if object["spec"].is_object() {
+            Vec::new()
+        } else {
+            vec![FieldError::required("spec", "")]
         }
     }
 }

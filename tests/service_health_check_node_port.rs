@@ -44,7 +44,9 @@ fn local_load_balancer_gets_a_health_check_node_port() {
 #[test]
 fn a_requested_port_is_checked_against_the_range_and_the_holders() {
     let mut c = cluster(2.0);
-    let s = c.create(lb("web", json!({"healthCheckNodePort": 31000}))).unwrap();
+    let s = c
+        .create(lb("web", json!({"healthCheckNodePort": 31000})))
+        .unwrap();
     assert_eq!(hc(&s), 31000);
     let err = c
         .create(lb("again", json!({"healthCheckNodePort": 31000})))
@@ -58,7 +60,11 @@ fn a_requested_port_is_checked_against_the_range_and_the_holders() {
     let err = c
         .create(lb("clash", json!({"healthCheckNodePort": np})))
         .unwrap_err();
-    assert!(err.message.ends_with("provided port is already allocated"), "{}", err.message);
+    assert!(
+        err.message.ends_with("provided port is already allocated"),
+        "{}",
+        err.message
+    );
     let err = c
         .create(lb("low", json!({"healthCheckNodePort": 80})))
         .unwrap_err();
@@ -68,8 +74,10 @@ fn a_requested_port_is_checked_against_the_range_and_the_holders() {
     );
     // A node port another Service wants cannot be a health-check port already held.
     let err = c
-        .create(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "np"},
-                       "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 31000}]}}))
+        .create(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "np"},
+                       "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 31000}]}}),
+        )
         .unwrap_err();
     assert_eq!(err.code, 422, "{}", err.message);
 }
@@ -77,10 +85,15 @@ fn a_requested_port_is_checked_against_the_range_and_the_holders() {
 #[test]
 fn switching_policy_releases_it_and_updates_keep_it() {
     let mut c: Cluster = cluster(3.0);
-    let s = c.create(lb("web", json!({"healthCheckNodePort": 31500}))).unwrap();
+    let s = c
+        .create(lb("web", json!({"healthCheckNodePort": 31500})))
+        .unwrap();
     // An update that leaves it out keeps the stored one (PATCH semantics of PUT).
     let mut again = s.clone();
-    again["spec"].as_object_mut().unwrap().remove("healthCheckNodePort");
+    again["spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("healthCheckNodePort");
     again["metadata"]["labels"] = json!({"x": "y"});
     let s = c.update(again).unwrap();
     assert_eq!(hc(&s), 31500);
@@ -88,6 +101,8 @@ fn switching_policy_releases_it_and_updates_keep_it() {
     cluster_policy["spec"]["externalTrafficPolicy"] = json!("Cluster");
     let s = c.update(cluster_policy).unwrap();
     assert!(s["spec"]["healthCheckNodePort"].is_null(), "{s}");
-    let other = c.create(lb("other", json!({"healthCheckNodePort": 31500}))).unwrap();
+    let other = c
+        .create(lb("other", json!({"healthCheckNodePort": 31500})))
+        .unwrap();
     assert_eq!(hc(&other), 31500, "the released port can be taken again");
 }

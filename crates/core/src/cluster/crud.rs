@@ -475,6 +475,9 @@ impl Cluster {
                 }
                 to_value(d.object())
             }
+            Resource::ValidatingAdmissionPolicies
+            | Resource::ValidatingAdmissionPolicyBindings
+            | Resource::ConfigMaps => self.delete_generic(r, ns, name, opts),
             Resource::Events => {
                 let info = r.info();
                 let pos = self

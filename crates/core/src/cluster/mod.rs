@@ -4,6 +4,7 @@
 
 mod bootstrap;
 mod crud;
+mod generic;
 pub mod queue;
 pub mod request;
 mod services;
@@ -378,6 +379,7 @@ impl Cluster {
                 "MethodNotAllowed",
                 "events are written by controllers only in this simulator",
             )),
+            generic => c.create_generic(generic, obj, opts),
         });
         self.trace_outcome(opts, "create", r, target, &result);
         result
@@ -406,6 +408,7 @@ impl Cluster {
                 "MethodNotAllowed",
                 "events are written by controllers only in this simulator",
             )),
+            generic => c.update_generic(generic, obj, opts, false),
         });
         self.trace_outcome(opts, "update", r, target, &result);
         result
@@ -436,6 +439,7 @@ impl Cluster {
         let target = Target::of(&obj, r, opts);
         let result = self.transaction(|c| match r {
             Resource::ServiceCIDRs => c.update_service_cidr(obj, opts, true),
+            Resource::ValidatingAdmissionPolicies => c.update_generic(r, obj, opts, true),
             _ => Err(ApiError::not_found(
                 r.info().plural,
                 r.info().group,
@@ -775,7 +779,11 @@ pub(crate) fn resource_of(obj: &Value) -> Result<Resource, ApiError> {
                 Resource::ServiceCIDRs | Resource::IPAddresses => {
                     matches!(version, "v1" | "v1beta1" | "v1alpha1")
                 }
-                Resource::Events => version == "v1",
+                Resource::Events | Resource::ConfigMaps => version == "v1",
+                Resource::ValidatingAdmissionPolicies
+                | Resource::ValidatingAdmissionPolicyBindings => {
+                    matches!(version, "v1" | "v1beta1")
+                }
             };
             if ok {
                 Ok(info.resource)

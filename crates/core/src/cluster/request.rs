@@ -7,7 +7,7 @@
 
 use super::{Cluster, WriteOptions};
 use crate::allocator::taken::TakenSet;
-use crate::model::{ApiError, IPAddress, Resource, Service, ServiceCIDR};
+use crate::model::{ApiError, FieldError, IPAddress, Resource, Service, ServiceCIDR};
 use crate::net::Family;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -135,6 +135,15 @@ pub struct AdmissionVerdict {
 /// crate, so the core and the browser's main module carry no CEL) plugs in here.
 pub trait ValidatingAdmission {
     fn validate(&mut self, cluster: &Cluster, attrs: &AdmissionAttributes) -> AdmissionVerdict;
+
+    /// The kind's own validation of the objects the plugin understands (the
+    /// policy kinds: their CEL must compile), as field errors of a 422.
+    fn validate_object(
+        &self,
+        resource: Resource,
+        object: &Value,
+        old: Option<&Value>,
+    ) -> Vec<FieldError>;
 }
 
 impl Cluster {
@@ -275,6 +284,20 @@ impl<'a> Listers<'a> {
 
     pub fn ip_addresses(&self) -> impl Iterator<Item = &'a IPAddress> {
         self.cluster.store.ip_addresses.values()
+    }
+
+    /// Objects of a generic kind (admission policies, bindings, ConfigMaps).
+    pub fn generic(&self, resource: Resource) -> impl Iterator<Item = &'a Value> {
+        self.cluster.store.generic_objects(resource)
+    }
+
+    pub fn generic_object(
+        &self,
+        resource: Resource,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&'a Value> {
+        self.cluster.store.generic_object(resource, namespace, name)
     }
 
     /// The managed IPAddresses of one family, ordered (the ServiceCIDR
