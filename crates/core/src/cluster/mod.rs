@@ -11,7 +11,7 @@ mod store;
 
 pub use bootstrap::ClusterConfig;
 pub use queue::{Task, WorkQueue};
-pub use store::{Store, WatchEvent};
+pub use store::{Store, WatchEvent, NAMESPACES};
 
 use crate::allocator::meta::MetaAllocator;
 use crate::allocator::taken::TakenIndex;
