@@ -5,4 +5,5 @@
 // Protocol modules (branch `protocol`): pure functions over serde_json::Value.
 pub mod gofmt;
 pub mod patch;
+pub mod protobuf;
 pub mod schema;
