@@ -10,7 +10,11 @@ use yaml_rust2::{Yaml, YamlLoader};
 pub const MAX_REQUEST_BODY_BYTES: usize = 3 * 1024 * 1024;
 
 /// The media types a create or update body may have.
-pub const BODY_MEDIA_TYPES: &[&str] = &["application/json", "application/yaml"];
+pub const BODY_MEDIA_TYPES: &[&str] = &[
+    "application/json",
+    "application/yaml",
+    "application/vnd.kubernetes.protobuf",
+];
 
 /// limitedReadBody's answer for a body over the limit.
 pub fn check_size(body: &[u8]) -> Result<(), ApiError> {
@@ -246,7 +250,7 @@ mod tests {
         assert_eq!(e.code, 415);
         assert_eq!(
             e.message,
-            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml"
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"
         );
     }
 }

@@ -11,6 +11,9 @@ use crate::http::{
 use crate::labels::Selector;
 use crate::negotiate::{content_type, table_version};
 use crate::objects::{namespace, namespaces, present};
+use crate::patch::{self, PatchType};
+use crate::protobuf;
+use crate::schema;
 use crate::served::{GroupVersion, ServedResource, Storage};
 use crate::tables::{self, Printer};
 use crate::{watch, Request, Response};
@@ -210,7 +213,13 @@ fn internal_package(group: &str) -> &str {
 /// be converted, another version is refused (handlers/create.go).
 fn decode_body(req: &Request, t: &Target) -> Result<Value, ApiError> {
     let ct = content_type(req);
-    let mut obj = body::decode(&ct, &req.body, t.resource.kind)?;
+    let mut obj = if protobuf::is_protobuf(&ct) {
+        // kubectl >= 1.32 sends typed creates (`create service`) as protobuf.
+        body::check_size(&req.body)?;
+        protobuf::decode(&req.body, &t.gv.group_version(), t.resource.kind)?
+    } else {
+        body::decode(&ct, &req.body, t.resource.kind)?
+    };
     let map = obj
         .as_object_mut()
         .ok_or_else(|| ApiError::bad_request("the body must be a JSON object"))?;
@@ -271,20 +280,10 @@ fn create(
     q: &Query,
 ) -> Result<Response, ApiError> {
     let dry = query_dry_run(q, "CreateOptions")?;
-    let ct = content_type(req);
-    if ct == PROTOBUF {
-        // Protobuf bodies (kubectl >= 1.32 `create service`) decode in the
-        // protocol module; until it is wired they are refused like any
-        // unknown format.
-        body::check_size(&req.body)?;
-        return Err(body::unsupported_media_type(body::BODY_MEDIA_TYPES));
-    }
     let obj = decode_body(req, t)?;
     let created = cluster.create_with(obj, &write_options(t, dry))?;
     Ok(json_response(201, &present(t.resource, t.gv, created)))
 }
-
-const PROTOBUF: &str = "application/vnd.kubernetes.protobuf";
 
 /// handlers' checkName: the body names the object the URL names.
 fn check_name(obj: &Value, t: &Target) -> Result<(), ApiError> {
@@ -331,27 +330,10 @@ fn update(
     q: &Query,
 ) -> Result<Response, ApiError> {
     let dry = query_dry_run(q, "UpdateOptions")?;
-    if content_type(req) == PROTOBUF {
-        body::check_size(&req.body)?;
-        return Err(body::unsupported_media_type(body::BODY_MEDIA_TYPES));
-    }
     let obj = decode_body(req, t)?;
     check_name(&obj, t)?;
     let updated = put(cluster, t, obj, dry)?;
     Ok(json_response(200, &present(t.resource, t.gv, updated)))
-}
-
-/// The patch media types wired to a patch implementation. The patch module
-/// (merge, JSON and strategic merge patch; server-side apply) plugs in here.
-pub const PATCH_MEDIA_TYPES: &[&str] = &[];
-
-/// Applies a patch of a wired type to the current object.
-fn apply_patch(
-    _content_type: &str,
-    _current: &Value,
-    _patch: &[u8],
-) -> Option<Result<Value, ApiError>> {
-    None
 }
 
 fn patch(
@@ -362,15 +344,15 @@ fn patch(
 ) -> Result<Response, ApiError> {
     let dry = query_dry_run(q, "PatchOptions")?;
     body::check_size(&req.body)?;
-    let ct = content_type(req);
-    if !PATCH_MEDIA_TYPES.contains(&ct.as_str()) {
-        return Err(body::unsupported_media_type(PATCH_MEDIA_TYPES));
-    }
+    let schema = schema::lookup(&t.gv.group_version(), t.resource.kind);
+    let patch_type = PatchType::from_content_type(&content_type(req))
+        .filter(|pt| patch::accepts(schema, *pt))
+        // Server-side apply needs managed fields (the managed_fields module);
+        // until it is wired, apply patches are refused like unknown types.
+        .filter(|pt| *pt != PatchType::Apply)
+        .ok_or_else(|| patch::unsupported_media_type(schema))?;
     let current = fetch(cluster, t, t.name.unwrap_or(""))?;
-    let patched = match apply_patch(&ct, &current, &req.body) {
-        Some(r) => r?,
-        None => return Err(body::unsupported_media_type(PATCH_MEDIA_TYPES)),
-    };
+    let patched = patch::apply(patch_type, schema, &current, &req.body)?;
     check_name(&patched, t)?;
     let updated = put(cluster, t, patched, dry)?;
     Ok(json_response(200, &present(t.resource, t.gv, updated)))

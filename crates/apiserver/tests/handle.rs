@@ -463,20 +463,115 @@ fn update_and_status_subresource() {
     assert_eq!(json_of(&r)["spec"]["cidrs"], json!(["10.96.0.0/28"]));
 }
 
+fn patch_req(c: &mut Cluster, target: &str, ct: &str, body: &str) -> Response {
+    handle(c, &req("PATCH", target, &[("Content-Type", ct)], body))
+}
+
 #[test]
-fn patch_is_refused_until_a_patch_type_is_wired() {
+fn patch_types_are_dispatched_by_content_type() {
     let mut c = cluster();
+    let target = "/apis/networking.k8s.io/v1/servicecidrs/kubernetes?fieldManager=kubectl-client-side-apply&fieldValidation=Strict";
+    let r = patch_req(
+        &mut c,
+        target,
+        "application/merge-patch+json",
+        r#"{"metadata":{"labels":{"a":"b"}}}"#,
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(json_of(&r)["metadata"]["labels"], json!({"a": "b"}));
+    let r = patch_req(
+        &mut c,
+        target,
+        "application/json-patch+json",
+        r#"[{"op":"add","path":"/metadata/labels/c","value":"d"}]"#,
+    );
+    assert_eq!(
+        json_of(&r)["metadata"]["labels"],
+        json!({"a": "b", "c": "d"})
+    );
+    // Strategic merge patch merges Service ports by port (kubectl 1.33's apply).
+    call(
+        &mut c,
+        "POST",
+        "/api/v1/namespaces/default/services",
+        &service("web"),
+    );
+    let r = patch_req(
+        &mut c,
+        "/api/v1/namespaces/default/services/web",
+        "application/strategic-merge-patch+json",
+        r#"{"spec":{"$setElementOrder/ports":[{"port":80}],"ports":[{"port":80,"targetPort":9090}],"selector":{"tier":"fe"}}}"#,
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let v = json_of(&r);
+    assert_eq!(
+        v["spec"]["ports"],
+        json!([{"port": 80, "protocol": "TCP", "targetPort": 9090}])
+    );
+    assert_eq!(v["spec"]["selector"], json!({"tier": "fe"}));
+    // A failed patch changes nothing.
+    let rv = c.resource_version();
+    let r = patch_req(&mut c, target, "application/merge-patch+json", "{");
+    assert_eq!(r.status, 400);
+    let r = patch_req(
+        &mut c,
+        target,
+        "application/merge-patch+json",
+        r#"{"spec":{"cidrs":["10.0.0.0/8"]}}"#,
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(c.resource_version(), rv);
+    let r = patch_req(&mut c, target, "application/json", "{}");
+    assert_eq!(r.status, 415);
+    assert_eq!(
+        json_of(&r)["message"],
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml"
+    );
+    let r = patch_req(
+        &mut c,
+        "/apis/networking.k8s.io/v1/servicecidrs/nope",
+        "application/merge-patch+json",
+        "{}",
+    );
+    assert_eq!(r.status, 404);
+}
+
+/// kubectl 1.33's `create service clusterip test-1 --tcp 80`, recorded.
+#[test]
+fn protobuf_creates_are_decoded() {
+    let mut c = cluster();
+    let body = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/protobuf/create-service-clusterip-test-1.pb"
+    ))
+    .expect("fixture");
     let r = handle(
         &mut c,
-        &req(
-            "PATCH",
-            "/apis/networking.k8s.io/v1/servicecidrs/kubernetes",
-            &[("Content-Type", "application/merge-patch+json")],
-            "{}",
-        ),
+        &Request {
+            method: "POST".into(),
+            path: "/api/v1/namespaces/default/services".into(),
+            query: "fieldManager=kubectl-create&fieldValidation=Strict".into(),
+            headers: vec![
+                (
+                    "Content-Type".into(),
+                    "application/vnd.kubernetes.protobuf".into(),
+                ),
+                (
+                    "Accept".into(),
+                    "application/vnd.kubernetes.protobuf,application/json".into(),
+                ),
+            ],
+            body,
+            user: None,
+        },
     );
-    assert_eq!(r.status, 415);
-    assert_eq!(json_of(&r)["reason"], "UnsupportedMediaType");
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let v = json_of(&r);
+    assert_eq!(v["metadata"]["name"], "test-1");
+    assert!(v["spec"]["clusterIP"]
+        .as_str()
+        .unwrap()
+        .starts_with("10.96.0."));
 }
 
 #[test]
