@@ -17,6 +17,14 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A path segment's `%XX` escapes decoded (a `+` stays a `+` in paths).
+pub fn unescape_path(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    unescape(&s.replace('+', "%2B"))
+}
+
 fn unescape(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());

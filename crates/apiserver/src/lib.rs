@@ -83,7 +83,14 @@ impl Response {
 /// Serves one request against the cluster. Never panics; a failed request
 /// changes nothing (the core's request path is transactional).
 pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
-    let segments: Vec<&str> = req.path.split('/').skip(1).collect();
+    // Segments are matched decoded (`%2F` in a name stays inside its segment).
+    let decoded: Vec<String> = req
+        .path
+        .split('/')
+        .skip(1)
+        .map(http::unescape_path)
+        .collect();
+    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let method = req.method.as_str();
     let get_only = |r: Response| {
         if method == "GET" || method == "HEAD" {

@@ -380,8 +380,14 @@ pub fn table(
     let rows: Vec<Value> = objs
         .iter()
         .map(|o| {
-            json!({"cells": cells(p, o, now_ms),
-                   "object": partial_object_metadata(o, table_version)})
+            // events.k8s.io Events print through the core Event printer, as
+            // upstream converts them to the internal type first.
+            let cells = if p == Printer::Event && o.get("regarding").is_some() {
+                cells(p, &crate::objects::to_core_event(o), now_ms)
+            } else {
+                cells(p, o, now_ms)
+            };
+            json!({"cells": cells, "object": partial_object_metadata(o, table_version)})
         })
         .collect();
     let metadata = match list_rv {

@@ -191,6 +191,49 @@ impl Api for Fake {
             .collect())
     }
 
+    /// A Table built by the apiserver's own printers over the fake's objects.
+    fn table(
+        &mut self,
+        kind: Kind,
+        ns: Option<&str>,
+        name: Option<&str>,
+        label_selector: &str,
+        field_selector: &str,
+    ) -> Result<Value, ApiError> {
+        let objs = match name {
+            Some(n) => vec![self.get(kind, ns.unwrap_or(""), n)?],
+            None => {
+                let labels = servicecidr_apiserver::labels::Selector::parse(label_selector)
+                    .map_err(|e| {
+                        ApiError::bad_request(format!("unable to parse requirement: {e}"))
+                    })?;
+                let storage = match kind {
+                    Kind::CoreEvent => servicecidr_apiserver::served::Storage::CoreEvents,
+                    k => servicecidr_apiserver::served::Storage::Core(
+                        servicecidr_core::model::Resource::lookup(k.info().plural)
+                            .unwrap_or(servicecidr_core::model::Resource::Events),
+                    ),
+                };
+                let fields =
+                    servicecidr_apiserver::fields::FieldSelector::parse(field_selector, storage)
+                        .map_err(ApiError::bad_request)?;
+                self.list(kind, ns)?
+                    .into_iter()
+                    .filter(|o| labels.matches(o) && fields.matches(o))
+                    .collect()
+            }
+        };
+        let rv = self.rv.to_string();
+        Ok(servicecidr_apiserver::tables::table(
+            super::render::printer(kind),
+            "v1",
+            &objs,
+            self.now,
+            name.is_none().then_some(rv.as_str()),
+            true,
+        ))
+    }
+
     fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError> {
         let (kind, mut obj) = self.admit(obj, ns)?;
         let i = kind.info();

@@ -288,6 +288,50 @@ pub(crate) fn fetch_with(
     found
 }
 
+/// One target as kubectl's `get` asks for it: a server-side Table of the named
+/// object, or of the list (selectors applied by the server). The rows become
+/// the found items; each kind's column definitions are kept for printing.
+#[allow(clippy::too_many_arguments)]
+fn fetch_table(
+    api: &mut dyn Api,
+    t: &Target,
+    ns: &str,
+    all_namespaces: bool,
+    label_selector: &str,
+    field_selector: &str,
+    found: &mut Found,
+    columns: &mut Vec<(Kind, Value)>,
+) {
+    let namespaced = t.kind.info().namespaced;
+    let scope = if namespaced && !all_namespaces {
+        Some(ns)
+    } else {
+        None
+    };
+    let answer = match &t.name {
+        Some(n) => api.table(
+            t.kind,
+            Some(if namespaced { ns } else { "" }),
+            Some(n),
+            "",
+            "",
+        ),
+        None => api.table(t.kind, scope, None, label_selector, field_selector),
+    };
+    match answer {
+        Ok(table) => {
+            found.answer(t.kind);
+            if !columns.iter().any(|(k, _)| *k == t.kind) {
+                columns.push((t.kind, table["columnDefinitions"].clone()));
+            }
+            if let Some(rows) = table["rows"].as_array() {
+                found.items.extend(rows.iter().map(|r| (t.kind, r.clone())));
+            }
+        }
+        Err(e) => found.errors.push(e.into()),
+    }
+}
+
 /// Objects named in manifests on stdin (`-f -`), as targets.
 pub(crate) fn targets_from_manifests(
     files: &[String],
@@ -388,7 +432,39 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
             return Ok(1);
         }
     }
+    let sort_by = p.str("sort-by").filter(|e| !e.is_empty());
+    // Tables come from the server (kubectl's Table Accept), filtered there;
+    // --sort-by needs whole objects, so it reads objects and prints them
+    // with the same server printers.
+    let server_tables =
+        matches!(format, OutputFormat::Default | OutputFormat::Wide) && sort_by.is_none();
+    let mut columns: Vec<(Kind, Value)> = Vec::new();
     let mut found = match &per_target_ns {
+        _ if server_tables => {
+            let nss: Vec<Option<String>> = match &per_target_ns {
+                Some(n) => n.clone(),
+                None => vec![None; targets.len()],
+            };
+            let mut f = Found::default();
+            for (t, n) in targets.iter().zip(nss) {
+                let (ns_t, fields_t) = match &n {
+                    Some(n) => (n.clone(), ""),
+                    None => (ns.clone(), field_text.as_str()),
+                };
+                let all = all_ns && per_target_ns.is_none();
+                fetch_table(
+                    api,
+                    t,
+                    &ns_t,
+                    all,
+                    &label_text,
+                    fields_t,
+                    &mut f,
+                    &mut columns,
+                );
+            }
+            f
+        }
         None => fetch_with(api, &targets, &ns, all_ns, &selector, &fields),
         Some(nss) => {
             let mut f = Found::default();
@@ -405,7 +481,7 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
         }
     };
     found.single_item = single_item;
-    if let Some(expr) = p.str("sort-by").filter(|e| !e.is_empty()) {
+    if let Some(expr) = sort_by {
         sort_items(&mut found.items, expr)?;
     }
     if p.bool_or("ignore-not-found", false) {
@@ -416,7 +492,11 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     let now = api.now_ms();
     match format {
         OutputFormat::Default | OutputFormat::Wide => {
-            print_tables(&found, p, &format, all_ns, now, out);
+            if server_tables {
+                print_server_tables(&found, &columns, p, &format, all_ns, out);
+            } else {
+                print_tables(&found, p, &format, all_ns, now, out);
+            }
             if found.items.is_empty()
                 && found.errors.is_empty()
                 && !p.bool_or("ignore-not-found", false)
@@ -484,6 +564,49 @@ fn print_generic(
         _ => {}
     }
     Ok(())
+}
+
+/// The server's Tables, decorated as kubectl does: consecutive rows of one
+/// kind form one table (NAMESPACE and LABELS from each row's object,
+/// `kind/` names when several types answered, wide-only columns hidden).
+fn print_server_tables(
+    found: &Found,
+    columns: &[(Kind, Value)],
+    p: &Parsed,
+    format: &OutputFormat,
+    all_ns: bool,
+    out: &mut Out,
+) {
+    let with_kind = found.answered.len() > 1 || p.bool_or("show-kind", false);
+    let no_headers = p.bool_or("no-headers", false);
+    // Shared by pointer in kubectl: once on, NAMESPACE stays on (see print_tables).
+    let mut with_namespace = false;
+    let mut tables = Vec::new();
+    let mut i = 0;
+    while i < found.items.len() {
+        let kind = found.items[i].0;
+        let mut rows = Vec::new();
+        while i < found.items.len() && found.items[i].0 == kind {
+            rows.push(found.items[i].1.clone());
+            i += 1;
+        }
+        with_namespace |= all_ns && kind.info().namespaced;
+        let cols = columns
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, c)| c.clone())
+            .unwrap_or(Value::Null);
+        let opts = TableOpts {
+            wide: *format == OutputFormat::Wide,
+            no_headers,
+            show_labels: p.bool_or("show-labels", false),
+            with_namespace,
+            with_kind,
+        };
+        let table = json!({"columnDefinitions": cols, "rows": rows});
+        tables.push(render::print_table(kind, &table, &opts));
+    }
+    out.out(&render::join_tables(&tables, no_headers));
 }
 
 fn print_tables(
