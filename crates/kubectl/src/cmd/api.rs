@@ -20,6 +20,27 @@ pub trait Api {
     fn get(&mut self, kind: Kind, ns: &str, name: &str) -> Result<Value, ApiError>;
     /// LIST; `ns` None means all namespaces. Sorted by namespace, then name.
     fn list(&mut self, kind: Kind, ns: Option<&str>) -> Result<Vec<Value>, ApiError>;
+    /// LIST with `labelSelector`/`fieldSelector`, filtered where the apiserver
+    /// filters. The default filters a plain list with the apiserver's own
+    /// selector code (the unit tests' fake); the client sends the selectors.
+    fn list_selected(
+        &mut self,
+        kind: Kind,
+        ns: Option<&str>,
+        label_selector: &str,
+        field_selector: &str,
+    ) -> Result<Vec<Value>, ApiError> {
+        let labels = servicecidr_apiserver::labels::Selector::parse(label_selector)
+            .map_err(|e| ApiError::bad_request(format!("unable to parse requirement: {e}")))?;
+        let fields =
+            servicecidr_apiserver::fields::FieldSelector::parse(field_selector, kind.storage())
+                .map_err(ApiError::bad_request)?;
+        Ok(self
+            .list(kind, ns)?
+            .into_iter()
+            .filter(|o| labels.matches(o) && fields.matches(o))
+            .collect())
+    }
     /// GET of a server-side Table (kubectl `get`): one object when `name` is
     /// given, else the list filtered by the selectors. `ns` None = all namespaces.
     fn table(

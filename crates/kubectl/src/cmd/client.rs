@@ -160,6 +160,19 @@ fn kind_collection(kind: Kind, ns: Option<&str>) -> String {
     collection(i.group, i.version, i.plural, i.namespaced, ns)
 }
 
+/// A LIST as kubectl sends it: selectors, then `limit=500`.
+fn list_target(kind: Kind, ns: Option<&str>, label_selector: &str, field_selector: &str) -> String {
+    let mut q = Vec::new();
+    if !field_selector.is_empty() {
+        q.push(format!("fieldSelector={}", escape_query(field_selector)));
+    }
+    if !label_selector.is_empty() {
+        q.push(format!("labelSelector={}", escape_query(label_selector)));
+    }
+    q.push("limit=500".to_string());
+    format!("{}?{}", kind_collection(kind, ns), q.join("&"))
+}
+
 fn item(kind: Kind, ns: &str, name: &str) -> String {
     let ns = (!ns.is_empty()).then_some(ns).or(Some("default"));
     format!("{}/{}", kind_collection(kind, ns), escape(name))
@@ -235,9 +248,19 @@ impl Api for Client<'_> {
     }
 
     fn list(&mut self, kind: Kind, ns: Option<&str>) -> Result<Vec<Value>, ApiError> {
+        self.list_selected(kind, ns, "", "")
+    }
+
+    fn list_selected(
+        &mut self,
+        kind: Kind,
+        ns: Option<&str>,
+        label_selector: &str,
+        field_selector: &str,
+    ) -> Result<Vec<Value>, ApiError> {
         let v = self.call(
             "GET",
-            &format!("{}?limit=500", kind_collection(kind, ns)),
+            &list_target(kind, ns, label_selector, field_selector),
             "application/json",
             "",
             None,
@@ -258,16 +281,7 @@ impl Api for Client<'_> {
     ) -> Result<Value, ApiError> {
         let target = match name {
             Some(n) => item(kind, ns.unwrap_or(""), n),
-            None => {
-                let mut q = vec!["limit=500".to_string()];
-                if !label_selector.is_empty() {
-                    q.insert(0, format!("labelSelector={}", escape_query(label_selector)));
-                }
-                if !field_selector.is_empty() {
-                    q.insert(0, format!("fieldSelector={}", escape_query(field_selector)));
-                }
-                format!("{}?{}", kind_collection(kind, ns), q.join("&"))
-            }
+            None => list_target(kind, ns, label_selector, field_selector),
         };
         self.call("GET", &target, TABLE_ACCEPT, "", None)
     }

@@ -20,6 +20,16 @@ fn store_kind(k: Kind) -> Kind {
     }
 }
 
+/// An object as the apiserver presents it for a kind: the core group's view
+/// of events.k8s.io Events for `Kind::CoreEvent`.
+fn present(kind: Kind, obj: &Value) -> Value {
+    if kind == Kind::CoreEvent {
+        servicecidr_apiserver::objects::to_core_event(obj)
+    } else {
+        obj.clone()
+    }
+}
+
 pub struct Fake {
     pub objs: BTreeMap<(Kind, String, String), Value>,
     pub now: i64,
@@ -175,7 +185,7 @@ impl Api for Fake {
     fn get(&mut self, kind: Kind, ns: &str, name: &str) -> Result<Value, ApiError> {
         self.objs
             .get(&Fake::key(kind, ns, name))
-            .cloned()
+            .map(|o| present(kind, o))
             .ok_or_else(|| Fake::not_found(kind, name))
     }
 
@@ -187,7 +197,7 @@ impl Api for Fake {
             .filter(|((kk, n, _), _)| {
                 *kk == k && (!k.info().namespaced || ns.is_none_or(|x| x == n))
             })
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| present(kind, v))
             .collect())
     }
 
@@ -202,26 +212,7 @@ impl Api for Fake {
     ) -> Result<Value, ApiError> {
         let objs = match name {
             Some(n) => vec![self.get(kind, ns.unwrap_or(""), n)?],
-            None => {
-                let labels = servicecidr_apiserver::labels::Selector::parse(label_selector)
-                    .map_err(|e| {
-                        ApiError::bad_request(format!("unable to parse requirement: {e}"))
-                    })?;
-                let storage = match kind {
-                    Kind::CoreEvent => servicecidr_apiserver::served::Storage::CoreEvents,
-                    k => servicecidr_apiserver::served::Storage::Core(
-                        servicecidr_core::model::Resource::lookup(k.info().plural)
-                            .unwrap_or(servicecidr_core::model::Resource::Events),
-                    ),
-                };
-                let fields =
-                    servicecidr_apiserver::fields::FieldSelector::parse(field_selector, storage)
-                        .map_err(ApiError::bad_request)?;
-                self.list(kind, ns)?
-                    .into_iter()
-                    .filter(|o| labels.matches(o) && fields.matches(o))
-                    .collect()
-            }
+            None => self.list_selected(kind, ns, label_selector, field_selector)?,
         };
         let rv = self.rv.to_string();
         Ok(servicecidr_apiserver::tables::table(
