@@ -38,12 +38,19 @@ impl ValidatingAdmission for Plain {
 fn config_maps_get_system_metadata_and_survive_snapshots() {
     let mut c = cluster(1.0);
     let rv0: u64 = c.resource_version().parse().unwrap();
-    let cm = c.create(config_map("allowed", json!({"cidr": "10.96.0.0/16"}))).unwrap();
+    let cm = c
+        .create(config_map("allowed", json!({"cidr": "10.96.0.0/16"})))
+        .unwrap();
     assert_eq!(cm["metadata"]["namespace"], "default");
     assert_eq!(cm["metadata"]["resourceVersion"], (rv0 + 1).to_string());
-    assert!(cm["metadata"]["uid"].as_str().is_some_and(|u| u.len() == 36));
+    assert!(cm["metadata"]["uid"]
+        .as_str()
+        .is_some_and(|u| u.len() == 36));
     assert!(cm["metadata"]["creationTimestamp"].is_string());
-    assert!(cm["metadata"].get("generation").is_none(), "ConfigMaps have no generation");
+    assert!(
+        cm["metadata"].get("generation").is_none(),
+        "ConfigMaps have no generation"
+    );
     assert_eq!(c.get("cm", "allowed", Some("default")).unwrap(), cm);
     assert_eq!(c.list("configmaps", None).unwrap(), vec![cm.clone()]);
     let err = c
