@@ -4,6 +4,7 @@
 
 // Protocol modules (branch `protocol`): pure functions over serde_json::Value.
 pub mod gofmt;
+pub mod openapi;
 pub mod patch;
 pub mod protobuf;
 pub mod schema;
