@@ -3,6 +3,7 @@
 //! in-box kubectl both call it.
 
 // Protocol modules (branch `protocol`): pure functions over serde_json::Value.
+pub mod field_validation;
 pub mod gofmt;
 pub mod openapi;
 pub mod patch;
