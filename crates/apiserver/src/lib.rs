@@ -5,6 +5,7 @@
 // Protocol modules (branch `protocol`): pure functions over serde_json::Value.
 pub mod field_validation;
 pub mod gofmt;
+pub mod managed_fields;
 pub mod openapi;
 pub mod patch;
 pub mod protobuf;
