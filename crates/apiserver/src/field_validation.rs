@@ -391,7 +391,7 @@ pub fn check_patched(
         PatchType::StrategicMerge => serde_json::from_slice::<Value>(body)
             .map(|p| go_v(&p))
             .unwrap_or_default(),
-        _ => serde_json::to_string(patched).unwrap_or_default(),
+        _ => crate::gofmt::go_json(patched),
     };
     Err(ApiError::invalid(
         "",

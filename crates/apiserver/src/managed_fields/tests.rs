@@ -321,3 +321,18 @@ mod fuzz {
         }
     }
 }
+
+/// Sets own their values (`v:`), map lists their keys (`k:`), as in live clusters'
+/// managedFields for finalizers and ownerReferences.
+#[test]
+fn sets_and_owner_references() {
+    let mut obj = json!({"apiVersion":"networking.k8s.io/v1","kind":"ServiceCIDR","metadata":{"name":"c","finalizers":["networking.k8s.io/service-cidr-finalizer"],
+        "ownerReferences":[{"apiVersion":"v1","kind":"X","name":"n","uid":"u1"}]},"spec":{"cidrs":["10.0.0.0/24"]}});
+    update(None, &mut obj, "m", "networking.k8s.io/v1", "", T0);
+    assert_eq!(
+        obj["metadata"]["managedFields"][0]["fieldsV1"],
+        json!({"f:metadata":{"f:finalizers":{".":{},"v:\"networking.k8s.io/service-cidr-finalizer\"":{}},
+                              "f:ownerReferences":{".":{},"k:{\"uid\":\"u1\"}":{".":{},"f:apiVersion":{},"f:kind":{},"f:name":{},"f:uid":{}}}},
+               "f:spec":{"f:cidrs":{}}})
+    );
+}
