@@ -270,6 +270,21 @@ fn request_helpers() {
     );
     assert_eq!(decode_apply_body(b"{\"a\":1}").unwrap(), json!({"a":1}));
     assert_eq!(decode_apply_body(b"a: [").unwrap_err().code, 400);
+    // Deep nesting never reaches the recursive walks (the parser's limit, or ours).
+    let deep = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
+    let e = decode_apply_body(deep.as_bytes()).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("error encoding patch: error converting YAML to JSON: yaml: "),
+        "{}",
+        e.message
+    );
+    let mut block = String::new();
+    for i in 0..140 {
+        block.push_str(&format!("{}k:\n", " ".repeat(i)));
+    }
+    block.push_str(&format!("{}v: 1\n", " ".repeat(140)));
+    assert_eq!(decode_apply_body(block.as_bytes()).unwrap_err().code, 400);
 }
 
 mod fuzz {
