@@ -1,0 +1,179 @@
+//! CEL for admission: the environment (standard library, Kubernetes' `ip`,
+//! `cidr` and `regex` libraries, cel-go's `strings` and `lists` extensions),
+//! compiling with the Pratt parser, JSON → CEL values, and error texts worded
+//! as cel-go words them.
+
+pub mod netaddr;
+pub mod netlib;
+mod regexlib;
+
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+};
+use cel::common::value::Val;
+use cel::parser::{ParseErrors, PrattParser};
+use cel::{Context, Env, ExecutionError, IdedExpr};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// The deepest JSON nesting turned into CEL values; deeper parts become
+/// `null` so that a hostile object cannot exhaust the stack.
+const MAX_JSON_DEPTH: usize = 200;
+
+/// The parser's nesting limit (cel-go's default is 250 on a larger stack;
+/// the Pratt parser's own default is 96, kept for wasm's smaller stack).
+const MAX_RECURSION_DEPTH: u16 = 96;
+
+fn build_env() -> Result<Env, cel::DeclarationError> {
+    let mut env = Env::stdlib();
+    env.add_extension(cel::extensions::strings)?;
+    env.add_extension(cel::extensions::lists)?;
+    env.add_extension(netlib::extension)?;
+    env.add_extension(regexlib::extension)?;
+    Ok(env)
+}
+
+/// The one environment, built on first use.
+pub fn env() -> Result<Arc<Env>, String> {
+    static ENV: OnceLock<Result<Arc<Env>, String>> = OnceLock::new();
+    ENV.get_or_init(|| build_env().map(Arc::new).map_err(|e| e.to_string()))
+        .clone()
+}
+
+/// A compiled expression.
+#[derive(Debug)]
+pub struct Program {
+    pub source: String,
+    expr: IdedExpr,
+}
+
+/// Compiles `source`; the error is cel-go's `issues.String()` shape
+/// (`ERROR: <input>:line:col: msg` + the source line + a caret).
+pub fn compile(source: &str) -> Result<Program, String> {
+    let parser = PrattParser::new().max_recursion_depth(MAX_RECURSION_DEPTH);
+    match parser.parse(source) {
+        Ok(expr) => Ok(Program {
+            source: source.to_string(),
+            expr,
+        }),
+        Err(errors) => Err(format_parse_errors(source, &errors)),
+    }
+}
+
+fn format_parse_errors(source: &str, errors: &ParseErrors) -> String {
+    let lines: Vec<&str> = source.split('\n').collect();
+    let mut out = Vec::new();
+    for e in &errors.errors {
+        let (line, col) = e.pos;
+        let mut s = format!("ERROR: <input>:{line}:{col}: {}", e.msg);
+        if line >= 1 {
+            if let Some(text) = lines.get((line - 1) as usize) {
+                s.push_str(&format!("\n | {text}"));
+                let dots = ".".repeat(col.max(1) as usize - 1);
+                s.push_str(&format!("\n | {dots}^"));
+            }
+        }
+        out.push(s);
+    }
+    out.join("\n")
+}
+
+/// cel-go's wording for the runtime errors expressions commonly hit.
+pub fn error_text(e: &ExecutionError) -> String {
+    match e {
+        ExecutionError::NoSuchKey(k) => format!("no such key: {k}"),
+        ExecutionError::DivisionByZero(_) => "division by zero".to_string(),
+        ExecutionError::RemainderByZero(_) => "modulus by zero".to_string(),
+        ExecutionError::FunctionError { function, message }
+            if netlib::FUNCTIONS.contains(&function.as_str())
+                || regexlib::FUNCTIONS.contains(&function.as_str()) =>
+        {
+            message.clone()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A JSON value as a CEL value borrowing its strings (Kubernetes hands CEL
+/// the unstructured object: maps, lists, strings, int64, float64, bool, null).
+pub fn json_to_val<'v>(v: &'v serde_json::Value) -> Box<dyn Val + 'v> {
+    json_to_val_depth(v, 0)
+}
+
+fn json_to_val_depth<'v>(v: &'v serde_json::Value, depth: usize) -> Box<dyn Val + 'v> {
+    if depth > MAX_JSON_DEPTH {
+        return Box::new(CelNull);
+    }
+    match v {
+        serde_json::Value::Null => Box::new(CelNull),
+        serde_json::Value::Bool(b) => Box::new(CelBool::from(*b)),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Box::new(CelInt::from(i))
+            } else if let Some(u) = n.as_u64() {
+                Box::new(CelUInt::from(u))
+            } else {
+                Box::new(CelDouble::from(n.as_f64().unwrap_or(0.0)))
+            }
+        }
+        serde_json::Value::String(s) => Box::new(CelString::from(s.as_str())),
+        serde_json::Value::Array(a) => Box::new(CelList::from(
+            a.iter()
+                .map(|x| json_to_val_depth(x, depth + 1))
+                .collect::<Vec<_>>(),
+        )),
+        serde_json::Value::Object(m) => {
+            let map: HashMap<CelMapKey<'v>, Box<dyn Val + 'v>> = m
+                .iter()
+                .map(|(k, x)| (CelMapKey::from(k.as_str()), json_to_val_depth(x, depth + 1)))
+                .collect();
+            Box::new(CelMap::from(map))
+        }
+    }
+}
+
+/// The outcome of one evaluation, reduced to what admission reads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Bool(bool),
+    String(String),
+    Null,
+    /// Any other type, by its CEL type name.
+    Other(String),
+}
+
+impl Program {
+    /// Evaluates against `ctx`; the error is worded as cel-go words it.
+    pub fn eval(&self, ctx: &Context<'_, '_>) -> Result<Outcome, String> {
+        let v = cel::Value::resolve_val(&self.expr, ctx).map_err(|e| error_text(&e))?;
+        if let Some(b) = v.downcast_ref::<CelBool>() {
+            return Ok(Outcome::Bool(bool::from(*b)));
+        }
+        if let Some(s) = v.downcast_ref::<CelString>() {
+            return Ok(Outcome::String(s.inner().to_string()));
+        }
+        if v.downcast_ref::<CelNull>().is_some() {
+            return Ok(Outcome::Null);
+        }
+        Ok(Outcome::Other(v.get_type().name().to_string()))
+    }
+
+    /// Evaluates to the value itself (a variable's value).
+    pub fn eval_val<'v>(&self, ctx: &Context<'_, 'v>) -> Result<Box<dyn Val + 'v>, ExecutionError> {
+        cel::Value::resolve_val(&self.expr, ctx).map(|v| v.into_owned())
+    }
+}
+
+/// Compiles and evaluates `source` with the given JSON variables: the entry
+/// point the fuzz test drives, and a playground "try an expression" helper.
+pub fn evaluate_expression(
+    source: &str,
+    vars: &[(&str, &serde_json::Value)],
+) -> Result<Outcome, String> {
+    let program = compile(source)?;
+    let mut ctx = Context::with_env(env()?);
+    for (name, value) in vars {
+        ctx.add_variable_as_val(*name, json_to_val(value));
+    }
+    program.eval(&ctx)
+}
