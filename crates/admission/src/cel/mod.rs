@@ -86,7 +86,8 @@ pub fn error_text(e: &ExecutionError) -> String {
         ExecutionError::RemainderByZero(_) => "modulus by zero".to_string(),
         ExecutionError::FunctionError { function, message }
             if netlib::FUNCTIONS.contains(&function.as_str())
-                || regexlib::FUNCTIONS.contains(&function.as_str()) =>
+                || regexlib::FUNCTIONS.contains(&function.as_str())
+                || function == "variables" =>
         {
             message.clone()
         }
