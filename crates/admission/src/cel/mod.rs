@@ -24,6 +24,9 @@ const MAX_JSON_DEPTH: usize = 200;
 /// the Pratt parser's own default is 96, kept for wasm's smaller stack).
 const MAX_RECURSION_DEPTH: u16 = 96;
 
+/// The deepest expression tree evaluated (see `compile`).
+const MAX_AST_DEPTH: usize = 100;
+
 fn build_env() -> Result<Env, cel::DeclarationError> {
     let mut env = Env::stdlib();
     env.add_extension(cel::extensions::strings)?;
@@ -52,12 +55,78 @@ pub struct Program {
 pub fn compile(source: &str) -> Result<Program, String> {
     let parser = PrattParser::new().max_recursion_depth(MAX_RECURSION_DEPTH);
     match parser.parse(source) {
-        Ok(expr) => Ok(Program {
-            source: source.to_string(),
-            expr,
-        }),
+        Ok(expr) => {
+            if ast_depth_exceeds(&expr, MAX_AST_DEPTH) {
+                // The parser limits nesting it recurses on, but builds operator
+                // chains (`1 + 1 + ...`) iteratively; the interpreter recurses on
+                // every level, so deeper trees are refused as cel-go refuses
+                // deep nesting.
+                return Err(format!(
+                    "ERROR: <input>:-1:0: max recursion depth exceeded: {MAX_AST_DEPTH}"
+                ));
+            }
+            Ok(Program {
+                source: source.to_string(),
+                expr,
+            })
+        }
         Err(errors) => Err(format_parse_errors(source, &errors)),
     }
+}
+
+/// Whether `root` is more than `max` levels deep, found without recursing.
+fn ast_depth_exceeds(root: &IdedExpr, max: usize) -> bool {
+    use cel::common::ast::{EntryExpr, Expr};
+    let mut stack: Vec<(&IdedExpr, usize)> = vec![(root, 1)];
+    while let Some((e, depth)) = stack.pop() {
+        if depth > max {
+            return true;
+        }
+        let d = depth + 1;
+        match &e.expr {
+            Expr::Call(c) => {
+                stack.extend(c.target.iter().map(|t| (&**t, d)));
+                stack.extend(c.args.iter().map(|a| (a, d)));
+            }
+            Expr::Comprehension(c) => {
+                for x in [
+                    &c.iter_range,
+                    &c.accu_init,
+                    &c.loop_cond,
+                    &c.loop_step,
+                    &c.result,
+                ] {
+                    stack.push((x, d));
+                }
+            }
+            Expr::List(l) => stack.extend(l.elements.iter().map(|x| (x, d))),
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    match &entry.expr {
+                        EntryExpr::MapEntry(me) => {
+                            stack.push((&me.key, d));
+                            stack.push((&me.value, d));
+                        }
+                        EntryExpr::StructField(f) => stack.push((&f.value, d)),
+                    }
+                }
+            }
+            Expr::Struct(st) => {
+                for entry in &st.entries {
+                    match &entry.expr {
+                        EntryExpr::MapEntry(me) => {
+                            stack.push((&me.key, d));
+                            stack.push((&me.value, d));
+                        }
+                        EntryExpr::StructField(f) => stack.push((&f.value, d)),
+                    }
+                }
+            }
+            Expr::Select(sel) => stack.push((&sel.operand, d)),
+            Expr::Unspecified | Expr::Ident(_) | Expr::Literal(_) => {}
+        }
+    }
+    false
 }
 
 fn format_parse_errors(source: &str, errors: &ParseErrors) -> String {
