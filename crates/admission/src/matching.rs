@@ -91,7 +91,7 @@ fn matches_resource_rules(
 /// namespace.Matcher.MatchNamespaceSelector. The error is the NotFound
 /// upstream returns for a missing namespace.
 fn namespace_selector_matches(
-    selector: &LabelSelector,
+    selector: Option<&LabelSelector>,
     attrs: &Attributes,
     source: &dyn ParamSource,
 ) -> Result<bool, String> {
@@ -99,6 +99,9 @@ fn namespace_selector_matches(
         // Cluster-scoped resources other than namespaces are never exempted.
         return Ok(true);
     }
+    let Some(selector) = selector else {
+        return Ok(false);
+    };
     if selector.is_empty() {
         return Ok(true);
     }
@@ -120,7 +123,10 @@ fn namespace_selector_matches(
 }
 
 /// object.Matcher.MatchObjectSelector: the new or the old object's labels.
-fn object_selector_matches(selector: &LabelSelector, attrs: &Attributes) -> bool {
+fn object_selector_matches(selector: Option<&LabelSelector>, attrs: &Attributes) -> bool {
+    let Some(selector) = selector else {
+        return false;
+    };
     if selector.is_empty() {
         return true;
     }
@@ -136,11 +142,11 @@ pub fn matches(
     attrs: &Attributes,
     source: &dyn ParamSource,
 ) -> Result<Option<Match>, String> {
-    let ns = namespace_selector_matches(&criteria.namespace_selector, attrs, source);
+    let ns = namespace_selector_matches(criteria.namespace_selector.as_ref(), attrs, source);
     if ns == Ok(false) {
         return Ok(None);
     }
-    if !object_selector_matches(&criteria.object_selector, attrs) {
+    if !object_selector_matches(criteria.object_selector.as_ref(), attrs) {
         return Ok(None);
     }
     let policy = criteria.match_policy.as_deref();

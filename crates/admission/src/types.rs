@@ -131,8 +131,9 @@ impl NamedRule {
 /// MatchResources (policy matchConstraints, binding matchResources).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MatchResources {
-    pub namespace_selector: LabelSelector,
-    pub object_selector: LabelSelector,
+    /// None (never after defaulting) selects nothing, as labels.Nothing().
+    pub namespace_selector: Option<LabelSelector>,
+    pub object_selector: Option<LabelSelector>,
     pub resource_rules: Vec<NamedRule>,
     pub exclude_resource_rules: Vec<NamedRule>,
     /// None behaves as Exact (upstream's matcher); defaulting sets Equivalent.
@@ -144,12 +145,12 @@ impl MatchResources {
         MatchResources {
             namespace_selector: v
                 .get("namespaceSelector")
-                .map(LabelSelector::from_json)
-                .unwrap_or_default(),
+                .filter(|s| s.is_object())
+                .map(LabelSelector::from_json),
             object_selector: v
                 .get("objectSelector")
-                .map(LabelSelector::from_json)
-                .unwrap_or_default(),
+                .filter(|s| s.is_object())
+                .map(LabelSelector::from_json),
             resource_rules: items(v, "resourceRules")
                 .map(NamedRule::from_json)
                 .collect(),

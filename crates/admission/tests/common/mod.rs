@@ -108,7 +108,8 @@ pub struct Objects {
     pub config_maps: Vec<Value>,
     pub cluster_params: Vec<Value>,
     pub namespaces: Vec<Value>,
-    pub equivalents: Vec<(GroupVersionResource, GroupVersionKind)>,
+    /// (subresource, equivalent resource, its kind for that subresource)
+    pub equivalents: Vec<(&'static str, GroupVersionResource, GroupVersionKind)>,
 }
 
 fn ns_of(v: &Value) -> &str {
@@ -167,8 +168,12 @@ impl ParamSource for Objects {
     fn equivalent_resources(
         &self,
         _resource: &GroupVersionResource,
-        _subresource: &str,
+        subresource: &str,
     ) -> Vec<(GroupVersionResource, GroupVersionKind)> {
-        self.equivalents.clone()
+        self.equivalents
+            .iter()
+            .filter(|(sub, _, _)| *sub == subresource)
+            .map(|(_, r, k)| (r.clone(), k.clone()))
+            .collect()
     }
 }
