@@ -7,6 +7,7 @@
 pub mod attributes;
 pub mod cel;
 pub mod evaluate;
+pub mod json_api;
 pub mod matching;
 mod names;
 pub mod types;
