@@ -87,8 +87,9 @@ struct CompiledPolicy {
     audit_annotations: Vec<(String, String, Result<Program, String>)>,
 }
 
-fn compile(expr: &str) -> Result<Program, String> {
-    cel::compile(expr)
+/// Compiles with the declarations upstream gives the expression.
+fn compile(expr: &str, params: bool, authorizer: bool) -> Result<Program, String> {
+    cel::compile_with(expr, cel::Decls { params, authorizer })
 }
 
 /// The policies and bindings of a cluster, compiled once: build it when either
@@ -115,26 +116,27 @@ impl PolicySet {
                 if own.is_empty() {
                     return None;
                 }
+                let params = policy.param_kind.is_some();
                 Some(CompiledPolicy {
                     match_conditions: policy
                         .match_conditions
                         .iter()
-                        .map(|c| (c.expression.clone(), compile(&c.expression)))
+                        .map(|c| (c.expression.clone(), compile(&c.expression, params, true)))
                         .collect(),
                     variables: policy
                         .variables
                         .iter()
-                        .map(|v| (v.name.clone(), compile(&v.expression)))
+                        .map(|v| (v.name.clone(), compile(&v.expression, params, true)))
                         .collect(),
                     validations: policy
                         .validations
                         .iter()
                         .map(|v| CompiledValidation {
                             expression: v.expression.clone(),
-                            program: compile(&v.expression),
+                            program: compile(&v.expression, params, true),
                             message: v.message.clone(),
                             message_program: (!v.message_expression.trim().is_empty())
-                                .then(|| compile(&v.message_expression)),
+                                .then(|| compile(&v.message_expression, params, false)),
                             reason: v.reason.clone(),
                         })
                         .collect(),
@@ -145,7 +147,7 @@ impl PolicySet {
                             (
                                 a.key.clone(),
                                 a.value_expression.clone(),
-                                compile(a.value_expression.trim()),
+                                compile(a.value_expression.trim(), params, true),
                             )
                         })
                         .collect(),

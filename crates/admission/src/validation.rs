@@ -174,8 +174,8 @@ fn has_newlines(s: &str) -> bool {
 
 /// validateCELCondition / convertCELErrorToValidationError: a compile error is
 /// `Invalid value: "<expr>": compilation failed: <issues>`.
-fn check_cel(field: &str, expression: &str, errs: &mut Vec<FieldError>) {
-    if let Err(issues) = cel::compile(expression) {
+fn check_cel(field: &str, expression: &str, decls: cel::Decls, errs: &mut Vec<FieldError>) {
+    if let Err(issues) = cel::compile_with(expression, decls) {
         errs.push(FieldError::invalid(
             field,
             json!(expression),
@@ -474,6 +474,11 @@ pub fn validate_policy(policy: &Value) -> Vec<FieldError> {
         .pointer("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let params = spec.get("paramKind").is_some_and(|p| !p.is_null());
+    let decls = cel::Decls {
+        params,
+        authorizer: true,
+    };
     match spec.get("failurePolicy") {
         None | Some(Value::Null) => errs.push(FieldError::required("spec.failurePolicy", "")),
         Some(fp) => {
@@ -518,7 +523,7 @@ pub fn validate_policy(policy: &Value) -> Vec<FieldError> {
         if expr.trim().is_empty() {
             errs.push(FieldError::required(&format!("{f}.expression"), ""));
         } else {
-            check_cel(&format!("{f}.expression"), expr.trim(), &mut errs);
+            check_cel(&format!("{f}.expression"), expr.trim(), decls, &mut errs);
         }
         let cname = s(c, "name").unwrap_or_default();
         if cname.is_empty() {
@@ -558,7 +563,7 @@ pub fn validate_policy(policy: &Value) -> Vec<FieldError> {
                 "expression is not specified",
             ));
         } else {
-            check_cel(&format!("{f}.expression"), expr, &mut errs);
+            check_cel(&format!("{f}.expression"), expr, decls, &mut errs);
         }
     }
     let validations = arr(spec.get("validations"));
@@ -570,7 +575,7 @@ pub fn validate_policy(policy: &Value) -> Vec<FieldError> {
         return errs;
     }
     for (i, v) in validations.iter().enumerate() {
-        validate_validation(v, &format!("spec.validations[{i}]"), &mut errs);
+        validate_validation(v, &format!("spec.validations[{i}]"), params, &mut errs);
     }
     if annotations.len() > MAX_AUDIT_ANNOTATIONS {
         errs.push(FieldError::invalid(
@@ -607,7 +612,7 @@ pub fn validate_policy(policy: &Value) -> Vec<FieldError> {
                 &format!("{f}.valueExpression"),
                 &format!("must not exceed {MAX_AUDIT_ANNOTATION_VALUE_EXPRESSION_LENGTH} bytes in length"),
             ));
-        } else if let Err(issues) = cel::compile(trimmed) {
+        } else if let Err(issues) = cel::compile_with(trimmed, decls) {
             errs.push(FieldError::invalid(
                 &format!("{f}.valueExpression"),
                 json!(value_expr),
@@ -622,7 +627,7 @@ pub fn validate_policy(policy: &Value) -> Vec<FieldError> {
 }
 
 /// validateValidation.
-fn validate_validation(v: &Value, f: &str, errs: &mut Vec<FieldError>) {
+fn validate_validation(v: &Value, f: &str, params: bool, errs: &mut Vec<FieldError>) {
     let expr = s(v, "expression").unwrap_or_default();
     if expr.trim().is_empty() {
         errs.push(FieldError::required(
@@ -630,7 +635,15 @@ fn validate_validation(v: &Value, f: &str, errs: &mut Vec<FieldError>) {
             "expression is not specified",
         ));
     } else {
-        check_cel(&format!("{f}.expression"), expr, errs);
+        check_cel(
+            &format!("{f}.expression"),
+            expr,
+            cel::Decls {
+                params,
+                authorizer: true,
+            },
+            errs,
+        );
     }
     let message_expr = s(v, "messageExpression").unwrap_or_default();
     if !message_expr.is_empty() && message_expr.trim().is_empty() {
@@ -640,7 +653,15 @@ fn validate_validation(v: &Value, f: &str, errs: &mut Vec<FieldError>) {
             "must be non-empty if specified",
         ));
     } else if !message_expr.trim().is_empty() {
-        check_cel(&format!("{f}.messageExpression"), message_expr, errs);
+        check_cel(
+            &format!("{f}.messageExpression"),
+            message_expr,
+            cel::Decls {
+                params,
+                authorizer: false,
+            },
+            errs,
+        );
     }
     let message = s(v, "message").unwrap_or_default();
     if !message.is_empty() && message.trim().is_empty() {

@@ -256,7 +256,7 @@ fn request_and_object_bindings() {
     let mut a = req();
     a.user_info.extra.insert("scopes".into(), vec!["a".into()]);
     let p = policy(
-        json!({"validations": [{"expression": "request.operation == 'CREATE' && request.name == 'x' && !has(request.namespace) && request.kind.kind == 'ServiceCIDR' && request.resource.resource == 'servicecidrs' && request.userInfo.username == 'kubernetes-admin' && 'system:authenticated' in request.userInfo.groups && request.userInfo.extra.scopes == ['a'] && request.dryRun == false && request.options.kind == 'CreateOptions' && oldObject == null && params == null && namespaceObject == null"}]}),
+        json!({"validations": [{"expression": "request.operation == 'CREATE' && request.name == 'x' && !has(request.namespace) && request.kind.kind == 'ServiceCIDR' && request.resource.resource == 'servicecidrs' && request.userInfo.username == 'kubernetes-admin' && 'system:authenticated' in request.userInfo.groups && request.userInfo.extra.scopes == ['a'] && request.dryRun == false && request.options.kind == 'CreateOptions' && oldObject == null && namespaceObject == null"}]}),
     );
     let o = evaluate(&[p], &[binding(json!({}))], &a, &Objects::default());
     assert_eq!(o.denial, None, "{:?}", o.evaluations);
@@ -488,4 +488,34 @@ fn binding_validation_messages() {
             .collect::<Vec<_>>(),
         vec!["spec.validationActions: Required value: at least one validation action is required"]
     );
+}
+
+#[test]
+fn undeclared_references_are_compile_errors() {
+    // cel-go's checker: `params` exists only with a paramKind; typos are refused at create.
+    let p = policy(json!({"validations": [{"expression": "params.x == 1 && objet.y"}]}));
+    let msgs: Vec<String> = validate_policy(&p)
+        .iter()
+        .map(FieldError::message)
+        .collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "spec.validations[0].expression: Invalid value: \"params.x == 1 && objet.y\": compilation failed: ERROR: <input>:1:1: undeclared reference to 'params' (in container '')\n | params.x == 1 && objet.y\n | ^\nERROR: <input>:1:18: undeclared reference to 'objet' (in container '')\n | params.x == 1 && objet.y\n | .................^"
+        ]
+    );
+    let with_params = policy(
+        json!({"paramKind": {"apiVersion": "v1", "kind": "ConfigMap"},
+        "validations": [{"expression": "params == null || [1].all(x, x > 0) && ip.isCanonical('::1') && type(1) == int && lists.range(2).size() == 2 && 'objet' != object.metadata.name"}]}),
+    );
+    assert_eq!(validate_policy(&with_params), vec![]);
+    // authorizer is declared for validations but not for messageExpression.
+    let p = policy(
+        json!({"validations": [{"expression": "authorizer != null", "messageExpression": "string(authorizer)"}]}),
+    );
+    let msgs: Vec<String> = validate_policy(&p)
+        .iter()
+        .map(|e| e.field.clone())
+        .collect();
+    assert_eq!(msgs, vec!["spec.validations[0].messageExpression"]);
 }

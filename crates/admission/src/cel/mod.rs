@@ -74,6 +74,194 @@ pub fn compile(source: &str) -> Result<Program, String> {
     }
 }
 
+/// The variables an admission expression may read: upstream declares
+/// `params` only when the policy has a paramKind, and `authorizer` everywhere
+/// but in messageExpression.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Decls {
+    pub params: bool,
+    pub authorizer: bool,
+}
+
+const ALWAYS_DECLARED: &[&str] = &[
+    "object",
+    "oldObject",
+    "request",
+    "namespaceObject",
+    "variables",
+];
+/// Type names an expression may name (`type(x) == int`, `net.IP`).
+const TYPE_IDENTS: &[&str] = &[
+    "int",
+    "uint",
+    "double",
+    "bool",
+    "string",
+    "bytes",
+    "list",
+    "map",
+    "type",
+    "null_type",
+    "dyn",
+    "net",
+];
+/// Namespaces of the functions this environment declares (`ip.isCanonical`, `lists.range`...).
+const FUNCTION_NAMESPACES: &[&str] = &["ip", "strings", "lists", "optional", "math", "base64"];
+
+/// Compiles an admission expression: `compile`, then cel-go's checker's
+/// `undeclared reference to 'x' (in container '')` for identifiers no
+/// declaration, comprehension or function namespace accounts for.
+pub fn compile_with(source: &str, decls: Decls) -> Result<Program, String> {
+    let program = compile(source)?;
+    let undeclared = undeclared_references(&program.expr, decls);
+    if undeclared.is_empty() {
+        return Ok(program);
+    }
+    let mut found: Vec<(usize, usize, String)> = undeclared
+        .iter()
+        .map(|name| {
+            let (line, col) = ident_position(source, name).unwrap_or((1, 1));
+            (line, col, name.clone())
+        })
+        .collect();
+    found.sort();
+    let lines: Vec<&str> = source.split('\n').collect();
+    Err(found
+        .iter()
+        .map(|(line, col, name)| {
+            let text = lines.get(line - 1).copied().unwrap_or_default();
+            format!(
+                "ERROR: <input>:{line}:{col}: undeclared reference to '{name}' (in container '')\n | {text}\n | {}^",
+                ".".repeat(col - 1)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// Free identifiers of `root` that nothing declares, in first-seen order.
+fn undeclared_references(root: &IdedExpr, decls: Decls) -> Vec<String> {
+    use cel::common::ast::{EntryExpr, Expr};
+    let declared = |name: &str, scope: &[String]| {
+        ALWAYS_DECLARED.contains(&name)
+            || TYPE_IDENTS.contains(&name)
+            || (decls.params && name == "params")
+            || (decls.authorizer && name == "authorizer")
+            || scope.iter().any(|s| s == name)
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut stack: Vec<(&IdedExpr, Vec<String>)> = vec![(root, Vec::new())];
+    while let Some((e, scope)) = stack.pop() {
+        match &e.expr {
+            Expr::Ident(name) => {
+                if !declared(name, &scope) && !out.contains(name) {
+                    out.push(name.clone());
+                }
+            }
+            Expr::Call(c) => {
+                if let Some(t) = &c.target {
+                    let namespaced = matches!(&t.expr, Expr::Ident(n) if FUNCTION_NAMESPACES.contains(&n.as_str()));
+                    if !namespaced {
+                        stack.push((t, scope.clone()));
+                    }
+                }
+                stack.extend(c.args.iter().rev().map(|a| (a, scope.clone())));
+            }
+            Expr::Comprehension(c) => {
+                let mut inner = scope.clone();
+                inner.push(c.iter_var.clone());
+                inner.extend(c.iter_var2.iter().cloned());
+                inner.push(c.accu_var.clone());
+                let mut result_scope = scope.clone();
+                result_scope.push(c.accu_var.clone());
+                stack.push((&c.result, result_scope));
+                stack.push((&c.loop_step, inner.clone()));
+                stack.push((&c.loop_cond, inner));
+                stack.push((&c.accu_init, scope.clone()));
+                stack.push((&c.iter_range, scope));
+            }
+            Expr::List(l) => stack.extend(l.elements.iter().rev().map(|x| (x, scope.clone()))),
+            Expr::Map(m) => {
+                for entry in m.entries.iter().rev() {
+                    if let EntryExpr::MapEntry(me) = &entry.expr {
+                        stack.push((&me.value, scope.clone()));
+                        stack.push((&me.key, scope.clone()));
+                    }
+                }
+            }
+            Expr::Struct(st) => {
+                for entry in st.entries.iter().rev() {
+                    if let EntryExpr::StructField(f) = &entry.expr {
+                        stack.push((&f.value, scope.clone()));
+                    }
+                }
+            }
+            Expr::Select(sel) => stack.push((&sel.operand, scope)),
+            Expr::Unspecified | Expr::Literal(_) => {}
+        }
+    }
+    out
+}
+
+/// Where identifier `name` first appears in `source` as an identifier (not in
+/// a string literal, not after a `.`): 1-based line and code-point column.
+fn ident_position(source: &str, name: &str) -> Option<(usize, usize)> {
+    let chars: Vec<char> = source.chars().collect();
+    let (mut i, mut line, mut line_start) = (0usize, 1usize, 0usize);
+    let mut prev_significant = ' ';
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            line += 1;
+            line_start = i + 1;
+            i += 1;
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            // Skip a string literal (triple-quoted or not), honouring escapes.
+            let triple = i + 2 < chars.len() && chars[i + 1] == c && chars[i + 2] == c;
+            let raw = i > 0 && matches!(chars[i - 1], 'r' | 'R');
+            i += if triple { 3 } else { 1 };
+            while i < chars.len() {
+                if chars[i] == '\\' && !raw {
+                    i += 2;
+                    continue;
+                }
+                if chars[i] == '\n' {
+                    line += 1;
+                    line_start = i + 1;
+                }
+                if chars[i] == c
+                    && (!triple || (i + 2 < chars.len() && chars[i + 1] == c && chars[i + 2] == c))
+                {
+                    i += if triple { 3 } else { 1 };
+                    break;
+                }
+                i += 1;
+            }
+            prev_significant = c;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            if word == name && prev_significant != '.' {
+                return Some((line, start - line_start + 1));
+            }
+            prev_significant = 'a';
+            continue;
+        }
+        if !c.is_whitespace() {
+            prev_significant = c;
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Whether `root` is more than `max` levels deep, found without recursing.
 fn ast_depth_exceeds(root: &IdedExpr, max: usize) -> bool {
     use cel::common::ast::{EntryExpr, Expr};
