@@ -18,5 +18,5 @@ pub use attributes::{
     ParamSource, UserInfo,
 };
 pub use evaluate::{evaluate, AuditAnnotation, Decision, Evaluation, Outcome, PolicySet};
-pub use types::{set_binding_defaults, set_policy_defaults, Binding, Policy};
+pub use types::{set_binding_defaults, set_policy_defaults, type_checking_status, Binding, Policy};
 pub use validation::{validate_binding, validate_policy, FieldError, FieldErrorType};

@@ -153,3 +153,13 @@ fn deny_sample_refuses_every_new_servicecidr_but_kubernetes() {
     );
     assert_eq!(out.denial, None);
 }
+
+#[test]
+fn type_checking_status_is_empty_for_the_samples() {
+    let (mut policies, _) = load("vap-servicecidr-default.yaml");
+    policies[0]["metadata"]["generation"] = json!(1);
+    assert_eq!(
+        type_checking_status(&policies[0]),
+        json!({"observedGeneration": 1, "typeChecking": {}})
+    );
+}
