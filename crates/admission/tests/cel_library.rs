@@ -155,6 +155,37 @@ fn regex_strings_lists() {
             Str("tacocat-a+b"),
         ),
         ("lists ext", r#"[3, 1, 2].sort() == [1, 2, 3]"#, Bool(true)),
+        // Kubernetes' lists library (library/lists_test.go's cases, abridged).
+        (
+            "isSorted",
+            r#"[1, 2, 3].isSorted() && !['b', 'a'].isSorted() && [].isSorted()"#,
+            Bool(true),
+        ),
+        (
+            "sum",
+            r#"[1, 2, 3].sum() == 6 && [1.5, 2.5].sum() == 4.0 && [].sum() == 0"#,
+            Bool(true),
+        ),
+        (
+            "min max",
+            r#"[3, 1, 2].min() == 1 && ['a', 'c', 'b'].max() == 'c'"#,
+            Bool(true),
+        ),
+        (
+            "min of empty",
+            r#"[].min()"#,
+            Err("min called on empty list"),
+        ),
+        (
+            "indexOf",
+            r#"[1, 2, 1].indexOf(1) == 0 && [1, 2, 1].lastIndexOf(1) == 2 && [1].indexOf(5) == -1"#,
+            Bool(true),
+        ),
+        (
+            "string indexOf unaffected",
+            r#"'abcb'.indexOf('b') == 1 && 'abcb'.lastIndexOf('b') == 3"#,
+            Bool(true),
+        ),
         (
             "macros",
             r#"[1, 2, 3].all(x, x > 0) && [1, 2].exists_one(x, x == 2)"#,

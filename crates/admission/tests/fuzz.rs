@@ -28,6 +28,7 @@ const SEEDS: &[&str] = &[
     "dyn(object).spec.cidrs[0].substring(2, 1) == type(null)",
     "lists.range(5).slice(1, 3).reverse().sort().distinct().flatten()",
     "'%s %d'.format(['a', 1]) == strings.quote('x')",
+    "[1, 2.0, 'a'].sum() + [].max() + [[1], 2u].min() + [null, 1].isSorted() + [1].lastIndexOf(1u)",
 ];
 
 const TOKENS: &[&str] = &[

@@ -3,6 +3,7 @@
 //! compiling with the Pratt parser, JSON → CEL values, and error texts worded
 //! as cel-go words them.
 
+mod k8slists;
 pub mod netaddr;
 pub mod netlib;
 mod regexlib;
@@ -33,6 +34,7 @@ fn build_env() -> Result<Env, cel::DeclarationError> {
     env.add_extension(cel::extensions::lists)?;
     env.add_extension(netlib::extension)?;
     env.add_extension(regexlib::extension)?;
+    env.add_extension(k8slists::extension)?;
     Ok(env)
 }
 
@@ -344,6 +346,7 @@ pub fn error_text(e: &ExecutionError) -> String {
         ExecutionError::FunctionError { function, message }
             if netlib::FUNCTIONS.contains(&function.as_str())
                 || regexlib::FUNCTIONS.contains(&function.as_str())
+                || k8slists::FUNCTIONS.contains(&function.as_str())
                 || function == "variables" =>
         {
             message.clone()
