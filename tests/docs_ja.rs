@@ -27,8 +27,11 @@ use servicecidr_sim::Cluster;
 use servicecidr_sim::Kubectl;
 use std::collections::BTreeSet;
 
+/// The page's v1beta1 manifest needs a release that serves v1beta1 (1.31–1.36).
 fn page_cluster(seed: u64) -> Cluster {
-    common::aged_cluster(seed as f64, "2023-09-25T15:11:07Z")
+    let mut c = common::cluster_release_at(seed as f64, "2023-09-25T15:11:07Z", "1.33");
+    c.advance(17.0 * 86400.0).expect("advance");
+    c
 }
 
 // The page's shell blocks, verbatim.

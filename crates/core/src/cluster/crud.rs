@@ -256,12 +256,7 @@ impl Cluster {
         self.generate_name(&mut sc.metadata);
         let errs = validation::validate_service_cidr(&sc);
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                "ServiceCIDR",
-                "networking.k8s.io",
-                &sc.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid("ServiceCIDR", "networking.k8s.io", &sc.metadata.name, &errs));
         }
         if self.store.service_cidrs.contains_key(&sc.metadata.name) {
             return Err(ApiError::already_exists(
@@ -319,12 +314,7 @@ impl Cluster {
             e
         };
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                "ServiceCIDR",
-                "networking.k8s.io",
-                &sc.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid("ServiceCIDR", "networking.k8s.io", &sc.metadata.name, &errs));
         }
         self.finish_update(sc, old, opts.dry_run)
     }
@@ -347,12 +337,7 @@ impl Cluster {
         }
         let errs = validation::validate_ip_address(&ip);
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                "IPAddress",
-                "networking.k8s.io",
-                &ip.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid("IPAddress", "networking.k8s.io", &ip.metadata.name, &errs));
         }
         if self.store.ip_addresses.contains_key(&ip.metadata.name) {
             return Err(ApiError::already_exists(
@@ -390,12 +375,7 @@ impl Cluster {
         errs.extend(Self::finalizer_errors(&ip.metadata, &old.metadata));
         errs.extend(validation::validate_ip_address_update(&ip, &old));
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                "IPAddress",
-                "networking.k8s.io",
-                &ip.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid("IPAddress", "networking.k8s.io", &ip.metadata.name, &errs));
         }
         self.finish_update(ip, old, opts.dry_run)
     }

@@ -141,7 +141,7 @@ impl Cluster {
                         json!(svc.spec.cluster_ips),
                         format!("failed to allocate IP {given}: {e}"),
                     );
-                    return Err(ApiError::invalid("Service", "", &svc.metadata.name, &[err]));
+                    return Err(self.invalid("Service", "", &svc.metadata.name, &[err]));
                 }
                 self.trace_buffer.push((
                     format!(
@@ -232,7 +232,7 @@ impl Cluster {
         if errs.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs))
+            Err(self.invalid("Service", "", &svc.metadata.name, &errs))
         }
     }
 
@@ -258,7 +258,7 @@ impl Cluster {
         } else {
             let errs = validation::init_ip_family_fields(&mut svc, None, &self.families());
             if !errs.is_empty() {
-                return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+                return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
             }
             if svc.is_headless() {
                 Vec::new()
@@ -269,7 +269,7 @@ impl Cluster {
         self.plan_node_ports(&mut svc, None)?;
         let errs = validation::validate_service(&svc, &self.families());
         if !errs.is_empty() {
-            return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+            return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
         }
         if self.store.service(&ns, &svc.metadata.name).is_some() {
             return Err(ApiError::already_exists("services", "", &svc.metadata.name));
@@ -314,7 +314,7 @@ impl Cluster {
         } else {
             let errs = validation::init_ip_family_fields(&mut svc, Some(&old), &self.families());
             if !errs.is_empty() {
-                return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+                return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
             }
             if !svc.is_headless() {
                 let keep: Vec<String> = if needs_cluster_ip(&old) {
@@ -339,7 +339,7 @@ impl Cluster {
         errs.extend(Self::finalizer_errors(&svc.metadata, &old.metadata));
         errs.extend(validation::validate_service_update(&svc, &old));
         if !errs.is_empty() {
-            return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+            return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
         }
         svc.metadata.resource_version = old.metadata.resource_version.clone();
         if svc == old {

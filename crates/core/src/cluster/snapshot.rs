@@ -72,7 +72,9 @@ pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
     let s: Snapshot = serde_json::from_value(v).map_err(bad)?;
     let mut queue = s.queue;
     queue.reindex();
+    let release = crate::release::Release::parse(&s.config.version)?;
     let mut c = Cluster {
+        release,
         config: s.config,
         store: Default::default(),
         clock: s.clock,
@@ -85,6 +87,7 @@ pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
         trace_seq: s.trace_seq.parse().map_err(bad)?,
         reported_once: s.reported_once,
         trace_buffer: Vec::new(),
+        warnings: Vec::new(),
     };
     c.store.rv = s.resource_version.parse().map_err(bad)?;
     for svc in s.services {

@@ -5,7 +5,7 @@
 use crate::cluster::Cluster;
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::servicecidr::{CONDITION_READY, DEFAULT_SERVICE_CIDR_NAME};
-use crate::model::{Condition, ObjectReference, Resource, ServiceCIDR, Time};
+use crate::model::{Condition, ObjectReference, ServiceCIDR, Time};
 use serde_json::Value;
 
 pub const DEFAULT_CIDR_CONTROLLER: &str = "kubernetes-service-cidr-controller";
@@ -18,7 +18,7 @@ impl Cluster {
             kind: "ServiceCIDR".into(),
             name: DEFAULT_SERVICE_CIDR_NAME.into(),
             uid: sc.map(|s| s.metadata.uid.clone()).unwrap_or_default(),
-            api_version: Resource::ServiceCIDRs.api_version(),
+            api_version: self.release.networking_api_version(),
             resource_version: sc
                 .map(|s| s.metadata.resource_version.clone())
                 .unwrap_or_default(),
@@ -35,7 +35,8 @@ impl Cluster {
             .cloned()
         else {
             let mut sc = ServiceCIDR {
-                api_version: Resource::ServiceCIDRs.api_version(),
+                // The release's preferred version: v1 is not served before 1.33.
+                api_version: self.release.networking_api_version(),
                 kind: "ServiceCIDR".into(),
                 ..Default::default()
             };

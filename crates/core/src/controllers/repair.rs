@@ -6,7 +6,7 @@
 use crate::cluster::{Cluster, Task};
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
-use crate::model::{IPAddress, ObjectReference, ParentReference, Resource, Service, Time};
+use crate::model::{IPAddress, ObjectReference, ParentReference, Service, Time};
 use crate::net::{parse_ip_sloppy, Addr};
 use serde_json::Value;
 
@@ -33,7 +33,7 @@ fn ip_ref(ip: &IPAddress) -> ObjectReference {
         kind: "IPAddress".into(),
         name: ip.metadata.name.clone(),
         uid: ip.metadata.uid.clone(),
-        api_version: Resource::IPAddresses.api_version(),
+        api_version: ip.api_version.clone(),
         resource_version: ip.metadata.resource_version.clone(),
         ..Default::default()
     }

@@ -169,6 +169,7 @@ pub fn validate_annotations(annotations: &BTreeMap<String, String>, path: &str) 
             field: path.to_string(),
             bad_value: None,
             detail: too_long_detail(TOTAL_ANNOTATION_SIZE_LIMIT),
+            go_value: None,
         });
     }
     errs

@@ -37,6 +37,19 @@ pub use servicecidr::{
 
 use serde_json::Value;
 
+/// An Invalid error whose bad value is a string list of Go type `[]<elem>`
+/// (`string`, `core.IPFamily`): JSON for new releases, `%#v` for old ones.
+pub(crate) fn invalid_list(
+    field: impl Into<String>,
+    items: &[String],
+    elem: &str,
+    detail: impl Into<String>,
+) -> crate::model::FieldError {
+    let strs: Vec<&str> = items.iter().map(String::as_str).collect();
+    crate::model::FieldError::invalid(field, list_value(items), detail)
+        .with_go_value(crate::model::status::go_slice(elem, &strs))
+}
+
 /// A string list as a bad value. Go marshals a nil slice as `null`; the model
 /// cannot tell nil from empty, and an absent field (nil) is the common case.
 pub(crate) fn list_value(items: &[String]) -> Value {

@@ -7,8 +7,8 @@
 //! initialised and IPs allocated. Validation itself knows nothing about the
 //! cluster's configured families.
 
+use super::invalid_list;
 use super::ip::{is_dual_stack, is_valid_cidr_legacy, is_valid_ip_legacy, sloppy_ip_family};
-use super::list_value;
 use super::meta::{validate_labels, validate_object_meta, validate_object_meta_update};
 use super::names::{
     is_dns1035_label, is_dns1123_label, is_dns1123_subdomain, is_qualified_name,
@@ -224,10 +224,10 @@ fn service_rules(svc: &Service) -> Vec<FieldError> {
     let mut seen_ports = BTreeSet::new();
     for (i, p) in spec.ports.iter().enumerate() {
         if !seen_ports.insert((p.protocol.as_str(), p.port)) {
-            errs.push(FieldError::duplicate(
-                format!("spec.ports[{i}]"),
-                duplicate_port_value(p),
-            ));
+            errs.push(
+                FieldError::duplicate(format!("spec.ports[{i}]"), duplicate_port_value(p))
+                    .with_go_value(duplicate_port_go_value(p)),
+            );
         }
     }
 
@@ -294,6 +294,16 @@ fn duplicate_port_value(p: &ServicePort) -> Value {
         ..ServicePort::default()
     };
     serde_json::to_value(key).unwrap_or(Value::Null)
+}
+
+/// Go's `%#v` of that internal ServicePort (releases up to 1.33): every field,
+/// the unset ones at their zero values.
+fn duplicate_port_go_value(p: &ServicePort) -> String {
+    format!(
+        "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+        serde_json::to_string(&p.protocol).unwrap_or_default(),
+        p.port
+    )
 }
 
 fn validate_service_port(
@@ -619,23 +629,24 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> Vec<FieldError> {
     }
     let mut errs = Vec::new();
     let ips = &spec.cluster_ips;
-    let ips_value = || list_value(ips);
     let path = "spec.clusterIPs";
 
     if !spec.cluster_ip.is_empty() {
         match ips.first() {
             None => errs.push(FieldError::required(path, "")),
-            Some(first) if *first != spec.cluster_ip => errs.push(FieldError::invalid(
+            Some(first) if *first != spec.cluster_ip => errs.push(invalid_list(
                 path,
-                ips_value(),
+                ips,
+                "string",
                 "first value must match `clusterIP`",
             )),
             Some(_) => {}
         }
     } else if !ips.is_empty() {
-        errs.push(FieldError::invalid(
+        errs.push(invalid_list(
             path,
-            ips_value(),
+            ips,
+            "string",
             "must be empty when `clusterIP` is not specified",
         ));
     }
@@ -672,9 +683,10 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> Vec<FieldError> {
         if i == 0 && ip == CLUSTER_IP_NONE {
             if ips.len() > 1 {
                 has_invalid = true;
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     path,
-                    ips_value(),
+                    ips,
+                    "string",
                     "'None' must be the first and only value",
                 ));
             }
@@ -690,9 +702,10 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> Vec<FieldError> {
     }
 
     if ips.len() > 2 {
-        errs.push(FieldError::invalid(
+        errs.push(invalid_list(
             path,
-            ips_value(),
+            ips,
+            "string",
             "may only hold up to 2 values",
         ));
     }
@@ -702,9 +715,10 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> Vec<FieldError> {
     }
 
     if ips.len() > 1 && is_dual_stack(ips.iter().map(|ip| sloppy_ip_family(ip))) != Some(true) {
-        errs.push(FieldError::invalid(
+        errs.push(invalid_list(
             path,
-            ips_value(),
+            ips,
+            "string",
             "may specify no more than one IP for each IP family",
         ));
     }
@@ -738,30 +752,32 @@ fn upgrade_downgrade_cluster_ips(old: &Service, new: &Service) -> Vec<FieldError
         return errs;
     }
     let (o, n) = (&old.spec.cluster_ips, &new.spec.cluster_ips);
-    let value = || list_value(n);
     if o.len() == n.len() {
         for (i, (oi, ni)) in o.iter().zip(n.iter()).enumerate() {
             if oi != ni {
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     format!("spec.clusterIPs[{i}]"),
-                    value(),
+                    n,
+                    "string",
                     MSG_MAY_NOT_CHANGE,
                 ));
             }
         }
     } else if o.len() > n.len() {
         if n.is_empty() {
-            errs.push(FieldError::invalid(
+            errs.push(invalid_list(
                 "spec.clusterIPs[0]",
-                value(),
+                n,
+                "string",
                 "primary clusterIP can not be unset",
             ));
         }
         if let (Some(of), Some(nf)) = (o.first(), n.first()) {
             if of != nf {
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     "spec.clusterIPs[0]",
-                    value(),
+                    n,
+                    "string",
                     MSG_MAY_NOT_CHANGE,
                 ));
             }
@@ -775,9 +791,10 @@ fn upgrade_downgrade_cluster_ips(old: &Service, new: &Service) -> Vec<FieldError
         }
     } else if let (Some(of), Some(nf)) = (o.first(), n.first()) {
         if of != nf {
-            errs.push(FieldError::invalid(
+            errs.push(invalid_list(
                 "spec.clusterIPs[0]",
-                value(),
+                n,
+                "string",
                 MSG_MAY_NOT_CHANGE,
             ));
         }
@@ -804,26 +821,24 @@ fn upgrade_downgrade_ip_families(old: &Service, new: &Service) -> Vec<FieldError
     if o.len() == n.len() {
         for (oi, ni) in o.iter().zip(n.iter()) {
             if oi != ni {
-                errs.push(FieldError::invalid(
-                    path0,
-                    list_value(n),
-                    MSG_MAY_NOT_CHANGE,
-                ));
+                errs.push(invalid_list(path0, n, "core.IPFamily", MSG_MAY_NOT_CHANGE));
             }
         }
     } else if o.len() > n.len() {
         if new.spec.cluster_ips.is_empty() {
-            errs.push(FieldError::invalid(
+            errs.push(invalid_list(
                 path0,
-                list_value(n),
+                n,
+                "core.IPFamily",
                 "primary ipFamily can not be unset",
             ));
         }
         if let (Some(nf), Some(of)) = (n.first(), o.first()) {
             if nf != of {
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     path0,
-                    list_value(&new.spec.cluster_ips),
+                    &new.spec.cluster_ips,
+                    "string",
                     MSG_MAY_NOT_CHANGE,
                 ));
             }
@@ -837,9 +852,10 @@ fn upgrade_downgrade_ip_families(old: &Service, new: &Service) -> Vec<FieldError
         }
     } else if let (Some(of), Some(nf)) = (o.first(), n.first()) {
         if of != nf {
-            errs.push(FieldError::invalid(
+            errs.push(invalid_list(
                 path0,
-                list_value(&new.spec.cluster_ips),
+                &new.spec.cluster_ips,
+                "string",
                 MSG_MAY_NOT_CHANGE,
             ));
         }

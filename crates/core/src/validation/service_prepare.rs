@@ -15,7 +15,7 @@
 //! Allocation before full validation is upstream's order too: a Service with a bad
 //! name but a taken static IP reports the allocation error.
 
-use super::list_value;
+use super::invalid_list;
 use super::service::{
     externally_accessible, health_check_node_port, validate_cluster_ips_related_fields,
 };
@@ -377,9 +377,10 @@ pub fn init_ip_family_fields(
             if configured(fam) {
                 svc.spec.ip_families.push(fam.to_string());
             } else {
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     format!("spec.clusterIPs[{i}]"),
-                    list_value(&ips),
+                    &ips,
+                    "string",
                     format!("{fam} is not configured on this cluster"),
                 ));
             }

@@ -1,12 +1,12 @@
 //! ServiceCIDR validation (pkg/apis/networking/validation + the strategy's
 //! ValidateUpdate, which runs the create rules on the new object first).
 
+use super::invalid_list;
 use super::ip::{is_dual_stack, is_valid_cidr_strict, sloppy_cidr_family};
-use super::list_value;
 use super::meta::{validate_object_meta, validate_object_meta_update, FIELD_IMMUTABLE};
 use super::names::is_dns1123_subdomain;
 use crate::model::servicecidr::{ServiceCIDR, ServiceCIDRSpec};
-use crate::model::status::FieldError;
+use crate::model::status::{go_slice, FieldError};
 use serde_json::{json, Value};
 
 pub const MSG_CIDRS_REQUIRED: &str = "at least one CIDR required";
@@ -28,6 +28,15 @@ pub fn spec_value(spec: &ServiceCIDRSpec) -> Value {
     Value::Object(m)
 }
 
+/// Go's `%#v` of the internal spec, as releases up to 1.33 print it.
+pub fn spec_go_value(spec: &ServiceCIDRSpec) -> String {
+    let cidrs: Vec<&str> = spec.cidrs.iter().map(String::as_str).collect();
+    format!(
+        "networking.ServiceCIDRSpec{{CIDRs:{}}}",
+        go_slice("string", &cidrs)
+    )
+}
+
 /// ValidateServiceCIDR: meta errors, then the spec checks with their early
 /// returns. Because the family check (sloppy parse) precedes the strict per-entry
 /// checks, `["garbage","fd00::/64"]` reports the family message, not a parse error.
@@ -40,20 +49,18 @@ pub fn validate_service_cidr(sc: &ServiceCIDR) -> Vec<FieldError> {
         return errs;
     }
     if cidrs.len() > 2 {
-        errs.push(FieldError::invalid(
-            path,
-            spec_value(&sc.spec),
-            MSG_CIDRS_TOO_MANY,
-        ));
+        errs.push(
+            FieldError::invalid(path, spec_value(&sc.spec), MSG_CIDRS_TOO_MANY)
+                .with_go_value(spec_go_value(&sc.spec)),
+        );
         return errs;
     }
     if cidrs.len() == 2 && is_dual_stack(cidrs.iter().map(|c| sloppy_cidr_family(c))) != Some(true)
     {
-        errs.push(FieldError::invalid(
-            path,
-            spec_value(&sc.spec),
-            MSG_CIDRS_ONE_PER_FAMILY,
-        ));
+        errs.push(
+            FieldError::invalid(path, spec_value(&sc.spec), MSG_CIDRS_ONE_PER_FAMILY)
+                .with_go_value(spec_go_value(&sc.spec)),
+        );
         return errs;
     }
     for (i, c) in cidrs.iter().enumerate() {
@@ -97,11 +104,7 @@ pub fn validate_service_cidr_update_rules(new: &ServiceCIDR, old: &ServiceCIDR) 
             }
         }
     } else {
-        errs.push(FieldError::invalid(
-            "spec.cidrs",
-            list_value(n),
-            FIELD_IMMUTABLE,
-        ));
+        errs.push(invalid_list("spec.cidrs", n, "string", FIELD_IMMUTABLE));
     }
     errs
 }
