@@ -183,7 +183,10 @@ fn run_drives_kubectl_and_settles_between_commands() {
     assert_eq!(lines[0], "servicecidr.networking.k8s.io/extra created");
     assert!(lines[1].starts_with("10.96.1."), "{}", o.output);
     assert_eq!(lines[2], "servicecidr.networking.k8s.io \"extra\" deleted");
-    assert_eq!(lines[3], "service \"holder\" deleted");
+    assert_eq!(
+        lines[3],
+        "service \"holder\" deleted from default namespace"
+    );
     // The pause before the last command let the 10 s deletion grace pass.
     assert_eq!(
         lines[4],

@@ -322,6 +322,14 @@ impl Release {
         }
     }
 
+    /// What the allocator does differently in this release.
+    pub fn allocator_quirks(&self) -> crate::allocator::Quirks {
+        crate::allocator::Quirks {
+            ipv6_offset_wraps: self.ipv6_offset_wraps,
+            skip_all_errors: !self.dynamic_scan_stops_on_error,
+        }
+    }
+
     /// Whether `networking.k8s.io/<version>` is served.
     pub fn serves_networking(&self, version: &str) -> bool {
         self.networking_versions

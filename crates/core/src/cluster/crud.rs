@@ -310,7 +310,11 @@ impl Cluster {
             // PrepareForUpdate of the main resource does not reset status (upstream quirk).
             let mut e = validation::validate_common_update(&sc.metadata, &old.metadata, false);
             e.extend(Self::finalizer_errors(&sc.metadata, &old.metadata));
-            e.extend(validation::validate_service_cidr_update(&sc, &old));
+            e.extend(validation::validate_service_cidr_update_in(
+                &sc,
+                &old,
+                self.release.service_cidr_single_to_dual,
+            ));
             e
         };
         if !errs.is_empty() {

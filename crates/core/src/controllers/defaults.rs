@@ -6,6 +6,7 @@ use crate::cluster::Cluster;
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::servicecidr::{CONDITION_READY, DEFAULT_SERVICE_CIDR_NAME};
 use crate::model::{Condition, ObjectReference, ServiceCIDR, Time};
+use crate::release::DefaultCidrReadiness;
 use serde_json::Value;
 
 pub const DEFAULT_CIDR_CONTROLLER: &str = "kubernetes-service-cidr-controller";
@@ -64,7 +65,10 @@ impl Cluster {
             return;
         };
         // Single → dual upgrade: the flags gained a secondary range and kept the primary.
-        if flags.len() == 2 && existing.spec.cidrs.len() == 1 && existing.spec.cidrs[0] == flags[0]
+        if self.release.default_cidr_single_to_dual
+            && flags.len() == 2
+            && existing.spec.cidrs.len() == 1
+            && existing.spec.cidrs[0] == flags[0]
         {
             let mut sc = existing.clone();
             sc.spec.cidrs = flags.clone();
@@ -103,6 +107,11 @@ impl Cluster {
             return;
         }
         let flags: Vec<String> = self.config.ranges.iter().map(|p| p.to_string()).collect();
+        let readiness = self.release.default_cidr_readiness;
+        if readiness == DefaultCidrReadiness::CopyConditionEverySync {
+            self.sync_default_service_cidr_status_legacy(&sc, &flags);
+            return;
+        }
         if sc.spec.cidrs != flags {
             if self.reported_once.insert("inconsistent".into()) {
                 let r = self.default_cidr_ref();
@@ -122,39 +131,87 @@ impl Cluster {
             Some(s) if s == "False" => {
                 if self.reported_once.insert("notready".into()) {
                     let c = sc.ready_condition().cloned().unwrap_or_default();
+                    // 1.33's intermediate controller (PR #131263) sends the
+                    // condition's message as is; PR #131469 (1.34) prefixes it.
+                    let note = match readiness {
+                        DefaultCidrReadiness::OncePrefixed => {
+                            format!("Configuration matches, but {}", c.message)
+                        }
+                        _ => c.message.clone(),
+                    };
                     let r = self.default_cidr_ref();
                     self.record_event(
                         r,
                         EVENT_TYPE_WARNING,
                         &c.reason,
                         "KubernetesDefaultServiceCIDRNotReady",
-                        format!("Configuration matches, but {}", c.message),
+                        note,
                         DEFAULT_CIDR_CONTROLLER,
                     );
                 }
             }
-            _ => {
-                let mut updated = sc.clone();
-                updated
-                    .status
-                    .conditions
-                    .retain(|c| c.type_ != CONDITION_READY);
-                updated.status.conditions.push(Condition {
-                    type_: CONDITION_READY.into(),
-                    status: "True".into(),
-                    observed_generation: None,
-                    last_transition_time: Time::from_millis(self.clock.now_ms()),
-                    reason: String::new(),
-                    message: MESSAGE_DEFAULT_READY.into(),
-                });
+            _ => self.set_default_service_cidr_ready(&sc),
+        }
+    }
+
+    /// 1.29–1.32 (reference §5.1): a Ready condition that is not True (False or
+    /// Unknown) earns a Warning copying its reason and message at every sync;
+    /// Ready=True is written only when there is no condition and the spec
+    /// matches the flags; a mismatch is only logged (no event).
+    fn sync_default_service_cidr_status_legacy(&mut self, sc: &ServiceCIDR, flags: &[String]) {
+        match sc.ready_condition().cloned() {
+            Some(c) if c.status == "True" => {}
+            Some(c) => {
                 self.trace_push(
                     DEFAULT_CIDR_CONTROLLER,
-                    "default ServiceCIDR: Ready=True".into(),
+                    format!(
+                        "default ServiceCIDR condition Ready is not True: {}",
+                        c.status
+                    ),
                     Value::Null,
                 );
-                self.store_put_service_cidr(updated);
+                let r = self.default_cidr_ref();
+                self.record_event(
+                    r,
+                    EVENT_TYPE_WARNING,
+                    &c.reason,
+                    "KubernetesDefaultServiceCIDRNotReady",
+                    c.message,
+                    DEFAULT_CIDR_CONTROLLER,
+                );
             }
+            None if sc.spec.cidrs == flags => self.set_default_service_cidr_ready(sc),
+            None => self.trace_push(
+                DEFAULT_CIDR_CONTROLLER,
+                format!(
+                    "default ServiceCIDR {:?} does not match the flags {flags:?}",
+                    sc.spec.cidrs
+                ),
+                Value::Null,
+            ),
         }
+    }
+
+    fn set_default_service_cidr_ready(&mut self, sc: &ServiceCIDR) {
+        let mut updated = sc.clone();
+        updated
+            .status
+            .conditions
+            .retain(|c| c.type_ != CONDITION_READY);
+        updated.status.conditions.push(Condition {
+            type_: CONDITION_READY.into(),
+            status: "True".into(),
+            observed_generation: None,
+            last_transition_time: Time::from_millis(self.clock.now_ms()),
+            reason: String::new(),
+            message: MESSAGE_DEFAULT_READY.into(),
+        });
+        self.trace_push(
+            DEFAULT_CIDR_CONTROLLER,
+            "default ServiceCIDR: Ready=True".into(),
+            Value::Null,
+        );
+        self.store_put_service_cidr(updated);
     }
 
     /// Recreates `default/kubernetes` when it is missing.

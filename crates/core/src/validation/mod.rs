@@ -26,13 +26,17 @@ pub use meta::{
     validate_object_meta_update,
 };
 pub use names::{is_dns1035_label, is_dns1123_label, is_dns1123_subdomain};
-pub use service::{validate_cluster_ips_related_fields, validate_service, validate_service_update};
+pub use service::{
+    service_warnings, validate_cluster_ips_related_fields, validate_cluster_ips_related_fields_in,
+    validate_service, validate_service_in, validate_service_update, validate_service_update_in,
+};
 pub use service_prepare::{
-    default_service, drop_type_dependent_fields, init_ip_family_fields, normalize_cluster_ips,
-    patch_allocated_values,
+    default_service, drop_type_dependent_fields, init_ip_family_fields, init_ip_family_fields_in,
+    normalize_cluster_ips, patch_allocated_values,
 };
 pub use servicecidr::{
     validate_service_cidr, validate_service_cidr_status_update, validate_service_cidr_update,
+    validate_service_cidr_update_in,
 };
 
 use serde_json::Value;

@@ -81,8 +81,25 @@ pub fn validate_service_cidr(sc: &ServiceCIDR) -> Vec<FieldError> {
 /// Field paths and bad values follow the reconstruction in the reference (§2.2,
 /// UNVERIFIED against the upstream file).
 pub fn validate_service_cidr_update_rules(new: &ServiceCIDR, old: &ServiceCIDR) -> Vec<FieldError> {
+    validate_service_cidr_update_rules_in(new, old, true)
+}
+
+/// [`validate_service_cidr_update_rules`] with or without the single → dual
+/// exception (`single_to_dual`, PR #131263, 1.33). Without it (1.29–1.32)
+/// `spec.cidrs` is wholly immutable (ValidateImmutableField on the list).
+pub fn validate_service_cidr_update_rules_in(
+    new: &ServiceCIDR,
+    old: &ServiceCIDR,
+    single_to_dual: bool,
+) -> Vec<FieldError> {
     let mut errs = validate_object_meta_update(&new.metadata, &old.metadata);
     let (n, o) = (&new.spec.cidrs, &old.spec.cidrs);
+    if !single_to_dual {
+        if n != o {
+            errs.push(invalid_list("spec.cidrs", n, "string", FIELD_IMMUTABLE));
+        }
+        return errs;
+    }
     if n.len() == o.len() {
         for (i, (nc, oc)) in n.iter().zip(o.iter()).enumerate() {
             if nc != oc {
@@ -112,8 +129,21 @@ pub fn validate_service_cidr_update_rules(new: &ServiceCIDR, old: &ServiceCIDR) 
 /// What an update of a ServiceCIDR answers with (the strategy's ValidateUpdate):
 /// the create rules on the new object, then [`validate_service_cidr_update_rules`].
 pub fn validate_service_cidr_update(new: &ServiceCIDR, old: &ServiceCIDR) -> Vec<FieldError> {
+    validate_service_cidr_update_in(new, old, true)
+}
+
+/// [`validate_service_cidr_update`] with or without the single → dual exception.
+pub fn validate_service_cidr_update_in(
+    new: &ServiceCIDR,
+    old: &ServiceCIDR,
+    single_to_dual: bool,
+) -> Vec<FieldError> {
     let mut errs = validate_service_cidr(new);
-    errs.extend(validate_service_cidr_update_rules(new, old));
+    errs.extend(validate_service_cidr_update_rules_in(
+        new,
+        old,
+        single_to_dual,
+    ));
     errs
 }
 

@@ -5,6 +5,7 @@ use super::resources::Kind;
 use serde_json::Value;
 use servicecidr_core::cluster::{ApplyOutcome, Cluster, WriteOptions};
 use servicecidr_core::model::ApiError;
+use servicecidr_core::Release;
 
 fn ns_arg(kind: Kind, ns: &str) -> Option<&str> {
     (kind.info().namespaced && !ns.is_empty()).then_some(ns)
@@ -63,6 +64,14 @@ impl Api for Cluster {
     fn advance_ms(&mut self, ms: i64) {
         // advance() only refuses negative or absurd spans, which callers never pass.
         let _ = Cluster::advance(self, ms.max(0) as f64 / 1000.0);
+    }
+
+    fn release(&self) -> Release {
+        Cluster::release(self).clone()
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        Cluster::take_warnings(self)
     }
 
     fn next_due_ms(&self) -> Option<i64> {
