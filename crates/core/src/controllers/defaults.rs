@@ -237,3 +237,93 @@ impl Cluster {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::{Cluster, ClusterOptions};
+    use crate::net::parse_cidr;
+    use serde_json::{json, Value};
+
+    fn cluster(version: &str) -> Cluster {
+        Cluster::new(ClusterOptions {
+            service_cluster_ip_range: Some("10.96.0.0/28".into()),
+            seed: Some(1.0),
+            now: Some(json!("2026-01-01T00:00:00Z")),
+            version: Some(version.into()),
+            ..Default::default()
+        })
+        .expect("cluster")
+    }
+
+    /// PR #131263 (1.33): when the flags gain a secondary range and keep the
+    /// primary, the controller appends it to `kubernetes`; 1.29–1.32 leave the
+    /// object alone.
+    #[test]
+    fn single_to_dual_upgrade_per_release() {
+        for (v, upgraded) in [
+            ("1.29", false),
+            ("1.32", false),
+            ("1.33", true),
+            ("1.37", true),
+        ] {
+            let mut c = cluster(v);
+            c.config.ranges = vec![
+                parse_cidr("10.96.0.0/28").unwrap(),
+                parse_cidr("fd00::/120").unwrap(),
+            ];
+            c.sync_default_service_cidr();
+            let cidrs = c.store.service_cidrs["kubernetes"].spec.cidrs.clone();
+            let want: &[&str] = if upgraded {
+                &["10.96.0.0/28", "fd00::/120"]
+            } else {
+                &["10.96.0.0/28"]
+            };
+            assert_eq!(cidrs, want, "{v}");
+        }
+    }
+
+    /// Ready=False on `kubernetes`, with kube-controller-manager paused (it
+    /// would set Ready=True again at once).
+    fn set_ready_false(c: &mut Cluster) {
+        c.set_auto_reconcile(false);
+        let mut sc = c.get("servicecidr", "kubernetes", None).unwrap();
+        sc["status"]["conditions"] = json!([{"type": "Ready", "status": "False",
+            "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "Broken", "message": "it broke"}]);
+        c.update_status(sc).unwrap();
+    }
+
+    fn notes(c: &Cluster) -> Vec<(String, String)> {
+        c.events()
+            .iter()
+            .filter(|e| e["reportingController"] == super::DEFAULT_CIDR_CONTROLLER)
+            .map(|e| {
+                let s = |k: &str| e[k].as_str().unwrap_or("").to_string();
+                (s("reason"), s("note"))
+            })
+            .collect()
+    }
+
+    /// Reference §5.1: a `kubernetes` ServiceCIDR with Ready=False earns a
+    /// Warning copying the condition's reason. 1.29–1.32 send the condition's
+    /// message at every sync; 1.33 (PR #131263) once; 1.34+ (PR #131469) once,
+    /// prefixed "Configuration matches, but ".
+    #[test]
+    fn not_ready_event_per_release() {
+        let broke = |n: &str| ("Broken".to_string(), n.to_string());
+        let cases: &[(&str, Vec<(String, String)>)] = &[
+            ("1.32", vec![broke("it broke"), broke("it broke")]),
+            ("1.33", vec![broke("it broke")]),
+            ("1.34", vec![broke("Configuration matches, but it broke")]),
+        ];
+        for (v, want) in cases {
+            let mut c = cluster(v);
+            set_ready_false(&mut c);
+            c.sync_default_service_cidr();
+            c.sync_default_service_cidr();
+            assert_eq!(&notes(&c), want, "{v}");
+            let cond = c.get("servicecidr", "kubernetes", None).unwrap()["status"]["conditions"][0]
+                .clone();
+            assert_eq!(cond["status"], Value::from("False"), "{v}: left as it is");
+        }
+    }
+}
