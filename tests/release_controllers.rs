@@ -60,3 +60,21 @@ fn wrong_reference_wait_per_release() {
         );
     }
 }
+
+/// snapshot()/restore() keep the release; a snapshot from before release
+/// emulation (no `version`) restores as the newest modelled release.
+#[test]
+fn snapshots_keep_the_release() {
+    let c = cluster("1.33.6");
+    let snap = c.snapshot();
+    assert_eq!(snap["config"]["version"], "1.33.6");
+    let back = Cluster::restore(snap.clone()).unwrap();
+    assert_eq!(back.version(), "1.33.6");
+    assert_eq!(back.release().wrong_reference_delay_ms, 5_000);
+    let mut old = snap;
+    old["config"].as_object_mut().unwrap().remove("version");
+    assert_eq!(Cluster::restore(old).unwrap().version(), "1.37.0");
+    let mut bad = c.snapshot();
+    bad["config"]["version"] = json!("1.99");
+    assert_eq!(Cluster::restore(bad).err().map(|e| e.code), Some(400));
+}
