@@ -150,7 +150,7 @@ fn dispatch(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i
         "describe" => describe::run(api, &rest, stdin, out),
         "wait" => wait::run(api, &rest, out),
         "version" => info::version(api, &rest, out),
-        "api-resources" => info::api_resources(&rest, out),
+        "api-resources" => info::api_resources(api, &rest, out),
         c if OTHER_KUBECTL_COMMANDS.contains(&c) => {
             out.errors(&[CmdError::Client(format!(
                 "\"kubectl {c}\" is not available in this simulator; it runs: {}",
