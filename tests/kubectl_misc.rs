@@ -47,7 +47,11 @@ fn version() {
         "Client Version: v1.31.0\nKustomize Version: v5.6.0\nServer Version: v1.31.0\n"
     );
     let o = k(&mut c, "api-resources --api-group networking.k8s.io");
-    assert!(o.stdout.contains("networking.k8s.io/v1beta1"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("networking.k8s.io/v1beta1"),
+        "{}",
+        o.stdout
+    );
 }
 
 #[test]

@@ -117,3 +117,37 @@ fn flag_range_cap_while_dual_writing() {
         assert_eq!(got.as_deref(), *want, "{v} {range}");
     }
 }
+
+/// 1.33 caps the flag at /108, so there the bug bites through an added /64
+/// ServiceCIDR: IPv6 Services allocated from it may land below fd01::/64.
+#[test]
+fn ipv6_slash_64_bug_through_an_added_service_cidr_on_1_33() {
+    let mut c = cluster("10.96.0.0/24,fd00::/108", "1.33.0", 3.0).unwrap();
+    c.create(
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+                    "metadata": {"name": "wide"}, "spec": {"cidrs": ["fd01::/64"]}}),
+    )
+    .unwrap();
+    let mut below = 0;
+    for i in 0..24 {
+        let svc = c
+            .create(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": format!("v6-{i}")},
+                           "spec": {"ipFamilies": ["IPv6"], "ports": [{"port": 80}]}}))
+            .unwrap();
+        let ip: Ipv6Addr = svc["spec"]["clusterIP"].as_str().unwrap().parse().unwrap();
+        let v = u128::from(ip);
+        let in_flag = v >> 20 == 0xfd00u128 << 92;
+        let in_wide = v >> 64 == 0xfd01_0000_0000_0000;
+        if !in_flag && !in_wide {
+            assert_eq!(v >> 64, 0xfd00_ffff_ffff_ffff, "{ip}: just below fd01::/64");
+            below += 1;
+        }
+    }
+    assert!(below > 0);
+    let out_of_range = c
+        .events()
+        .iter()
+        .filter(|e| e["reason"] == "ClusterIPOutOfRange")
+        .count();
+    assert_eq!(out_of_range, below);
+}
