@@ -19,7 +19,7 @@ const STRINGS = {
     loading: 'Loading simulator…', pending: 'not run yet', failed: 'Simulator failed to load: ',
     exit: 'exit code', edit: 'Script', map: 'Service IP ranges', used: 'used',
     terminating: 'terminating', ready: 'ready', notReady: 'not ready', staticBand: 'static band',
-    noAllocator: 'no allocator: never allocates',
+    noAllocator: 'no allocator: never allocates', transcript: 'Commands and their output',
     noOutput: '(no output)', cycle: 'example chain loops back to itself: ', missing: 'no example with id ',
   },
   ja: {
@@ -27,7 +27,7 @@ const STRINGS = {
     loading: 'シミュレーターを読み込み中…', pending: '未実行', failed: 'シミュレーターを読み込めませんでした: ',
     exit: '終了コード', edit: 'スクリプト', map: 'ServiceのIP範囲', used: '使用中',
     terminating: '削除中', ready: '準備完了', notReady: '準備未完了', staticBand: '静的帯域',
-    noAllocator: 'アロケーターなし: 割り当てなし',
+    noAllocator: 'アロケーターなし: 割り当てなし', transcript: 'コマンドとその出力',
     noOutput: '(出力なし)', cycle: '例の連鎖が循環しています: ', missing: 'このidの例がありません: ',
   },
 };
@@ -108,7 +108,7 @@ function rfc3339(now) {
 
 const STYLE = `
 :host { display: block; margin: 1em 0; font-family: system-ui, sans-serif; font-size: 14px;
-  --sce-bg: #0f172a; --sce-fg: #e2e8f0; --sce-dim: #64748b; --sce-accent: #38bdf8; --sce-err: #fca5a5; }
+  --sce-bg: #0f172a; --sce-fg: #e2e8f0; --sce-dim: #94a3b8; --sce-accent: #38bdf8; --sce-err: #fca5a5; }
 :host([hidden]), [hidden] { display: none !important; }
 .box { border: 1px solid #cbd5e1; border-radius: 6px; overflow: hidden; }
 .bar { display: flex; gap: .4em; align-items: center; padding: .35em .5em; background: #f1f5f9;
@@ -122,15 +122,16 @@ textarea { display: block; box-sizing: border-box; width: 100%; min-height: 6em;
   border-bottom: 1px solid #cbd5e1; padding: .5em; font: 13px/1.4 ui-monospace, monospace; resize: vertical; }
 .transcript { margin: 0; padding: .5em .7em; background: var(--sce-bg); color: var(--sce-fg);
   font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; overflow-x: auto; }
+.transcript:focus-visible { outline: 2px solid var(--sce-accent); outline-offset: -2px; }
 .entry { margin: 0 0 .4em; }
 .cmd, .out { margin: 0; white-space: pre; font: inherit; }
 .cmd::before { content: '$ '; color: var(--sce-accent); }
 .entry.comment .cmd { color: var(--sce-dim); }
 .entry.comment .cmd::before { content: ''; }
-.entry.pending .cmd { color: var(--sce-dim); }
+.entry.pending .cmd { color: var(--sce-dim); font-style: italic; }
 .entry.failed .out { color: var(--sce-err); }
 .map { padding: .4em .7em; border-top: 1px solid #cbd5e1; font-size: 12px; }
-.map h4 { margin: 0 0 .3em; font-size: 12px; font-weight: 600; }
+.map .title { margin: 0 0 .3em; font-size: 12px; font-weight: 600; }
 .row { display: grid; grid-template-columns: minmax(8em, max-content) 1fr max-content; gap: .5em;
   align-items: center; margin: .2em 0; }
 .row .label { font-family: ui-monospace, monospace; white-space: nowrap; }
@@ -171,8 +172,8 @@ export class ServiceCIDRExample extends HTMLElement {
     <a class="playground" part="playground" target="_blank" rel="noopener"></a>
   </div>
   <textarea class="editor" part="editor" spellcheck="false" hidden></textarea>
-  <div class="transcript" part="transcript" aria-live="polite"></div>
-  <div class="map" part="map" hidden></div>
+  <div class="transcript" part="transcript" role="log" aria-live="polite" tabindex="0"></div>
+  <div class="map" part="map" role="group" hidden></div>
 </div>`;
     this._el = {
       run: root.querySelector('.run'),
@@ -453,6 +454,8 @@ export class ServiceCIDRExample extends HTMLElement {
     this._updateLink();
     el.editor.hidden = !this.hasAttribute('editable');
     el.editor.setAttribute('aria-label', this._t('edit'));
+    // Focusable: a long transcript scrolls sideways, and a keyboard must reach it.
+    el.transcript.setAttribute('aria-label', this._t('transcript'));
     const done = this._next >= this._commands.length;
     el.run.disabled = el.step.disabled = done && this._cluster !== null;
     el.status.textContent = this._status;
@@ -508,8 +511,11 @@ export class ServiceCIDRExample extends HTMLElement {
     } catch {
       return;
     }
-    const title = document.createElement('h4');
+    // A title, not a heading: the element cannot know the heading levels of the page around it.
+    const title = document.createElement('div');
+    title.className = 'title';
     title.textContent = this._t('map');
+    el.setAttribute('aria-label', this._t('map'));
     const rows = [title];
     for (const sc of cidrs) {
       const terminating = Boolean(sc.metadata.deletionTimestamp);
