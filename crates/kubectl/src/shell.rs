@@ -5031,8 +5031,12 @@ impl Arith<'_> {
 }
 
 // ---------------------------------------------------------------------------
-// A small regular-expression engine for grep (POSIX BRE/ERE with GNU extensions),
-// run as a Thompson NFA so that no pattern can take exponential time.
+// grep's regular expressions: POSIX BRE/ERE (with GNU extensions) are parsed here into
+// a small syntax tree, then written out in the syntax of the regex-lite crate, which does
+// the matching (no backtracking, so no pattern takes exponential time). regex-lite reports
+// leftmost-first matches; `grep -o` prints POSIX leftmost-longest ones, which a second
+// regex (the pattern reversed, run over the reversed line) finds. Character classes and
+// word characters are ASCII (grep in the C locale); see docs/DESIGN-NOTES.md.
 
 #[derive(Default, Clone)]
 struct GrepOpts {
@@ -5066,11 +5070,40 @@ enum Asrt {
     NoWordAfter,
 }
 
+impl Asrt {
+    /// The same position seen from the other end of the line.
+    fn mirrored(self) -> Asrt {
+        match self {
+            Asrt::LineStart => Asrt::LineEnd,
+            Asrt::LineEnd => Asrt::LineStart,
+            Asrt::WordStart => Asrt::WordEnd,
+            Asrt::WordEnd => Asrt::WordStart,
+            Asrt::NoWordBefore => Asrt::NoWordAfter,
+            Asrt::NoWordAfter => Asrt::NoWordBefore,
+            other => other,
+        }
+    }
+
+    fn syntax(self) -> &'static str {
+        match self {
+            Asrt::LineStart => "^",
+            Asrt::LineEnd => "$",
+            Asrt::WordBoundary => r"\b",
+            Asrt::NotWordBoundary => r"\B",
+            Asrt::WordStart => r"\b{start}",
+            Asrt::WordEnd => r"\b{end}",
+            Asrt::NoWordBefore => r"\b{start-half}",
+            Asrt::NoWordAfter => r"\b{end-half}",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 enum ClassItem {
     Ch(char),
     Range(char, char),
-    Named(fn(char) -> bool),
+    /// A POSIX class name: alpha, digit, word, space, …
+    Named(&'static str),
 }
 
 #[derive(Clone, Debug)]
@@ -5091,27 +5124,92 @@ enum Re {
     Repeat(Box<Re>, u32, Option<u32>),
 }
 
-#[derive(Clone, Debug)]
-enum Inst {
-    Char(char),
-    Any,
-    Class(Class),
-    Assert(Asrt),
-    Split(usize, usize),
-    Jmp(usize),
-    Match,
+const MAX_REPEAT: u32 = 1_000;
+/// regex-lite's parser nests this deep at most (our parser stops at MAX_DEPTH groups,
+/// each of which becomes at most two levels).
+const REGEX_NEST_LIMIT: u32 = 4 * MAX_DEPTH as u32;
+
+impl Re {
+    /// Writes the tree in regex-lite syntax; `reversed` writes the pattern that matches
+    /// the reversed text (concatenations backwards, one-sided assertions mirrored).
+    fn write(&self, out: &mut String, reversed: bool) {
+        match self {
+            Re::Empty => out.push_str("(?:)"),
+            Re::Char(c) => push_char(out, *c),
+            Re::Any => out.push_str("(?s:.)"),
+            Re::Class(cls) => {
+                out.push('[');
+                if cls.negated {
+                    out.push('^');
+                }
+                for it in &cls.items {
+                    match it {
+                        ClassItem::Ch(c) => push_char(out, *c),
+                        ClassItem::Range(a, b) => {
+                            push_char(out, *a);
+                            out.push('-');
+                            push_char(out, *b);
+                        }
+                        ClassItem::Named(n) => {
+                            out.push_str("[:");
+                            out.push_str(n);
+                            out.push_str(":]");
+                        }
+                    }
+                }
+                out.push(']');
+            }
+            Re::Assert(a) => out.push_str(if reversed { a.mirrored() } else { *a }.syntax()),
+            Re::Cat(items) if items.is_empty() => out.push_str("(?:)"),
+            Re::Cat(items) => {
+                // Concatenation binds tighter than `|`, so it needs no group of its own.
+                if reversed {
+                    items.iter().rev().for_each(|it| it.write(out, true));
+                } else {
+                    items.iter().for_each(|it| it.write(out, false));
+                }
+            }
+            Re::Alt(items) => {
+                out.push_str("(?:");
+                for (k, it) in items.iter().enumerate() {
+                    if k > 0 {
+                        out.push('|');
+                    }
+                    it.write(out, reversed);
+                }
+                out.push(')');
+            }
+            Re::Repeat(inner, min, max) => {
+                out.push_str("(?:");
+                inner.write(out, reversed);
+                out.push(')');
+                match max {
+                    Some(max) => out.push_str(&format!("{{{min},{max}}}")),
+                    None => out.push_str(&format!("{{{min},}}")),
+                }
+            }
+        }
+    }
 }
 
-const MAX_PROGRAM: usize = 50_000;
-const MAX_REPEAT: u32 = 1_000;
+/// A literal character, escaped as a code point so it means itself anywhere (also in a class).
+fn push_char(out: &mut String, c: char) {
+    if c.is_ascii_alphanumeric() {
+        out.push(c);
+    } else {
+        out.push_str(&format!("\\x{{{:X}}}", u32::from(c)));
+    }
+}
 
 struct Regex {
-    prog: Vec<Inst>,
-    icase: bool,
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    /// The pattern, for "does the line match" and for where a match starts.
+    forward: regex_lite::Regex,
+    /// The reversed pattern followed by one more character and the end of the text: run
+    /// over the reversed line cut one character after a match start, its leftmost match
+    /// gives that start's longest match (context after it included).
+    backward_in_line: regex_lite::Regex,
+    /// The same for a match that starts the line (no character before it).
+    backward_at_start: regex_lite::Regex,
 }
 
 impl Regex {
@@ -5145,134 +5243,69 @@ impl Regex {
             };
             alts.push(re);
         }
-        let mut prog = Vec::new();
-        emit(&Re::Alt(alts), &mut prog)?;
-        prog.push(Inst::Match);
+        let re = Re::Alt(alts);
+        let flags = if o.icase { "(?i)" } else { "" };
+        let mut forward = flags.to_string();
+        re.write(&mut forward, false);
+        let mut backward = format!("{flags}(?:");
+        re.write(&mut backward, true);
+        backward.push(')');
+        let build = |pattern: &str| {
+            regex_lite::RegexBuilder::new(pattern)
+                .nest_limit(REGEX_NEST_LIMIT)
+                .build()
+                .map_err(|_| ReError::Msg("regular expression too big".into()))
+        };
         Ok(Regex {
-            prog,
-            icase: o.icase,
+            forward: build(&forward)?,
+            backward_in_line: build(&format!("{backward}(?s:.)\\z"))?,
+            backward_at_start: build(&format!("{backward}\\z"))?,
         })
     }
 
-    fn char_eq(&self, want: char, got: char) -> bool {
-        want == got
-            || (self.icase && {
-                let mut a = want.to_lowercase();
-                let mut b = got.to_lowercase();
-                a.next() == b.next() && a.next() == b.next()
-            })
-    }
-
-    fn class_has(&self, cls: &Class, c: char) -> bool {
-        let test = |c: char| {
-            cls.items.iter().any(|it| match it {
-                ClassItem::Ch(x) => *x == c,
-                ClassItem::Range(a, b) => *a <= c && c <= *b,
-                ClassItem::Named(f) => f(c),
-            })
-        };
-        let hit =
-            test(c) || (self.icase && (c.to_lowercase().any(test) || c.to_uppercase().any(test)));
-        hit != cls.negated
-    }
-
-    fn assert_ok(a: Asrt, line: &[char], pos: usize) -> bool {
-        let before = pos
-            .checked_sub(1)
-            .and_then(|p| line.get(p))
-            .is_some_and(|c| is_word_char(*c));
-        let after = line.get(pos).is_some_and(|c| is_word_char(*c));
-        match a {
-            Asrt::LineStart => pos == 0,
-            Asrt::LineEnd => pos == line.len(),
-            Asrt::WordBoundary => before != after,
-            Asrt::NotWordBoundary => before == after,
-            Asrt::WordStart => !before && after,
-            Asrt::WordEnd => before && !after,
-            Asrt::NoWordBefore => !before,
-            Asrt::NoWordAfter => !after,
-        }
-    }
-
-    /// Add `pc` and everything reachable without consuming input.
-    fn add(
-        &self,
-        list: &mut Vec<usize>,
-        seen: &mut [usize],
-        gen: usize,
-        pc: usize,
-        line: &[char],
-        pos: usize,
-    ) {
-        let mut stack = vec![pc];
-        while let Some(pc) = stack.pop() {
-            match seen.get_mut(pc) {
-                Some(s) if *s == gen => continue,
-                Some(s) => *s = gen,
-                None => continue,
-            }
-            match self.prog.get(pc) {
-                Some(Inst::Jmp(t)) => stack.push(*t),
-                Some(Inst::Split(a, b)) => {
-                    stack.push(*b);
-                    stack.push(*a);
-                }
-                Some(Inst::Assert(a)) if Self::assert_ok(*a, line, pos) => stack.push(pc + 1),
-                Some(Inst::Assert(_)) => {}
-                Some(_) => list.push(pc),
-                None => {}
-            }
-        }
-    }
-
-    /// The longest match starting exactly at `start`, as its end position.
-    fn longest_from(&self, line: &[char], start: usize) -> Option<usize> {
-        let mut seen = vec![usize::MAX; self.prog.len()];
-        let mut gen = 0usize;
-        let mut clist = Vec::new();
-        self.add(&mut clist, &mut seen, gen, 0, line, start);
-        let mut best = None;
-        let mut pos = start;
-        loop {
-            if clist
-                .iter()
-                .any(|pc| matches!(self.prog.get(*pc), Some(Inst::Match)))
-            {
-                best = Some(pos);
-            }
-            let Some(&c) = line.get(pos) else { break };
-            if clist.is_empty() {
-                break;
-            }
-            gen += 1;
-            let mut nlist = Vec::new();
-            for &pc in &clist {
-                let ok = match self.prog.get(pc) {
-                    Some(Inst::Char(w)) => self.char_eq(*w, c),
-                    Some(Inst::Any) => true,
-                    Some(Inst::Class(cls)) => self.class_has(cls, c),
-                    _ => false,
-                };
-                if ok {
-                    self.add(&mut nlist, &mut seen, gen, pc + 1, line, pos + 1);
-                }
-            }
-            clist = nlist;
-            pos += 1;
-        }
-        best
+    fn is_match(&self, text: &str) -> bool {
+        self.forward.is_match(text)
     }
 
     /// Non-empty, non-overlapping leftmost-longest matches, like `grep -o`.
     fn find_all(&self, text: &str) -> Vec<String> {
-        let line: Vec<char> = text.chars().collect();
+        // Byte offsets of every character boundary, in the line and in the reversed line.
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let n = bounds.len() - 1;
+        let reversed: String = text.chars().rev().collect();
+        let char_at = |offsets: &[usize], byte: usize| offsets.partition_point(|&b| b < byte);
         let mut found = Vec::new();
         let mut from = 0;
-        while from <= line.len() {
-            let hit = (from..=line.len()).find_map(|s| self.longest_from(&line, s).map(|e| (s, e)));
-            let Some((s, e)) = hit else { break };
+        while from <= n {
+            let Some(m) = bounds
+                .get(from)
+                .and_then(|&b| self.forward.find_at(text, b))
+            else {
+                break;
+            };
+            let s = char_at(&bounds, m.start());
+            // The reversed line up to this start, plus the character before it (context).
+            let longest = if s == 0 {
+                self.backward_at_start.find(&reversed)
+            } else {
+                let cut = text.len() - bounds.get(s - 1).copied().unwrap_or(0);
+                reversed
+                    .get(..cut)
+                    .and_then(|hay| self.backward_in_line.find(hay))
+            };
+            let e = match longest {
+                Some(r) => n - reversed.get(..r.start()).map_or(0, |t| t.chars().count()),
+                None => char_at(&bounds, m.end()),
+            };
             if e > s {
-                found.push(line.get(s..e).unwrap_or_default().iter().collect());
+                let (bs, be) = (bounds.get(s).copied(), bounds.get(e).copied());
+                if let (Some(bs), Some(be)) = (bs, be) {
+                    found.push(text.get(bs..be).unwrap_or_default().to_string());
+                }
                 from = e;
             } else {
                 from = s + 1;
@@ -5280,113 +5313,6 @@ impl Regex {
         }
         found
     }
-
-    fn is_match(&self, text: &str) -> bool {
-        let line: Vec<char> = text.chars().collect();
-        let mut seen = vec![usize::MAX; self.prog.len()];
-        let mut gen = 0usize;
-        let mut clist: Vec<usize> = Vec::new();
-        for pos in 0..=line.len() {
-            // A new attempt may start at every position (unanchored search).
-            self.add(&mut clist, &mut seen, gen, 0, &line, pos);
-            if clist
-                .iter()
-                .any(|pc| matches!(self.prog.get(*pc), Some(Inst::Match)))
-            {
-                return true;
-            }
-            let Some(&c) = line.get(pos) else { break };
-            gen += 1;
-            let mut nlist = Vec::new();
-            for &pc in &clist {
-                let ok = match self.prog.get(pc) {
-                    Some(Inst::Char(w)) => self.char_eq(*w, c),
-                    Some(Inst::Any) => true,
-                    Some(Inst::Class(cls)) => self.class_has(cls, c),
-                    _ => false,
-                };
-                if ok {
-                    self.add(&mut nlist, &mut seen, gen, pc + 1, &line, pos + 1);
-                }
-            }
-            clist = nlist;
-        }
-        false
-    }
-}
-
-fn emit(re: &Re, prog: &mut Vec<Inst>) -> Result<(), ReError> {
-    if prog.len() > MAX_PROGRAM {
-        return Err(ReError::Msg("regular expression too big".into()));
-    }
-    match re {
-        Re::Empty => {}
-        Re::Char(c) => prog.push(Inst::Char(*c)),
-        Re::Any => prog.push(Inst::Any),
-        Re::Class(c) => prog.push(Inst::Class(c.clone())),
-        Re::Assert(a) => prog.push(Inst::Assert(*a)),
-        Re::Cat(items) => {
-            for it in items {
-                emit(it, prog)?;
-            }
-        }
-        Re::Alt(items) => {
-            let Some((last, init)) = items.split_last() else {
-                return Ok(());
-            };
-            let mut jumps = Vec::new();
-            for it in init {
-                let split = prog.len();
-                prog.push(Inst::Split(split + 1, 0));
-                emit(it, prog)?;
-                jumps.push(prog.len());
-                prog.push(Inst::Jmp(0));
-                let next = prog.len();
-                if let Some(Inst::Split(_, b)) = prog.get_mut(split) {
-                    *b = next;
-                }
-            }
-            emit(last, prog)?;
-            let end = prog.len();
-            for j in jumps {
-                if let Some(Inst::Jmp(t)) = prog.get_mut(j) {
-                    *t = end;
-                }
-            }
-        }
-        Re::Repeat(inner, min, max) => {
-            for _ in 0..*min {
-                emit(inner, prog)?;
-            }
-            match max {
-                None => {
-                    let split = prog.len();
-                    prog.push(Inst::Split(split + 1, 0));
-                    emit(inner, prog)?;
-                    prog.push(Inst::Jmp(split));
-                    let end = prog.len();
-                    if let Some(Inst::Split(_, b)) = prog.get_mut(split) {
-                        *b = end;
-                    }
-                }
-                Some(max) => {
-                    let mut splits = Vec::new();
-                    for _ in *min..*max {
-                        splits.push(prog.len());
-                        prog.push(Inst::Split(prog.len() + 1, 0));
-                        emit(inner, prog)?;
-                    }
-                    let end = prog.len();
-                    for s in splits {
-                        if let Some(Inst::Split(_, b)) = prog.get_mut(s) {
-                            *b = end;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 struct ReParser {
@@ -5489,19 +5415,19 @@ impl ReParser {
                     '1'..='9' => return Err(ReError::Unsupported(format!("back-reference \\{e}"))),
                     'w' => Re::Class(Class {
                         negated: false,
-                        items: vec![ClassItem::Named(is_word_char)],
+                        items: vec![ClassItem::Named("word")],
                     }),
                     'W' => Re::Class(Class {
                         negated: true,
-                        items: vec![ClassItem::Named(is_word_char)],
+                        items: vec![ClassItem::Named("word")],
                     }),
                     's' => Re::Class(Class {
                         negated: false,
-                        items: vec![ClassItem::Named(char::is_whitespace)],
+                        items: vec![ClassItem::Named("space")],
                     }),
                     'S' => Re::Class(Class {
                         negated: true,
-                        items: vec![ClassItem::Named(char::is_whitespace)],
+                        items: vec![ClassItem::Named("space")],
                     }),
                     'b' => Re::Assert(Asrt::WordBoundary),
                     'B' => Re::Assert(Asrt::NotWordBoundary),
@@ -5636,20 +5562,12 @@ impl ReParser {
                 if kind != ':' {
                     return Err(ReError::Unsupported(format!("[{kind}{name}{kind}]")));
                 }
-                let f: fn(char) -> bool = match name {
-                    "alpha" => char::is_alphabetic,
-                    "digit" => |c: char| c.is_ascii_digit(),
-                    "alnum" => char::is_alphanumeric,
-                    "upper" => char::is_uppercase,
-                    "lower" => char::is_lowercase,
-                    "space" => char::is_whitespace,
-                    "blank" => |c: char| c == ' ' || c == '\t',
-                    "punct" => |c: char| c.is_ascii_punctuation(),
-                    "print" => |c: char| !c.is_control(),
-                    "graph" => |c: char| !c.is_control() && !c.is_whitespace(),
-                    "cntrl" => char::is_control,
-                    "xdigit" => |c: char| c.is_ascii_hexdigit(),
-                    _ => return Err(ReError::Msg("Invalid character class name".into())),
+                const NAMES: &[&str] = &[
+                    "alpha", "digit", "alnum", "upper", "lower", "space", "blank", "punct",
+                    "print", "graph", "cntrl", "xdigit",
+                ];
+                let Some(f) = NAMES.iter().find(|n| **n == name).copied() else {
+                    return Err(ReError::Msg("Invalid character class name".into()));
                 };
                 items.push(ClassItem::Named(f));
                 self.i += 2 + name.chars().count() + 2;
