@@ -552,8 +552,13 @@ test('Japanese: a banner shown in English follows a switch to Japanese', async (
   const { page, problems, context } = await open();
   await type(page, 'for i in $(seq 1 20); do kubectl create service clusterip "f-$i" --tcp 80; done');
   assert.match(await page.innerText('#notice'), /The range is full/);
+  await page.click('#btn-adv10');
   await page.selectOption('#lang', 'ja');
   assert.match(await page.innerText('#notice'), /範囲が満杯です/);
+  // The terminal's own words follow too; what the commands printed stays as printed.
+  assert.match(await page.locator('#term-out .blk.note').last().innerText(), /時計を \+10 秒/);
+  assert.match(await page.locator('#term-out .exit').last().innerText(), /終了ステータス 1/);
+  assert.match(await page.locator('#term-out .blk:not(.note)').last().innerText(), /range is full/);
   await shot(page, 'ja-range-full');
   assert.deepEqual(problems, []);
   await context.close();

@@ -83,19 +83,19 @@ function perform(entry) {
       }
     case 'adv':
       c.advance(entry[1]);
-      return { kind: 'note', text: t('noteAdvance', { n: entry[1] }) };
+      return { kind: 'note', text: () => t('noteAdvance', { n: entry[1] }) };
     case 'settle':
       c.settle();
-      return { kind: 'note', text: t('noteSettle') };
+      return { kind: 'note', text: () => t('noteSettle') };
     case 'step':
       c.reconcile();
-      return { kind: 'note', text: t('noteStep') };
+      return { kind: 'note', text: () => t('noteStep') };
     case 'pause':
       setAutoReconcile(!entry[1]);
       S.paused = entry[1];
-      return { kind: 'note', text: t(entry[1] ? 'notePaused' : 'noteResumed') };
+      return { kind: 'note', text: () => t(entry[1] ? 'notePaused' : 'noteResumed') };
     default:
-      return { kind: 'note', text: '?' };
+      return { kind: 'note', text: () => '?' };
   }
 }
 
@@ -103,10 +103,12 @@ function show(entry, out, origin) {
   if (out.kind === 'run') {
     term.print(entry[1], out.res, { origin });
     // Waiting commands (kubectl delete without --wait=false, sleep) move the clock.
-    if (out.moved > 0) term.note(`${t('noteMoved', { n: out.moved })} · ${clockText()}`, 'note');
+    const clock = clockText();
+    if (out.moved > 0) term.note(() => `${t('noteMoved', { n: out.moved })} · ${clock}`, 'note');
     if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(() => t('rangeFull'), 'warn');
   } else {
-    term.note(`${out.text} · ${clockText()}`, 'note');
+    const clock = clockText();
+    term.note(() => `${out.text()} · ${clock}`, 'note');
   }
 }
 
@@ -120,7 +122,8 @@ function boot(state, { quiet = false } = {}) {
   term.clear();
   eventLog.clear();
   S.cluster = newCluster(S.settings);
-  term.note(t('noteBoot', { range: S.settings.range, seed: S.settings.seed }), 'note boot');
+  const { range, seed } = S.settings;
+  term.note(() => t('noteBoot', { range, seed }), 'note boot');
   for (const e of state.log) {
     let out;
     try {
@@ -146,7 +149,7 @@ function act(entry) {
     out = perform(entry);
   } catch (err) {
     // A failed call changes nothing in the core, so it is not logged either.
-    term.note(t('actionFailed', { msg: err.message }), 'note err');
+    term.note(() => t('actionFailed', { msg: err.message }), 'note err');
     return null;
   }
   S.log.push(entry);
@@ -586,6 +589,7 @@ function relabel() {
   panes.render(S.model, pending());
   updateClock(pending());
   relabelNotice();
+  term.relabel();
 }
 
 // ---------- wiring ----------
@@ -605,7 +609,7 @@ function onTerminalRun(script) {
     return;
   }
   if (cmd === 'help') {
-    term.note(t('help'), 'note help');
+    term.note(() => t('help'), 'note help');
     return;
   }
   act(['run', script]);
