@@ -37,7 +37,7 @@
 //! non-interactive tools used here.
 
 use crate::grep_regex::{GrepOpts, ReError, Regex};
-use crate::CommandOutput;
+use crate::output::CommandOutput;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -120,7 +120,7 @@ fn delete(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i
                 "name cannot be provided when a selector is specified".into(),
             ));
         }
-        let found = fetch(api, &ra.targets, &ns, all_ns, &selector);
+        let found = fetch(api, &ra.targets, &ns, all_ns, p.str_or("selector", ""));
         (found.items, "", found.errors)
     };
     if p.bool_or("ignore-not-found", false) {

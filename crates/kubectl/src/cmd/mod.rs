@@ -7,7 +7,7 @@
 pub mod api;
 pub mod apply;
 pub mod args;
-pub mod cluster_api;
+pub mod client;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -22,7 +22,7 @@ pub mod wait;
 #[cfg(test)]
 pub(crate) mod fake;
 
-use crate::CommandOutput;
+use crate::output::CommandOutput;
 use api::Api;
 use args::{FlagSpec, Parsed};
 use errors::{render_errors, CmdError};

@@ -196,7 +196,7 @@ fn wait_cmd(api: &mut dyn Api, p: &Parsed, out: &mut Out) -> Result<i32, CmdErro
         &ra.targets,
         &ns,
         p.bool_or("all-namespaces", false),
-        &selector,
+        p.str_or("selector", ""),
     );
     let mut errs: Vec<CmdError> = found.errors;
     // Objects already gone satisfy a delete wait without a word.
