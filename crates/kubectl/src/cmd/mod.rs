@@ -13,6 +13,7 @@ pub mod delete;
 pub mod describe;
 pub mod errors;
 pub mod get;
+pub mod gotemplate;
 pub mod info;
 pub mod render;
 pub mod resources;
@@ -277,19 +278,30 @@ pub enum OutputFormat {
     Yaml,
     Name,
     JsonPath(String),
+    /// `go-template=…`, `template=…` or `--template`.
+    GoTemplate(Box<gotemplate::GoTemplate>),
 }
 
 /// Printers kubectl has that the simulator does not implement.
 const UNSIMULATED_FORMATS: &[&str] = &[
     "custom-columns",
     "custom-columns-file",
-    "go-template",
-    "go-template-file",
     "jsonpath-as-json",
     "jsonpath-file",
-    "template",
-    "templatefile",
 ];
+
+/// `-o` with kubectl's `--template` fallback: a template given without `-o`
+/// means go-template, and `-o go-template`/`-o template` take it from there.
+pub(crate) fn output_format_of(p: &Parsed, with_wide: bool) -> Result<OutputFormat, CmdError> {
+    let template = p.str("template").filter(|t| !t.is_empty());
+    match (p.str("output"), template) {
+        (None | Some(""), Some(t)) => output_format(Some(&format!("go-template={t}")), with_wide),
+        (Some(o @ ("go-template" | "template")), Some(t)) => {
+            output_format(Some(&format!("{o}={t}")), with_wide)
+        }
+        (o, _) => output_format(o, with_wide),
+    }
+}
 
 /// Parses `-o`. `with_wide` says whether the command has table output (get);
 /// the list of formats in kubectl's error depends on it.
@@ -309,7 +321,18 @@ pub(crate) fn output_format(
         ("yaml", None) => return Ok(OutputFormat::Yaml),
         ("name", None) => return Ok(OutputFormat::Name),
         ("jsonpath", Some(t)) if !t.is_empty() => return Ok(OutputFormat::JsonPath(t.to_string())),
-        ("jsonpath", _) => {
+        ("go-template" | "template", Some(t)) if !t.is_empty() => {
+            return gotemplate::GoTemplate::new(t)
+                .map(|g| OutputFormat::GoTemplate(Box::new(g)))
+                .map_err(CmdError::Client)
+        }
+        // There is no filesystem here: every template file is missing.
+        ("go-template-file" | "templatefile", Some(f)) if !f.is_empty() => {
+            return Err(CmdError::Client(format!(
+                "error reading --template {f}, open {f}: no such file or directory"
+            )))
+        }
+        ("jsonpath" | "go-template" | "template" | "go-template-file" | "templatefile", _) => {
             return Err(CmdError::Client(
                 "template format specified but no template given".into(),
             ))
@@ -318,7 +341,7 @@ pub(crate) fn output_format(
     }
     if UNSIMULATED_FORMATS.contains(&name) {
         return Err(CmdError::Client(format!(
-            "output format {name:?} is not available in this simulator (it prints json, yaml, name{}, jsonpath)",
+            "output format {name:?} is not available in this simulator (it prints json, yaml, name{}, jsonpath, go-template)",
             if with_wide { ", wide" } else { "" }
         )));
     }
