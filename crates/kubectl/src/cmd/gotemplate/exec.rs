@@ -218,10 +218,8 @@ impl State {
             }
             V::Int(n) => (0..(*n).max(0)).map(|i| (V::Int(i), V::Int(i))).collect(),
             V::Invalid => Vec::new(),
-            other => {
-                self.at(pipe.pos, last_arg_string(&pipe));
-                return self.fail(format!("range can't iterate over {}", value_string(other)));
-            }
+            // Reported at the last node the pipeline evaluated, as Go does.
+            other => return self.fail(format!("range can't iterate over {}", value_string(other))),
         };
         if items.is_empty() {
             if let Some(e) = &b.else_list {
@@ -300,9 +298,9 @@ impl State {
                 }
                 self.fields(v, idents)
             }
-            Arg::Chain { pos, node, fields } => {
+            // evalFieldChain names no node: errors show the last one evaluated.
+            Arg::Chain { node, fields, .. } => {
                 let base = self.arg(dot, node)?;
-                self.at(*pos, first.to_string());
                 if has_args {
                     return self.fail(format!(
                         "{} is not a method but has arguments",
@@ -321,6 +319,10 @@ impl State {
                     return self.fail(format!("can't give argument to non-function {first}"));
                 }
                 self.pipeline(dot, p)
+            }
+            Arg::Nil(pos) => {
+                self.at(*pos, first.to_string());
+                self.fail("nil is not a command")
             }
             _ => {
                 self.at(first.pos(), first.to_string());
@@ -360,6 +362,7 @@ impl State {
     /// An argument's value (evalArg for an `interface{}` or reflect.Value parameter).
     fn arg(&mut self, dot: &V, a: &Arg) -> R<V> {
         self.tick()?;
+        self.at(a.pos(), a.to_string());
         match a {
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Nil(_) => Ok(V::J(Value::Null)),
@@ -379,9 +382,8 @@ impl State {
                 self.fields(v, idents)
             }
             Arg::Pipe(p) => self.pipeline(dot, p),
-            Arg::Chain { pos, node, fields } => {
+            Arg::Chain { node, fields, .. } => {
                 let base = self.arg(dot, node)?;
-                self.at(*pos, a.to_string());
                 self.fields(base, fields)
             }
             Arg::Ident { pos, name } => {
@@ -398,14 +400,40 @@ impl State {
     fn call(&mut self, dot: &V, name: &str, cmd: &Command, fin: Option<V>) -> R<V> {
         let ctx = (cmd.pos, cmd.to_string());
         let nargs = cmd.args.len() - 1 + usize::from(fin.is_some());
+        // printf's format is a string parameter: a literal of another type is
+        // refused where it stands (evalArg), before anything runs.
+        if name == "printf" {
+            match cmd.args.get(1) {
+                Some(a @ (Arg::Num { .. } | Arg::Bool(..))) => {
+                    self.at(a.pos(), a.to_string());
+                    return self.fail(format!("expected string; found {a}"));
+                }
+                Some(a @ Arg::Nil(_)) => {
+                    self.at(a.pos(), a.to_string());
+                    return self.fail("cannot assign nil to string");
+                }
+                _ => {}
+            }
+        }
+        // The argument count is checked before any argument runs.
+        let (want, variadic) = match name {
+            "not" | "len" | "base64decode" => (1, false),
+            "ne" | "lt" | "le" | "gt" | "ge" => (2, false),
+            "print" | "println" | "html" | "js" | "urlquery" => (0, true),
+            _ => (1, true),
+        };
+        if variadic && nargs < want {
+            return self.fail(format!(
+                "wrong number of args for {name}: want at least {want} got {nargs}"
+            ));
+        }
+        if !variadic && nargs != want {
+            return self.fail(format!(
+                "wrong number of args for {name}: want {want} got {nargs}"
+            ));
+        }
         // and/or evaluate lazily and return an argument itself.
         if name == "and" || name == "or" {
-            if nargs == 0 {
-                self.at(ctx.0, ctx.1);
-                return self.fail(format!(
-                    "wrong number of args for {name}: want at least 1 got 0"
-                ));
-            }
             let mut last = V::Invalid;
             for a in &cmd.args[1..] {
                 let v = self.arg(dot, a)?;
@@ -426,49 +454,19 @@ impl State {
         if let Some(f) = fin {
             args.push(f);
         }
-        self.at(ctx.0, ctx.1);
-        let fixed = |n: usize, s: &State| -> R<()> {
-            if nargs != n {
-                return s.fail(format!(
-                    "wrong number of args for {name}: want {n} got {nargs}"
-                ));
-            }
-            Ok(())
-        };
-        let at_least = |n: usize, s: &State| -> R<()> {
-            if nargs < n {
-                return s.fail(format!(
-                    "wrong number of args for {name}: want at least {n} got {nargs}"
-                ));
-            }
-            Ok(())
-        };
-        let called = |r: Result<V, String>, s: &State| -> R<V> {
-            r.or_else(|e| s.fail(format!("error calling {name}: {e}")))
+        let called = |r: Result<V, String>, s: &mut State| -> R<V> {
+            r.or_else(|e| {
+                s.at(ctx.0, ctx.1.clone());
+                s.fail(format!("error calling {name}: {e}"))
+            })
         };
         match name {
-            "not" => {
-                fixed(1, self)?;
-                Ok(V::Bool(!args[0].truth()))
-            }
-            "len" => {
-                fixed(1, self)?;
-                called(go_len(&args[0]), self)
-            }
-            "index" => {
-                at_least(1, self)?;
-                called(go_index(&args[0], &args[1..]), self)
-            }
-            "eq" => {
-                at_least(1, self)?;
-                called(go_eq(&args[0], &args[1..]).map(V::Bool), self)
-            }
-            "ne" => {
-                fixed(2, self)?;
-                called(go_eq(&args[0], &args[1..2]).map(|b| V::Bool(!b)), self)
-            }
+            "not" => Ok(V::Bool(!args[0].truth())),
+            "len" => called(go_len(&args[0]), self),
+            "index" => called(go_index(&args[0], &args[1..]), self),
+            "eq" => called(go_eq(&args[0], &args[1..]).map(V::Bool), self),
+            "ne" => called(go_eq(&args[0], &args[1..2]).map(|b| V::Bool(!b)), self),
             "lt" | "le" | "gt" | "ge" => {
-                fixed(2, self)?;
                 let r = go_lt(&args[0], &args[1]).and_then(|lt| {
                     let eq = go_eq(&args[0], &args[1..2])?;
                     Ok(V::Bool(match name {
@@ -483,27 +481,20 @@ impl State {
             "print" => Ok(V::Str(sprint(&args))),
             "println" => Ok(V::Str(sprintln(&args))),
             "printf" => {
-                at_least(1, self)?;
                 let format = match &args[0] {
                     V::Str(s) | V::J(Value::String(s)) => s.clone(),
+                    V::Invalid => return self.fail("invalid value; expected string"),
                     other => {
-                        let shown = match other {
-                            V::Invalid | V::J(Value::Null) => "nil".to_string(),
-                            o => go_type(o),
-                        };
                         return self.fail(format!(
-                            "wrong type for value; expected string; got {shown}"
+                            "wrong type for value; expected string; got {}",
+                            go_type(other)
                         ));
                     }
                 };
                 Ok(V::Str(sprintf(&format, &args[1..])))
             }
-            "exists" => {
-                at_least(1, self)?;
-                Ok(V::Bool(exists(&args[0], &args[1..])))
-            }
+            "exists" => Ok(V::Bool(exists(&args[0], &args[1..]))),
             "base64decode" => {
-                fixed(1, self)?;
                 let s = match &args[0] {
                     V::Str(s) | V::J(Value::String(s)) => s.clone(),
                     other => {
@@ -515,9 +506,12 @@ impl State {
                 };
                 match base64_decode(&s) {
                     Ok(b) => Ok(V::Str(String::from_utf8_lossy(&b).into_owned())),
-                    Err(e) => self.fail(format!(
-                        "error calling base64decode: base64 decode failed: {e}"
-                    )),
+                    Err(e) => {
+                        self.at(ctx.0, ctx.1.clone());
+                        self.fail(format!(
+                            "error calling base64decode: base64 decode failed: {e}"
+                        ))
+                    }
                 }
             }
             other => self.fail(format!(
@@ -525,16 +519,6 @@ impl State {
             )),
         }
     }
-}
-
-/// The node text of a range's pipeline, for its "can't iterate" error (Go
-/// reports it at the pipeline's last command's first word).
-fn last_arg_string(p: &Pipe) -> String {
-    p.cmds
-        .last()
-        .and_then(|c| c.args.first())
-        .map(|a| a.to_string())
-        .unwrap_or_default()
 }
 
 fn go_len(v: &V) -> Result<V, String> {
@@ -672,7 +656,7 @@ fn go_eq(a: &V, others: &[V]) -> Result<bool, String> {
                 Basic::Other => {
                     return Err(format!(
                         "non-comparable type {}: {}",
-                        value_string(a),
+                        sprintf("%s", std::slice::from_ref(a)),
                         go_type(a)
                     ))
                 }

@@ -54,7 +54,10 @@ enum Tok {
     Field(String),
     Var(String),
     Ident(String),
-    Str { quoted: String, value: String },
+    Str {
+        quoted: String,
+        value: String,
+    },
     Char(String),
     Num(String),
     Bool(bool),
@@ -67,6 +70,8 @@ enum Tok {
     Assign,
     Comma,
     Keyword(&'static str),
+    /// Other printable ASCII: the parser reports it as unexpected.
+    Punct(char),
     Space,
     Eof,
 }
@@ -333,7 +338,16 @@ impl<'a> Lexer<'a> {
                     }
                     self.emit(tok, start);
                 }
-                other => return self.err(format!("bad character {}", sharp_u(other))),
+                c if c.is_ascii_graphic() => {
+                    self.pos += 1;
+                    self.emit(Tok::Punct(c), start);
+                }
+                other => {
+                    return self.err(format!(
+                        "unrecognized character in action: {}",
+                        sharp_u(other)
+                    ))
+                }
             }
         }
     }
@@ -759,6 +773,7 @@ impl Parser {
             Tok::Dot => "<.>".to_string(),
             Tok::Left => "\"{{\"".to_string(),
             Tok::Space => "space".to_string(),
+            Tok::Punct(c) => go_quote(&c.to_string()),
         };
         self.fail(it.line, format!("unexpected {shown} in {context}"))
     }
@@ -807,11 +822,11 @@ impl Parser {
     fn action(&mut self) -> Result<Node, ParseError> {
         let it = self.next_non_space();
         match it.tok {
-            Tok::Keyword("if") => Ok(Node::If(self.branch("if", false)?)),
-            Tok::Keyword("with") => Ok(Node::With(self.branch("with", false)?)),
+            Tok::Keyword("if") => Ok(Node::If(self.branch("if")?)),
+            Tok::Keyword("with") => Ok(Node::With(self.branch("with")?)),
             Tok::Keyword("range") => {
                 self.range_depth += 1;
-                let b = self.branch("range", true);
+                let b = self.branch("range");
                 self.range_depth -= 1;
                 Ok(Node::Range(b?))
             }
@@ -838,9 +853,9 @@ impl Parser {
         }
     }
 
-    fn branch(&mut self, context: &'static str, allow_two: bool) -> Result<Branch, ParseError> {
+    fn branch(&mut self, context: &'static str) -> Result<Branch, ParseError> {
         let mark = self.vars.len();
-        let pipe = self.pipeline(context, allow_two)?;
+        let pipe = self.pipeline(context, true)?;
         let (list, end) = self.list()?;
         let else_list = match end {
             End::Closed => None,
@@ -852,7 +867,7 @@ impl Parser {
                     // `end` closes the whole chain.
                     Tok::Keyword(k @ ("if" | "with")) if k == context => {
                         self.next_non_space();
-                        let nested = self.branch(context, false)?;
+                        let nested = self.branch(context)?;
                         Some(vec![if k == "if" {
                             Node::If(nested)
                         } else {
@@ -933,12 +948,21 @@ impl Parser {
                     }
                     break;
                 }
-                Tok::Right | Tok::RParen | Tok::Eof => return self.unexpected(&it, context),
-                _ => {
+                Tok::Bool(_)
+                | Tok::Char(_)
+                | Tok::Dot
+                | Tok::Field(_)
+                | Tok::Ident(_)
+                | Tok::Num(_)
+                | Tok::Nil
+                | Tok::Str { .. }
+                | Tok::Var(_)
+                | Tok::LParen => {
                     self.backup();
                     let c = self.command()?;
                     pipe.cmds.push(c);
                 }
+                _ => return self.unexpected(&it, context),
             }
         }
         // Declared names are visible after the declaration.
