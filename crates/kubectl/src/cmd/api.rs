@@ -63,6 +63,21 @@ pub trait Api {
         name: &str,
         dry_run: bool,
     ) -> Result<Value, ApiError>;
+    /// PATCH an object (its `/status` when `status`) with a body of the given
+    /// Content-Type; `query` is the request's (`fieldManager=kubectl-patch`…).
+    #[allow(clippy::too_many_arguments)]
+    fn patch(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        status: bool,
+        content_type: &str,
+        body: &[u8],
+        query: &str,
+    ) -> Result<Value, ApiError>;
+    /// GET a path outside the resources (`/openapi/v3/…`), answered as JSON.
+    fn get_path(&mut self, path: &str) -> Result<Value, ApiError>;
     /// The cluster clock.
     fn now_ms(&self) -> i64;
     /// Moves the cluster clock forward, running whatever falls due on the way.

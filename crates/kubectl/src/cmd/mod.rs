@@ -15,9 +15,12 @@ pub mod errors;
 pub mod get;
 pub mod gotemplate;
 pub mod info;
+pub mod label;
+pub mod patch;
 pub mod render;
 pub mod resources;
 pub mod selector;
+pub mod targets;
 pub mod wait;
 
 #[cfg(test)]
@@ -81,13 +84,15 @@ pub const SUPPORTED_COMMANDS: &[&str] = &[
     "wait",
     "version",
     "api-resources",
+    "patch",
+    "label",
+    "annotate",
 ];
 
 /// kubectl's other commands: named here so that they are recognised (and
 /// reported as not simulated) rather than called unknown.
 const OTHER_KUBECTL_COMMANDS: &[&str] = &[
     "alpha",
-    "annotate",
     "api-versions",
     "attach",
     "auth",
@@ -108,10 +113,8 @@ const OTHER_KUBECTL_COMMANDS: &[&str] = &[
     "expose",
     "help",
     "kustomize",
-    "label",
     "logs",
     "options",
-    "patch",
     "plugin",
     "port-forward",
     "proxy",
@@ -150,6 +153,9 @@ fn dispatch(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i
         "wait" => wait::run(api, &rest, out),
         "version" => info::version(api, &rest, out),
         "api-resources" => info::api_resources(&rest, out),
+        "patch" => patch::run(api, &rest, stdin, out),
+        "label" => label::run(api, &rest, stdin, out, label::Field::Labels),
+        "annotate" => label::run(api, &rest, stdin, out, label::Field::Annotations),
         c if OTHER_KUBECTL_COMMANDS.contains(&c) => {
             out.errors(&[CmdError::Client(format!(
                 "\"kubectl {c}\" is not available in this simulator; it runs: {}",

@@ -87,7 +87,7 @@ pub fn print_to(
 }
 
 /// json.Marshal of the decoded object: compact, keys sorted, Go's escaping.
-fn go_json(v: &Value) -> String {
+pub(crate) fn go_json(v: &Value) -> String {
     fn write(out: &mut String, v: &Value) {
         match v {
             Value::Object(m) => {
