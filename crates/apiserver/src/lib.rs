@@ -10,13 +10,16 @@
 pub mod body;
 pub mod discovery;
 pub mod duration;
+pub mod field_validation;
 pub mod fields;
 pub mod gofmt;
 pub mod http;
 pub mod info;
 pub mod labels;
+pub mod managed_fields;
 pub mod negotiate;
 pub mod objects;
+pub mod openapi;
 pub mod patch;
 pub mod protobuf;
 pub mod rest;

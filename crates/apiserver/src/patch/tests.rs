@@ -578,3 +578,41 @@ mod fuzz {
         }
     }
 }
+
+/// The bodies kubectl 1.33 (and 1.32, once the v3 document advertises strategic
+/// merge patch) sent on re-apply, recorded on a loopback server.
+#[test]
+fn kubectl_client_side_apply_patches() {
+    let cidr = json!({"apiVersion":"networking.k8s.io/v1","kind":"ServiceCIDR","metadata":{"name":"newcidr1","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"},"finalizers":["networking.k8s.io/service-cidr-finalizer"]},"spec":{"cidrs":["10.96.100.0/24"]}});
+    let body = br#"{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"ServiceCIDR\",\"metadata\":{\"annotations\":{},\"name\":\"newcidr1\"},\"spec\":{\"cidrs\":[\"10.96.100.0/24\",\"fd00::/112\"]}}\n"}},"spec":{"cidrs":["10.96.100.0/24","fd00::/112"]}}"#;
+    let got = apply(
+        PatchType::StrategicMerge,
+        schema::lookup("networking.k8s.io/v1", "ServiceCIDR"),
+        &cidr,
+        body,
+    )
+    .unwrap();
+    assert_eq!(
+        got["spec"]["cidrs"],
+        json!(["10.96.100.0/24", "fd00::/112"])
+    );
+    assert_eq!(
+        got["metadata"]["finalizers"],
+        json!(["networking.k8s.io/service-cidr-finalizer"])
+    );
+    assert!(
+        got["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
+            .as_str()
+            .unwrap()
+            .ends_with("}}\n")
+    );
+
+    let svc = json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},"spec":{"ports":[{"port":80,"protocol":"TCP","targetPort":8080}],"selector":{"tier":"be"},"clusterIP":"10.96.0.9"}});
+    let body = br#"{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"x"}},"spec":{"$setElementOrder/ports":[{"port":80}],"ports":[{"port":80,"targetPort":9090}],"selector":{"tier":"fe"}}}"#;
+    let got = apply(PatchType::StrategicMerge, Some(service()), &svc, body).unwrap();
+    assert_eq!(
+        got["spec"]["ports"],
+        json!([{"port":80,"protocol":"TCP","targetPort":9090}])
+    );
+    assert_eq!(got["spec"]["selector"], json!({"tier":"fe"}));
+}
