@@ -1298,3 +1298,97 @@ mod no_panics {
         }
     }
 }
+
+#[test]
+fn openapi_v3_index_and_documents() {
+    let mut c = cluster();
+    let r = call(&mut c, "GET", "/openapi/v3", "");
+    assert_eq!(r.status, 200);
+    let v = json_of(&r);
+    let url = v["paths"]["apis/networking.k8s.io/v1"]["serverRelativeURL"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with("/openapi/v3/apis/networking.k8s.io/v1?hash="));
+    assert!(v["paths"]["api/v1"].is_object());
+    let r = call(&mut c, "GET", &url, "");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("cache-control"), Some("public, immutable"));
+    assert!(json_of(&r)["components"]["schemas"].is_object());
+    let r = call(&mut c, "GET", "/openapi/v2", "");
+    assert_eq!(
+        (r.status, r.body.as_slice()),
+        (404, b"404 page not found\n".as_slice())
+    );
+}
+
+#[test]
+fn field_validation_strict_and_warn() {
+    let mut c = cluster();
+    let body = json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+        "metadata": {"name": "u"}, "spec": {"cidrs": ["10.97.0.0/24"], "bogus": 1}})
+    .to_string();
+    let r = call(
+        &mut c,
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs?fieldValidation=Strict",
+        &body,
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        json_of(&r)["message"],
+        "ServiceCIDR in version \"v1\" cannot be handled as a ServiceCIDR: strict decoding error: unknown field \"spec.bogus\""
+    );
+    let r = call(
+        &mut c,
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs",
+        &body,
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(
+        r.header("warning"),
+        Some("299 - \"unknown field \\\"spec.bogus\\\"\"")
+    );
+    let r = call(
+        &mut c,
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs?fieldValidation=Sometimes",
+        &body,
+    );
+    assert_eq!(r.status, 422);
+}
+
+#[test]
+fn server_side_apply_creates_then_updates() {
+    let mut c = cluster();
+    let target =
+        "/apis/networking.k8s.io/v1/servicecidrs/ssa?fieldManager=kubectl&fieldValidation=Strict&force=false";
+    let body = json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+        "metadata": {"name": "ssa"}, "spec": {"cidrs": ["10.97.0.0/24"]}});
+    let r = patch_req(
+        &mut c,
+        target,
+        "application/apply-patch+yaml",
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let mut body = body;
+    body["metadata"]["labels"] = json!({"x": "y"});
+    let r = patch_req(
+        &mut c,
+        target,
+        "application/apply-patch+yaml",
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(json_of(&r)["metadata"]["labels"], json!({"x": "y"}));
+    // fieldManager is required for apply.
+    let r = patch_req(
+        &mut c,
+        "/apis/networking.k8s.io/v1/servicecidrs/ssa",
+        "application/apply-patch+yaml",
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 422);
+}
