@@ -20,7 +20,7 @@ use crate::served::{GroupVersion, ServedResource, Storage};
 use crate::tables::{self, Printer};
 use crate::{watch, Request, Response};
 use serde_json::{json, Value};
-use servicecidr_core::cluster::WriteOptions;
+use servicecidr_core::cluster::{UserInfo as CoreUser, WriteOptions};
 use servicecidr_core::model::{ApiError, FieldError, Resource};
 use servicecidr_core::Cluster;
 
@@ -34,6 +34,8 @@ pub struct Target<'a> {
     pub name: Option<&'a str>,
     /// The `/status` subresource.
     pub status: bool,
+    /// Who asks: the core's admission and trace see this user.
+    pub user: CoreUser,
 }
 
 impl Target<'_> {
@@ -272,6 +274,7 @@ fn write_options(t: &Target, dry_run: bool) -> WriteOptions {
     WriteOptions {
         dry_run,
         namespace: t.namespace.unwrap_or("").to_string(),
+        user: t.user.clone(),
     }
 }
 
@@ -534,6 +537,7 @@ fn delete_one(
         &WriteOptions {
             dry_run: opts.dry_run,
             namespace: t.namespace.unwrap_or("").to_string(),
+            user: t.user.clone(),
         },
     )?;
     let held = after
@@ -587,6 +591,7 @@ fn delete_collection(
             &WriteOptions {
                 dry_run: opts.dry_run,
                 namespace: t.namespace.unwrap_or("").to_string(),
+                user: t.user.clone(),
             },
         );
         // An object that went away in the meantime is not an error here.

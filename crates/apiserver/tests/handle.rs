@@ -1392,3 +1392,49 @@ fn server_side_apply_creates_then_updates() {
     );
     assert_eq!(r.status, 422);
 }
+
+/// The generic kinds the core keeps are served with upstream's printers
+/// (the policy printers' cells: tables.rs unit tests).
+#[test]
+fn configmaps_and_admission_policies_are_served_with_their_printers() {
+    let mut c = cluster();
+    let get = |c: &mut Cluster, target: &str| {
+        json_of(&handle(
+            c,
+            &req("GET", target, &[("Accept", TABLE_ACCEPT)], ""),
+        ))
+    };
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"},
+        "data": {"a": "1", "b": "2"}});
+    let r = call(
+        &mut c,
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        &cm.to_string(),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let t = get(&mut c, "/api/v1/namespaces/default/configmaps/cfg");
+    assert_eq!(t["rows"][0]["cells"], json!(["cfg", 2, "0s"]));
+    // Policies need the CEL admission module to be created; their list is served.
+    let t = get(
+        &mut c,
+        "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies",
+    );
+    assert_eq!(t["columnDefinitions"][1]["name"], "Validations");
+    assert_eq!(t["columnDefinitions"][1]["type"], "integer");
+    let v = json_of(&call(&mut c, "GET", "/apis", ""));
+    let names: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "events.k8s.io",
+            "networking.k8s.io",
+            "admissionregistration.k8s.io"
+        ]
+    );
+}
