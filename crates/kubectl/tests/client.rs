@@ -112,6 +112,9 @@ fn run(
 #[test]
 fn commands_send_kubectls_requests() {
     let mut c = cluster();
+    let (o, reqs) = run(&mut c, "version", "");
+    assert_eq!(reqs, ["GET /version?timeout=32s"]);
+    assert!(o.stdout.ends_with("Server Version: v1.34.0\n"));
     let (_, reqs) = run(&mut c, "get servicecidr", "");
     assert_eq!(
         reqs,

@@ -63,6 +63,10 @@ pub trait Api {
         name: &str,
         dry_run: bool,
     ) -> Result<Value, ApiError>;
+    /// GET /version. The default answers the apiserver's build (the fake).
+    fn server_version(&mut self) -> Result<Value, ApiError> {
+        Ok(servicecidr_apiserver::info::build_info())
+    }
     /// kubectl's wait for a deletion after its first GET found the object:
     /// LIST by `metadata.name`, then WATCH from the list's resourceVersion for
     /// at most `timeout_ms`. Returns false when this API cannot watch (the

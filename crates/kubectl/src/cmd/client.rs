@@ -417,6 +417,16 @@ impl Api for Client<'_> {
         Ok(v)
     }
 
+    fn server_version(&mut self) -> Result<Value, ApiError> {
+        self.call(
+            "GET",
+            "/version?timeout=32s",
+            "application/json, */*",
+            "",
+            None,
+        )
+    }
+
     fn begin_delete_watch(&mut self, kind: Kind, ns: &str, name: &str, timeout_ms: i64) -> bool {
         self.watch = None;
         let ns = (!ns.is_empty()).then_some(ns);
