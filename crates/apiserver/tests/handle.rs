@@ -129,7 +129,9 @@ fn unsupported_verbs_answer_405_status() {
             json_of(&r),
             json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                    "message": "the server does not allow this method on the requested resource",
-                   "reason": "MethodNotAllowed", "details": {}, "code": 405})
+                   "reason": "MethodNotAllowed",
+                   "details": {"causes": [{"reason": "UnexpectedServerResponse", "message": "405: Method Not Allowed"}]},
+                   "code": 405})
         );
     }
 }
