@@ -32,22 +32,9 @@ pub use watch::{watch_poll, WatchCursor, WatchPoll};
 
 use servicecidr_core::Cluster;
 
-/// Who is asking (authentication's answer).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserInfo {
-    pub username: String,
-    pub groups: Vec<String>,
-}
-
-impl Default for UserInfo {
-    /// kubeadm's admin kubeconfig identity.
-    fn default() -> Self {
-        UserInfo {
-            username: "kubernetes-admin".into(),
-            groups: vec!["system:masters".into(), "system:authenticated".into()],
-        }
-    }
-}
+/// Who is asking (authentication's answer): the core's identity type, so the
+/// request path records and admits the same user.
+pub use servicecidr_core::cluster::UserInfo;
 
 /// One HTTP request, already read.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -80,16 +67,6 @@ impl Response {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
-    }
-}
-
-/// The requester as the core's request path knows users (no uid here).
-fn core_user(user: Option<&UserInfo>) -> servicecidr_core::cluster::UserInfo {
-    let u = user.cloned().unwrap_or_default();
-    servicecidr_core::cluster::UserInfo {
-        username: u.username,
-        uid: String::new(),
-        groups: u.groups,
     }
 }
 
@@ -222,7 +199,7 @@ fn resource_route(
             namespace,
             name,
             status: sub.is_some(),
-            user: core_user(req.user.as_ref()),
+            user: req.user.clone().unwrap_or_default(),
         },
     )
 }

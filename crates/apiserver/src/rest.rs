@@ -20,7 +20,7 @@ use crate::served::{GroupVersion, ServedResource, Storage};
 use crate::tables::{self, Printer};
 use crate::{watch, Request, Response};
 use serde_json::{json, Value};
-use servicecidr_core::cluster::{UserInfo as CoreUser, WriteOptions};
+use servicecidr_core::cluster::WriteOptions;
 use servicecidr_core::model::{ApiError, FieldError, Resource};
 use servicecidr_core::Cluster;
 
@@ -35,7 +35,7 @@ pub struct Target<'a> {
     /// The `/status` subresource.
     pub status: bool,
     /// Who asks: the core's admission and trace see this user.
-    pub user: CoreUser,
+    pub user: crate::UserInfo,
 }
 
 impl Target<'_> {
@@ -346,7 +346,7 @@ fn put(cluster: &mut Cluster, t: &Target, obj: Value, dry: bool) -> Result<Value
             out["status"] = obj.get("status").cloned().unwrap_or(Value::Null);
             return Ok(out);
         }
-        return cluster.update_status(obj);
+        return cluster.update_status_with(obj, &write_options(t, false));
     }
     cluster.update_with(obj, &write_options(t, dry))
 }
@@ -391,7 +391,8 @@ fn patch(
     }
     let current = fetch(cluster, t, name)?;
     let patched = patch::apply(patch_type, schema, &current, &req.body)?;
-    let warnings = field_validation::check_patched(patch_type, &req.body, &patched, directive)?;
+    let warnings =
+        field_validation::check_patched(patch_type, &req.body, &current, &patched, directive)?;
     check_name(&patched, t)?;
     let updated = put(cluster, t, patched, dry)?;
     Ok(with_warnings(

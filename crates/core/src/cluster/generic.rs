@@ -129,6 +129,14 @@ impl Cluster {
         GenericObject::decode(r, v).ok()
     }
 
+    /// Defaulting of the kinds the admission plugin understands.
+    fn default_generic(&self, r: Resource, mut obj: Value) -> Value {
+        if let Some(plugin) = self.admission.as_ref() {
+            plugin.default_object(r, &mut obj);
+        }
+        obj
+    }
+
     /// The kind's own validation: ConfigMap keys here, the policy kinds by the
     /// admission plugin (which alone understands CEL). Without a plugin the
     /// policy kinds cannot be written: storing a policy nothing would enforce
@@ -172,6 +180,7 @@ impl Cluster {
         } else {
             String::new()
         };
+        let obj = self.default_generic(r, obj);
         let mut o = GenericObject::decode(r, obj)?;
         o.metadata.namespace = ns.clone();
         if info.namespaced && !super::store::NAMESPACES.contains(&ns.as_str()) {
@@ -231,6 +240,11 @@ impl Cluster {
             super::request_namespace(&obj, opts)
         } else {
             String::new()
+        };
+        let obj = if status {
+            obj
+        } else {
+            self.default_generic(r, obj)
         };
         let mut o = GenericObject::decode(r, obj)?;
         o.metadata.namespace = ns.clone();

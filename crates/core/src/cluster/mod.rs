@@ -5,6 +5,7 @@
 mod bootstrap;
 mod crud;
 mod generic;
+pub mod policy_admission;
 pub mod queue;
 pub mod request;
 mod services;
@@ -12,6 +13,7 @@ mod snapshot;
 mod store;
 
 pub use bootstrap::ClusterConfig;
+pub use policy_admission::{PolicyAdmission, PolicyEvaluator};
 pub use queue::{Task, WorkQueue};
 pub use request::{
     AdmissionAttributes, AdmissionVerdict, Operation, Reporter, UserInfo, ValidatingAdmission,

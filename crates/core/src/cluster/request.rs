@@ -136,6 +136,10 @@ pub struct AdmissionVerdict {
 pub trait ValidatingAdmission {
     fn validate(&mut self, cluster: &Cluster, attrs: &AdmissionAttributes) -> AdmissionVerdict;
 
+    /// Fills in the defaults of the objects the plugin understands (the policy
+    /// kinds), before validation, as the apiserver's defaulting does on decode.
+    fn default_object(&self, resource: Resource, object: &mut Value);
+
     /// The kind's own validation of the objects the plugin understands (the
     /// policy kinds: their CEL must compile), as field errors of a 422.
     fn validate_object(
