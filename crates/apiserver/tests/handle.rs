@@ -1440,3 +1440,44 @@ fn configmaps_and_admission_policies_are_served_with_their_printers() {
         ]
     );
 }
+
+/// The request's user reaches the core's request path: the trace names who
+/// asked (kubernetes-admin when the transport says nothing).
+#[test]
+fn the_requests_user_is_who_the_core_sees() {
+    let mut c = cluster();
+    let mut r = req(
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs",
+        &[],
+        &cidr("by-alice", "10.97.0.0/24"),
+    );
+    r.user = Some(servicecidr_apiserver::UserInfo::new(
+        "alice",
+        &["system:authenticated"],
+    ));
+    assert_eq!(handle(&mut c, &r).status, 201);
+    call(
+        &mut c,
+        "DELETE",
+        "/apis/networking.k8s.io/v1/servicecidrs/by-alice",
+        "",
+    );
+    let users: Vec<String> = c
+        .trace(None)
+        .iter()
+        .filter_map(|t| {
+            t.pointer("/details/request/name")
+                .filter(|n| *n == "by-alice")
+                .and(t.pointer("/details/request/user"))
+        })
+        .filter_map(|u| u.as_str().map(str::to_string))
+        .collect();
+    // The create is alice's, the delete the default user's; the controller's
+    // writes in between carry its own identity.
+    assert_eq!(users.first().map(String::as_str), Some("alice"));
+    assert_eq!(users.last().map(String::as_str), Some("kubernetes-admin"));
+    assert!(users[1..users.len() - 1]
+        .iter()
+        .all(|u| u == "system:serviceaccount:kube-system:service-cidrs-controller"));
+}
