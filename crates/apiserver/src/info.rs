@@ -10,6 +10,12 @@ use servicecidr_core::Cluster;
 /// build's `version` fields). The kubectl dispatcher (G1) picks its kubectl
 /// from `minor`.
 pub fn version_info(_cluster: &Cluster) -> Value {
+    build_info()
+}
+
+/// The 1.34.0 build's `version` fields (what a cluster without a release
+/// profile answers).
+pub fn build_info() -> Value {
     json!({
         "major": "1", "minor": "34", "emulationMajor": "1", "emulationMinor": "34",
         "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",

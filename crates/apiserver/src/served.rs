@@ -96,8 +96,8 @@ fn events(storage: Storage) -> ServedResource {
 }
 
 /// Every served group-version, in discovery order: the core group first, then
-/// the named groups by kube-apiserver's group priority (events.k8s.io 17750
-/// before networking.k8s.io 17200).
+/// the named groups by kube-apiserver's group priority (events.k8s.io 17750,
+/// networking.k8s.io 17200, admissionregistration.k8s.io 16700).
 pub fn served(_cluster: &Cluster) -> Vec<GroupVersion> {
     let networking = || {
         vec![
@@ -110,6 +110,7 @@ pub fn served(_cluster: &Cluster) -> Vec<GroupVersion> {
             group: "",
             version: "v1",
             resources: vec![
+                core(Resource::ConfigMaps, &[], false),
                 events(Storage::CoreEvents),
                 ServedResource {
                     plural: "namespaces",
@@ -139,6 +140,22 @@ pub fn served(_cluster: &Cluster) -> Vec<GroupVersion> {
             group: "networking.k8s.io",
             version: "v1beta1",
             resources: networking(),
+        },
+        GroupVersion {
+            group: "admissionregistration.k8s.io",
+            version: "v1",
+            resources: vec![
+                core(
+                    Resource::ValidatingAdmissionPolicies,
+                    &["api-extensions"],
+                    false,
+                ),
+                core(
+                    Resource::ValidatingAdmissionPolicyBindings,
+                    &["api-extensions"],
+                    false,
+                ),
+            ],
         },
     ]
 }

@@ -7,7 +7,7 @@
 use super::api::{Api, Applied};
 use super::resources::Kind;
 use serde_json::{json, Map, Value};
-use servicecidr_apiserver::{handle, Request, Response};
+use servicecidr_apiserver::{handle, watch_poll, Request, Response, WatchCursor};
 use servicecidr_core::cluster::{three_way_merge, with_last_applied};
 use servicecidr_core::model::ApiError;
 use servicecidr_core::Cluster;
@@ -18,11 +18,24 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub struct Client<'a> {
     cluster: &'a mut Cluster,
+    /// The open watch of a delete wait, and whether it has seen the deletion.
+    watch: Option<(WatchCursor, bool)>,
+    /// `METHOD target` of every request sent, in order.
+    requests: Vec<String>,
 }
 
 impl<'a> Client<'a> {
     pub fn new(cluster: &'a mut Cluster) -> Client<'a> {
-        Client { cluster }
+        Client {
+            cluster,
+            watch: None,
+            requests: Vec::new(),
+        }
+    }
+
+    /// The requests sent so far, as `METHOD path?query`.
+    pub fn requests(&self) -> &[String] {
+        &self.requests
     }
 
     fn send(
@@ -33,6 +46,7 @@ impl<'a> Client<'a> {
         ct: &str,
         body: Vec<u8>,
     ) -> Response {
+        self.requests.push(format!("{method} {target}"));
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let mut headers = vec![("Accept".to_string(), accept.to_string())];
         if !body.is_empty() {
@@ -106,6 +120,15 @@ fn status_error(code: u16, body: Option<&Value>) -> ApiError {
             ),
         ),
     }
+}
+
+/// Whether a watch chunk carries a DELETED event (kubectl's wait ends on any).
+fn saw_deleted(chunk: &[u8]) -> bool {
+    String::from_utf8_lossy(chunk).lines().any(|l| {
+        serde_json::from_str::<Value>(l)
+            .ok()
+            .is_some_and(|e| e.get("type").and_then(Value::as_str) == Some("DELETED"))
+    })
 }
 
 /// A path segment, percent-encoded like Go's url.PathEscape.
@@ -427,6 +450,76 @@ impl Api for Client<'_> {
 
     fn get_path(&mut self, path: &str) -> Result<Value, ApiError> {
         self.call("GET", path, "application/json", "", None)
+    }
+
+    fn server_version(&mut self) -> Result<Value, ApiError> {
+        self.call(
+            "GET",
+            "/version?timeout=32s",
+            "application/json, */*",
+            "",
+            None,
+        )
+    }
+
+    fn begin_delete_watch(&mut self, kind: Kind, ns: &str, name: &str, timeout_ms: i64) -> bool {
+        self.watch = None;
+        let ns = (!ns.is_empty()).then_some(ns);
+        let by_name = format!(
+            "fieldSelector={}",
+            escape_query(&format!("metadata.name={name}"))
+        );
+        let base = kind_collection(
+            kind,
+            ns.or(Some("default")).filter(|_| kind.info().namespaced),
+        );
+        let Ok(list) = self.call(
+            "GET",
+            &format!("{base}?{by_name}&limit=500&resourceVersion=0"),
+            "application/json",
+            "",
+            None,
+        ) else {
+            return false;
+        };
+        let rv = list
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let gone = list
+            .get("items")
+            .and_then(Value::as_array)
+            .is_none_or(|i| i.is_empty());
+        let timeout_s = (timeout_ms.max(0) + 999) / 1000;
+        let r = self.send(
+            "GET",
+            &format!("{base}?allowWatchBookmarks=true&{by_name}&resourceVersion={rv}&timeoutSeconds={timeout_s}&watch=true"),
+            "application/json",
+            "",
+            Vec::new(),
+        );
+        match r.watch {
+            Some(cursor) => {
+                let seen = gone || saw_deleted(&r.body);
+                self.watch = Some((cursor, seen));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn delete_seen(&mut self) -> Option<bool> {
+        let (cursor, seen) = self.watch.as_mut()?;
+        if !*seen {
+            let poll = watch_poll(self.cluster, cursor);
+            *seen = poll.chunks.iter().any(|c| saw_deleted(c));
+        }
+        Some(*seen)
+    }
+
+    fn end_delete_watch(&mut self) {
+        self.watch = None;
     }
 
     fn now_ms(&self) -> i64 {

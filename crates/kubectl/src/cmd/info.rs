@@ -1,8 +1,8 @@
 //! `kubectl version` and `kubectl api-resources`.
 //!
 //! The client is kubectl 1.33.1 (the version whose output formats the
-//! reference pins); the server answers as a 1.34.0 kube-apiserver. Both
-//! identities are the real builds' `version` fields.
+//! reference pins, the real build's `version` fields); the server's half is
+//! what GET /version answers.
 
 use super::api::Api;
 use super::args::{flag, FlagKind, FlagSpec};
@@ -17,10 +17,6 @@ const CLIENT_GIT_COMMIT: &str = "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828";
 const CLIENT_BUILD_DATE: &str = "2025-05-15T08:27:33Z";
 const CLIENT_GO_VERSION: &str = "go1.24.2";
 pub const KUSTOMIZE_VERSION: &str = "v5.6.0";
-pub const SERVER_GIT_VERSION: &str = "v1.34.0";
-const SERVER_GIT_COMMIT: &str = "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45";
-const SERVER_BUILD_DATE: &str = "2025-08-27T10:09:04Z";
-const SERVER_GO_VERSION: &str = "go1.24.6";
 const PLATFORM: &str = "linux/amd64";
 
 fn client_info() -> Value {
@@ -31,19 +27,9 @@ fn client_info() -> Value {
     })
 }
 
-fn server_info() -> Value {
-    json!({
-        "major": "1", "minor": "34", "emulationMajor": "1", "emulationMinor": "34",
-        "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",
-        "gitVersion": SERVER_GIT_VERSION, "gitCommit": SERVER_GIT_COMMIT, "gitTreeState": "clean",
-        "buildDate": SERVER_BUILD_DATE, "goVersion": SERVER_GO_VERSION, "compiler": "gc",
-        "platform": PLATFORM
-    })
-}
-
 /// Go's json.MarshalIndent of kubectl's version struct keeps the struct order,
 /// two-space indented.
-fn version_json(with_server: bool) -> String {
+fn version_json(server: Option<&Value>) -> String {
     fn obj(out: &mut String, v: &Value, keys: &[&str], indent: &str) {
         out.push_str("{\n");
         for (i, k) in keys.iter().enumerate() {
@@ -87,9 +73,9 @@ fn version_json(with_server: bool) -> String {
     s.push_str(&format!(
         ",\n  \"kustomizeVersion\": \"{KUSTOMIZE_VERSION}\""
     ));
-    if with_server {
+    if let Some(server) = server {
         s.push_str(",\n  \"serverVersion\": ");
-        obj(&mut s, &server_info(), &server_keys, "  ");
+        obj(&mut s, server, &server_keys, "  ");
     }
     s.push_str("\n}\n");
     s
@@ -100,27 +86,45 @@ const VERSION_FLAGS: &[FlagSpec] = &[
     flag("output", Some('o'), FlagKind::Str),
 ];
 
-pub fn version(_api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
+pub fn version(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
     let p = match parse_command(args, VERSION_FLAGS, "kubectl version", out) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let with_server = !p.bool_or("client", false);
+    // The server's half comes from GET /version.
+    let server = if with_server {
+        match api.server_version() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                out.errors(&[CmdError::Api(e)]);
+                return 1;
+            }
+        }
+    } else {
+        None
+    };
+    let server_git_version = server
+        .as_ref()
+        .and_then(|v| v.get("gitVersion"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     match p.str("output") {
         None | Some("") => {
             out.out(&format!(
                 "Client Version: {CLIENT_GIT_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n"
             ));
             if with_server {
-                out.out(&format!("Server Version: {SERVER_GIT_VERSION}\n"));
+                out.out(&format!("Server Version: {server_git_version}\n"));
             }
         }
-        Some("json") => out.out(&version_json(with_server)),
+        Some("json") => out.out(&version_json(server.as_ref())),
         Some("yaml") => {
             let mut v =
                 json!({"clientVersion": client_info(), "kustomizeVersion": KUSTOMIZE_VERSION});
-            if with_server {
-                v["serverVersion"] = server_info();
+            if let Some(server) = server {
+                v["serverVersion"] = server;
             }
             // kubectl's YAML version printer ends with an empty line.
             out.out(&render::to_yaml(&v));
