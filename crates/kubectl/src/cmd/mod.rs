@@ -12,6 +12,7 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod errors;
+pub mod explain;
 pub mod get;
 pub mod gotemplate;
 pub mod info;
@@ -87,6 +88,7 @@ pub const SUPPORTED_COMMANDS: &[&str] = &[
     "patch",
     "label",
     "annotate",
+    "explain",
 ];
 
 /// kubectl's other commands: named here so that they are recognised (and
@@ -109,7 +111,6 @@ const OTHER_KUBECTL_COMMANDS: &[&str] = &[
     "edit",
     "events",
     "exec",
-    "explain",
     "expose",
     "help",
     "kustomize",
@@ -154,6 +155,7 @@ fn dispatch(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i
         "version" => info::version(api, &rest, out),
         "api-resources" => info::api_resources(&rest, out),
         "patch" => patch::run(api, &rest, stdin, out),
+        "explain" => explain::run(api, &rest, out),
         "label" => label::run(api, &rest, stdin, out, label::Field::Labels),
         "annotate" => label::run(api, &rest, stdin, out, label::Field::Annotations),
         c if OTHER_KUBECTL_COMMANDS.contains(&c) => {
