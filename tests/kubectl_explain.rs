@@ -40,3 +40,29 @@ fn every_recorded_case_matches_kubectl_1_33() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn argument_errors() {
+    // Recorded offline: KUBECONFIG=/dev/null kubectl.1.33 explain …
+    let mut c = common::cluster(9.0);
+    assert_eq!(
+        out(&k(&mut c, "explain")),
+        ("", "error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n", 1)
+    );
+    assert_eq!(
+        out(&k(&mut c, "explain a b")),
+        (
+            "",
+            "error: We accept only this format: explain RESOURCE\n",
+            1
+        )
+    );
+    assert_eq!(
+        out(&k(&mut c, "explain svc -o foo")),
+        (
+            "",
+            "error: unknown shorthand flag: 'o' in -o\nSee 'kubectl explain --help' for usage.\n",
+            1
+        )
+    );
+}

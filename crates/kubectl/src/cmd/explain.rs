@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 const FLAGS: &[FlagSpec] = &[
     flag("recursive", None, FlagKind::Bool),
     flag("api-version", None, FlagKind::Str),
-    flag("output", Some('o'), FlagKind::Str),
+    flag("output", None, FlagKind::Str),
 ];
 
 /// Deeper nesting than this is not printed (kubectl guards recursion too).
@@ -58,7 +58,7 @@ fn explain(api: &mut dyn Api, p: &Parsed, out: &mut Out) -> Result<i32, CmdError
     let arg = match p.positionals.as_slice() {
         [] => {
             return Err(CmdError::Client(
-                "You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n"
+                "You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources."
                     .into(),
             ))
         }
