@@ -53,19 +53,11 @@ fn render(template: &str, obj: &Value) -> (String, String, i64) {
     }
 }
 
-/// Recorded cases the simulator answers differently, on purpose: named
-/// templates (`define`/`template`/`block`) are refused at parse time
-/// (docs/DESIGN-NOTES.md, "kubectl").
-const KNOWN_DIFFERENCES: &[&str] = &["{{define \"x\"}}y{{end}}", "{{template \"x\"}}"];
-
 #[test]
 fn every_recorded_case_matches_kubectl_1_33() {
     let obj = object();
     let mut failures = Vec::new();
     for c in goldens() {
-        if KNOWN_DIFFERENCES.contains(&c.template.as_str()) {
-            continue;
-        }
         let got = render(&c.template, &obj);
         let want = (c.stdout.clone(), c.stderr.clone(), c.code);
         if got != want {

@@ -5,6 +5,7 @@
 
 use super::fmt::{base64_decode, go_type, sprint, sprintf, sprintln, value_string};
 use super::parse::{Arg, Branch, Command, Node, Number, Pipe, Template};
+use crate::jsonpath::go_quote;
 use serde_json::Value;
 
 /// A value during execution.
@@ -47,6 +48,8 @@ impl V {
 /// of the node) and the message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExecError {
+    /// The template executing (`output`, or a `define`d one).
+    pub template: String,
     pub pos: Option<usize>,
     pub context: String,
     pub msg: String,
@@ -56,7 +59,7 @@ impl ExecError {
     /// `template: output:1:11: executing "output" at <.a.b>: msg`.
     pub fn text(&self, src: &str) -> String {
         match self.pos {
-            None => format!("template: \"output\": {}", self.msg),
+            None => format!("template: {}: {}", go_quote(&self.template), self.msg),
             Some(pos) => {
                 let pos = pos.min(src.len());
                 let before = &src[..pos];
@@ -66,8 +69,10 @@ impl ExecError {
                     Some(nl) => pos - (nl + 1),
                 };
                 format!(
-                    "template: output:{line}:{col}: executing \"output\" at <{}>: {}",
-                    self.context, self.msg
+                    "template: output:{line}:{col}: executing {} at <{}>: {}",
+                    go_quote(&self.template),
+                    self.context,
+                    self.msg
                 )
             }
         }
@@ -84,7 +89,15 @@ enum Flow {
 const MAX_OUTPUT: usize = 16 << 20;
 const MAX_STEPS: u64 = 10_000_000;
 
+/// How deeply `{{template}}` calls may nest (Go allows 100000 frames; a
+/// wasm stack does not).
+const MAX_TEMPLATE_DEPTH: usize = 100;
+
 struct State {
+    /// The template being executed, for errors.
+    name: String,
+    defs: std::collections::BTreeMap<String, Vec<Node>>,
+    depth: usize,
     vars: Vec<(String, V)>,
     out: String,
     /// The node being evaluated, for errors.
@@ -101,6 +114,7 @@ impl State {
 
     fn fail<T>(&self, msg: impl Into<String>) -> R<T> {
         Err(ExecError {
+            template: self.name.clone(),
             pos: Some(self.at.0),
             context: self.at.1.clone(),
             msg: msg.into(),
@@ -154,11 +168,47 @@ impl State {
                     }
                 }
                 Node::Range(b) => self.range(dot, b)?,
+                Node::Template { pos, name, pipe } => {
+                    self.template(dot, *pos, name, pipe.as_ref())?
+                }
                 Node::Break(_) => return Ok(Flow::Break),
                 Node::Continue(_) => return Ok(Flow::Continue),
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// `{{template "name" pipeline}}`: the named template with the pipeline's
+    /// value as dot and only `$` in scope.
+    fn template(&mut self, dot: &V, pos: usize, name: &str, pipe: Option<&Pipe>) -> R<()> {
+        let shown = match pipe {
+            Some(p) => format!("{{{{template {} {p}}}}}", go_quote(name)),
+            None => format!("{{{{template {}}}}}", go_quote(name)),
+        };
+        self.at(pos, shown.clone());
+        let Some(body) = self.defs.get(name).cloned() else {
+            return self.fail(format!("template {} not defined", go_quote(name)));
+        };
+        let new_dot = match pipe {
+            Some(p) => self.pipeline(dot, p)?,
+            None => V::Invalid,
+        };
+        if self.depth >= MAX_TEMPLATE_DEPTH {
+            self.at(pos, shown);
+            return self.fail(format!(
+                "exceeded maximum template depth ({MAX_TEMPLATE_DEPTH})"
+            ));
+        }
+        let saved = std::mem::replace(&mut self.vars, vec![("$".to_string(), new_dot.clone())]);
+        self.depth += 1;
+        let caller = std::mem::replace(&mut self.name, name.to_string());
+        let r = self.walk(&new_dot, &body);
+        if r.is_ok() {
+            self.name = caller;
+        }
+        self.depth -= 1;
+        self.vars = saved;
+        r.map(|_| ())
     }
 
     fn print(&mut self, v: &V, pipe: &Pipe) -> R<()> {
@@ -709,6 +759,9 @@ fn exists(item: &V, path: &[V]) -> bool {
 /// Executes a template over a decoded object.
 pub fn execute(t: &Template, data: &Value) -> Result<String, (String, ExecError)> {
     let mut s = State {
+        name: "output".to_string(),
+        defs: t.defs.clone(),
+        depth: 0,
         vars: vec![("$".to_string(), V::J(data.clone()))],
         out: String::new(),
         at: (0, String::new()),

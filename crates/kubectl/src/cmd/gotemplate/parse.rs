@@ -505,6 +505,12 @@ pub enum Node {
     With(Branch),
     Break(usize),
     Continue(usize),
+    /// `{{template "name" pipeline}}` (also what a `block` leaves in place).
+    Template {
+        pos: usize,
+        name: String,
+        pipe: Option<Pipe>,
+    },
 }
 
 /// An if/range/with: its pipeline, its list, and the else list (an `else if`
@@ -669,6 +675,8 @@ struct Parser {
     vars: Vec<String>,
     range_depth: usize,
     depth: usize,
+    /// `define`d and `block` templates by name.
+    defs: std::collections::BTreeMap<String, Vec<Node>>,
 }
 
 /// Nesting deeper than this is refused (a hostile template must not overflow
@@ -680,6 +688,8 @@ const MAX_DEPTH: usize = 100;
 pub struct Template {
     pub src: String,
     pub root: Vec<Node>,
+    /// The associated templates `{{template}}` can call.
+    pub defs: std::collections::BTreeMap<String, Vec<Node>>,
 }
 
 pub fn parse(src: &str) -> Result<Template, ParseError> {
@@ -696,12 +706,14 @@ pub fn parse(src: &str) -> Result<Template, ParseError> {
         vars: vec!["$".to_string()],
         range_depth: 0,
         depth: 0,
+        defs: std::collections::BTreeMap::new(),
     };
     let (root, end) = p.list()?;
     match end {
         End::Eof => Ok(Template {
             src: src.to_string(),
             root,
+            defs: p.defs,
         }),
         End::Closed => p.fail_at(p.i.saturating_sub(1), "unexpected {{end}}"),
         End::Else => p.fail_at(p.i.saturating_sub(1), "unexpected {{else}}"),
@@ -752,28 +764,33 @@ impl Parser {
         self.fail(line, msg)
     }
 
+    /// Go's item String(): keywords as `<if>`, EOF as `EOF`, anything else
+    /// quoted (cut to 10 characters and `...` when longer).
     fn unexpected<T>(&self, it: &Item, context: &str) -> Result<T, ParseError> {
-        let shown = match &it.tok {
-            Tok::Right => "\"}}\"".to_string(),
-            Tok::RParen => "\")\"".to_string(),
-            Tok::LParen => "\"(\"".to_string(),
-            Tok::Pipe => "\"|\"".to_string(),
-            Tok::Comma => "\",\"".to_string(),
-            Tok::Declare => "\":=\"".to_string(),
-            Tok::Assign => "\"=\"".to_string(),
-            Tok::Eof => "EOF".to_string(),
-            Tok::Keyword(k) => format!("<{k}>"),
-            Tok::Text(t) => go_quote(t),
+        let raw = match &it.tok {
+            Tok::Eof => return self.fail(it.line, format!("unexpected EOF in {context}")),
+            Tok::Keyword(k) => return self.fail(it.line, format!("unexpected <{k}> in {context}")),
+            Tok::Right => "}}".to_string(),
+            Tok::Left => "{{".to_string(),
+            Tok::RParen => ")".to_string(),
+            Tok::LParen => "(".to_string(),
+            Tok::Pipe => "|".to_string(),
+            Tok::Comma => ",".to_string(),
+            Tok::Declare => ":=".to_string(),
+            Tok::Assign => "=".to_string(),
+            Tok::Text(t) => t.clone(),
             Tok::Str { quoted, .. } => quoted.clone(),
-            Tok::Field(s) | Tok::Var(s) | Tok::Ident(s) | Tok::Num(s) | Tok::Char(s) => {
-                format!("<{s}>")
-            }
-            Tok::Bool(b) => format!("<{b}>"),
-            Tok::Nil => "<nil>".to_string(),
-            Tok::Dot => "<.>".to_string(),
-            Tok::Left => "\"{{\"".to_string(),
-            Tok::Space => "space".to_string(),
-            Tok::Punct(c) => go_quote(&c.to_string()),
+            Tok::Field(v) | Tok::Var(v) | Tok::Ident(v) | Tok::Num(v) | Tok::Char(v) => v.clone(),
+            Tok::Bool(b) => b.to_string(),
+            Tok::Nil => "nil".to_string(),
+            Tok::Dot => ".".to_string(),
+            Tok::Space => " ".to_string(),
+            Tok::Punct(c) => c.to_string(),
+        };
+        let shown = if raw.chars().count() > 10 {
+            format!("{}...", go_quote(&raw.chars().take(10).collect::<String>()))
+        } else {
+            go_quote(&raw)
         };
         self.fail(it.line, format!("unexpected {shown} in {context}"))
     }
@@ -801,7 +818,11 @@ impl Parser {
                             self.next_non_space();
                             break End::Else;
                         }
-                        _ => nodes.push(self.action()?),
+                        _ => {
+                            if let Some(n) = self.action()? {
+                                nodes.push(n);
+                            }
+                        }
                     }
                 }
                 _ => return self.unexpected(&it, "input"),
@@ -819,9 +840,60 @@ impl Parser {
         Ok(())
     }
 
-    fn action(&mut self) -> Result<Node, ParseError> {
+    /// A template's name: a string constant.
+    fn template_name(&mut self, context: &str) -> Result<(usize, String), ParseError> {
         let it = self.next_non_space();
         match it.tok {
+            Tok::Str { value, .. } => Ok((it.pos, value)),
+            _ => self.unexpected(&it, context),
+        }
+    }
+
+    /// An action; `define` leaves no node where it stands.
+    fn action(&mut self) -> Result<Option<Node>, ParseError> {
+        let it = self.next_non_space();
+        Ok(Some(match it.tok.clone() {
+            Tok::Keyword("define") => {
+                if self.depth > 1 {
+                    return self.unexpected(&it, "command");
+                }
+                let (_, name) = self.template_name("define clause")?;
+                self.expect_right("define clause")?;
+                let saved = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+                let (list, end) = self.list()?;
+                self.vars = saved;
+                if !matches!(end, End::Closed) {
+                    return self.fail(self.peek().line, "unexpected EOF");
+                }
+                self.defs.insert(name, list);
+                return Ok(None);
+            }
+            Tok::Keyword(k @ ("template" | "block")) => {
+                let context = format!("{k} clause");
+                let (pos, name) = self.template_name(&context)?;
+                let pipe = if self.peek_non_space().tok == Tok::Right {
+                    self.next_non_space();
+                    None
+                } else {
+                    Some(self.pipeline(&context, false)?)
+                };
+                if k == "block" {
+                    let saved = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+                    let (list, end) = self.list()?;
+                    self.vars = saved;
+                    if !matches!(end, End::Closed) {
+                        return self.fail(self.peek().line, "unexpected EOF");
+                    }
+                    self.defs.insert(name.clone(), list);
+                }
+                Node::Template { pos, name, pipe }
+            }
+            other => return self.action_node(it, other).map(Some),
+        }))
+    }
+
+    fn action_node(&mut self, it: Item, tok: Tok) -> Result<Node, ParseError> {
+        match tok {
             Tok::Keyword("if") => Ok(Node::If(self.branch("if")?)),
             Tok::Keyword("with") => Ok(Node::With(self.branch("with")?)),
             Tok::Keyword("range") => {
@@ -841,10 +913,6 @@ impl Parser {
                     Node::Continue(it.pos)
                 })
             }
-            Tok::Keyword(k @ ("define" | "template" | "block")) => self.fail(
-                it.line,
-                format!("{{{{{k}}}}} is not supported by this simulator's templates"),
-            ),
             _ => {
                 self.backup();
                 let pipe = self.pipeline("command", true)?;
