@@ -7,6 +7,13 @@
 //! offline, on the same Service as a file:
 //! `KUBECONFIG=/dev/null kubectl.1.33 label --local -f svc.json app=other` etc.
 
+//!
+//! The server-side cases were checked by running the real kubectl 1.33.1
+//! against this apiserver's `handle()` behind a loopback HTTP bridge (a
+//! bounded std::net loop, stopped by PID): the requests it sent (GET, then
+//! PATCH with the patch type's Content-Type and `fieldManager=kubectl-…`,
+//! `dryRun=All` first when asked) and its lines are the ones asserted here.
+
 mod common;
 
 use common::{k, kin, ok, out};

@@ -7,6 +7,7 @@ use super::api::Api;
 use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::create::print_written;
 use super::errors::CmdError;
+use super::resources::Kind;
 use super::targets::{find, name_of, namespace_of, Selecting};
 use super::{dry_run, output_format_of, parse_command, DryRun, Out, OutputFormat};
 use serde_json::Value;
@@ -41,6 +42,27 @@ pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i3
     };
     let result = patch(api, &p, stdin, out);
     out.exit_code(result)
+}
+
+/// client-go's text for a 404 without a Status body.
+const GENERIC_NOT_FOUND: &str = "the server could not find the requested resource";
+
+/// The REST path of an object.
+fn object_path(kind: Kind, obj: &Value) -> String {
+    let i = kind.info();
+    let mut p = if i.group.is_empty() {
+        format!("/api/{}", i.version)
+    } else {
+        format!("/apis/{}/{}", i.group, i.version)
+    };
+    if i.namespaced {
+        let ns = match namespace_of(obj) {
+            "" => "default",
+            n => n,
+        };
+        p.push_str(&format!("/namespaces/{ns}"));
+    }
+    format!("{p}/{}/{}", i.plural, name_of(obj))
 }
 
 /// `--type`: kubectl's patchTypes map.
@@ -123,16 +145,33 @@ fn patch(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
     )?;
     let mut errs = found.errors;
     let mut count = 0;
-    for (kind, obj) in found.items {
+    for (kind, mut obj) in found.items {
         count += 1;
+        // With --subresource, kubectl reads the subresource itself.
+        if subresource == "status" && !local {
+            match api.get_path(&format!("{}/status", object_path(kind, &obj))) {
+                Ok(v) => obj = v,
+                Err(mut e) => {
+                    if e.code == 404 && e.message == GENERIC_NOT_FOUND {
+                        e.message = format!(
+                            "{GENERIC_NOT_FOUND} (get {} {})",
+                            kind.info().plural,
+                            name_of(&obj)
+                        );
+                    }
+                    errs.push(e.into());
+                    continue;
+                }
+            }
+        }
         let name = name_of(&obj).to_string();
         let ns = namespace_of(&obj).to_string();
-        let (patched, suffix_dry) = if local || dry == DryRun::Client {
+        let patched = if local || dry == DryRun::Client {
             // getPatchedJSON: the patch applied in the client.
             let schema =
                 servicecidr_apiserver::schema::lookup(&kind.api_version(), kind.info().kind_name);
             match server_patch::apply(pt, schema, &obj, &body) {
-                Ok(v) => (v, dry),
+                Ok(v) => v,
                 Err(e) => {
                     errs.push(CmdError::Client(e.message));
                     continue;
@@ -153,7 +192,7 @@ fn patch(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
                 &body,
                 &query,
             ) {
-                Ok(v) => (v, dry),
+                Ok(v) => v,
                 Err(e) if e.code == 415 => {
                     errs.push(CmdError::Client(format!(
                         "{} is not supported by {}, Kind={}: {}",
@@ -179,7 +218,8 @@ fn patch(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
             OutputFormat::Default | OutputFormat::Wide => &obj,
             _ => &patched,
         };
-        if let Err(e) = print_written(out, &format, kind, shown, verb, suffix_dry) {
+        // kubectl patch's lines carry no dry-run suffix (kubectl 1.33).
+        if let Err(e) = print_written(out, &format, kind, shown, verb, DryRun::None) {
             errs.push(e);
         }
     }
