@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{k, out};
+use common::{k, kin, out};
 use proptest::prelude::*;
 use serde_json::Value;
 use servicecidr_kubectl::cmd::gotemplate::GoTemplate;
@@ -204,4 +204,31 @@ proptest! {
         }
         let _ = render(&t, &object());
     }
+}
+
+#[test]
+fn lists_as_kubectl_sees_them_from_this_apiserver() {
+    // kubectl 1.33.1 against this apiserver's handle() (a loopback bridge),
+    // after `kubectl apply` of the same Service on a seed-9 cluster, printed:
+    let mut c = common::cluster(9.0);
+    let web = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  selector:\n    app: web\n  ports:\n  - name: http\n    port: 80\n    targetPort: 8080\n";
+    assert_eq!(kin(&mut c, "apply -f -", web).exit_code, 0);
+    assert_eq!(
+        out(&k(
+            &mut c,
+            r#"get svc -o go-template='{{range .items}}{{.metadata.name}}:{{.spec.clusterIP}} {{end}}{{.kind}}{{"\n"}}'"#
+        )),
+        ("kubernetes:10.96.0.1 web:10.96.0.3 List\n", "", 0)
+    );
+    assert_eq!(
+        out(&k(&mut c, "get svc -o go-template={{.metadata}}")),
+        ("map[resourceVersion:]", "", 0)
+    );
+    assert_eq!(
+        out(&k(
+            &mut c,
+            r#"get servicecidr kubernetes -o go-template='{{.spec}} {{len .metadata.finalizers}}{{"\n"}}'"#
+        )),
+        ("map[cidrs:[10.96.0.0/28]] 1\n", "", 0)
+    );
 }

@@ -90,7 +90,8 @@ fn explain(api: &mut dyn Api, p: &Parsed, out: &mut Out) -> Result<i32, CmdError
     } else {
         format!("apis/{group}/{version}")
     };
-    let index = api.get_path("/openapi/v3")?;
+    // kubectl asks with its 32s request timeout.
+    let index = api.get_path("/openapi/v3?timeout=32s")?;
     let Some(url) = index
         .pointer(&format!(
             "/paths/{}",
@@ -104,7 +105,8 @@ fn explain(api: &mut dyn Api, p: &Parsed, out: &mut Out) -> Result<i32, CmdError
             info.plural
         )));
     };
-    let doc = api.get_path(url)?;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let doc = api.get_path(&format!("{url}{sep}timeout=32s"))?;
     let empty = Map::new();
     let schemas = doc
         .pointer("/components/schemas")
