@@ -182,6 +182,16 @@ fn annotate_lines_and_errors() {
 }
 
 #[test]
+fn list_prints_the_labels() {
+    // kubectl 1.33 against this apiserver: `label svc kubernetes --list`.
+    let mut c = cluster();
+    ok(
+        &k(&mut c, "label svc kubernetes --list"),
+        "component=apiserver\nprovider=kubernetes\n",
+    );
+}
+
+#[test]
 fn local_files() {
     let mut c = common::cluster(9.0);
     ok(

@@ -193,6 +193,45 @@ fn server_errors() {
 }
 
 #[test]
+fn bodies_the_server_refuses() {
+    // kubectl 1.33 against this apiserver: `{…}` is sent as typed, the
+    // server answers; other text is YAML first.
+    let mut c = cluster();
+    assert_eq!(
+        out(&k(&mut c, "patch svc kubernetes -p '{bad'")),
+        (
+            "",
+            "Error from server (BadRequest): invalid JSON patch\n",
+            1
+        )
+    );
+    assert_eq!(
+        out(&k(&mut c, "patch svc kubernetes --type merge -p '[1]'")),
+        (
+            "",
+            "The request is invalid: patch: Invalid value: \"[1]\": couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }\n",
+            1
+        )
+    );
+    assert_eq!(
+        out(&k(&mut c, "patch svc kubernetes --type json -p '{}'")),
+        (
+            "",
+            "Error from server (BadRequest): json: cannot unmarshal object into Go value of type jsonpatch.Patch\n",
+            1
+        )
+    );
+    // go-yaml's text would be `yaml: line 1: did not find expected ',' or ']'`.
+    let o = k(&mut c, "patch svc kubernetes -p '[1'");
+    assert_eq!(o.exit_code, 1);
+    assert!(
+        o.stderr.starts_with("error: unable to parse \"[1\": "),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
 fn status_subresource_is_read_and_patched_as_such() {
     // kubectl 1.33 against this apiserver (which serves no GET on /status)
     // printed exactly this, after GET /api/v1/namespaces/default/services/web/status.

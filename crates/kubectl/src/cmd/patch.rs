@@ -75,9 +75,10 @@ fn patch_type(t: &str) -> Option<PatchType> {
     }
 }
 
-/// yaml.ToJSON of `-p`: JSON as it is, else YAML converted.
+/// apimachinery's yaml.ToJSON of `-p`: text starting with `{` is sent as it
+/// is (the server judges it); anything else is read as YAML.
 fn patch_bytes(text: &str) -> Result<Vec<u8>, CmdError> {
-    if serde_json::from_str::<Value>(text).is_ok() {
+    if text.trim_start().starts_with('{') {
         return Ok(text.as_bytes().to_vec());
     }
     match crate::manifest::yaml_to_json(text) {
