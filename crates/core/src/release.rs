@@ -11,6 +11,7 @@
 //!
 //! Each change names the upstream pull request it follows.
 
+pub use crate::model::status::ValueStyle;
 use crate::model::ApiError;
 use std::fmt;
 
@@ -37,17 +38,6 @@ impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
     }
-}
-
-/// How field errors print their bad value (apimachinery field/errors.go ErrorBody).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ValueStyle {
-    /// Up to apimachinery v0.33: strings `%q`, simple numbers plain, everything
-    /// else Go's `%#v` (`[]string{"10.0.0.1"}`), a nil value the string `"null"`.
-    GoSyntax,
-    /// From v0.34: strings `%q`, simple numbers plain, everything else JSON
-    /// (`["10.0.0.1"]`), a nil value `null`.
-    Json,
 }
 
 /// The API warning for a Service IP in a non-standard form (pkg/api/service/warnings.go).

@@ -373,32 +373,6 @@ impl Cluster {
             .collect()
     }
 
-    /// The IPs that keep a ServiceCIDR from being deleted (the controller's canDelete,
-    /// as a list; empty = it may go), at most `limit`, ascending per CIDR.
-    pub fn blocking_ips(&self, name: &str, limit: usize) -> Result<Vec<String>, ApiError> {
-        let sc = self
-            .store
-            .service_cidrs
-            .get(name)
-            .ok_or_else(|| ApiError::not_found("servicecidrs", "networking.k8s.io", name))?;
-        Ok(self.service_cidr_blocking_ips(sc, limit))
-    }
-
-    /// [`Cluster::blocking_ips`] with the true total and, per family, the smallest
-    /// CIDR covering every blocking IP (not only the `limit` listed).
-    pub fn blocking_ips_report(
-        &self,
-        name: &str,
-        limit: usize,
-    ) -> Result<crate::controllers::servicecidr::BlockingIPs, ApiError> {
-        let sc = self
-            .store
-            .service_cidrs
-            .get(name)
-            .ok_or_else(|| ApiError::not_found("servicecidrs", "networking.k8s.io", name))?;
-        Ok(self.service_cidr_blocking_report(sc, limit))
-    }
-
     /// Per-family allocator view for the playground: CIDR, readiness, owning ServiceCIDRs, sizes.
     pub fn allocator_state(&self) -> Value {
         let mut out = Vec::new();

@@ -8,7 +8,7 @@ use crate::cluster::{Cluster, Task, UserInfo};
 use crate::model::servicecidr::{
     CONDITION_READY, REASON_TERMINATING, SERVICE_CIDR_PROTECTION_FINALIZER,
 };
-use crate::model::{Condition, ServiceCIDR, Time};
+use crate::model::{ApiError, Condition, ServiceCIDR, Time};
 use crate::net::{covering_service_prefix, Addr, Family};
 use serde_json::{json, Value};
 
@@ -36,6 +36,26 @@ fn user() -> UserInfo {
 }
 
 impl Cluster {
+    /// The IPs that keep a ServiceCIDR from being deleted (the controller's canDelete,
+    /// as a list; empty = it may go), at most `limit`, ascending per CIDR.
+    pub fn blocking_ips(&self, name: &str, limit: usize) -> Result<Vec<String>, ApiError> {
+        let sc = self
+            .listers()
+            .service_cidr(name)
+            .ok_or_else(|| ApiError::not_found("servicecidrs", "networking.k8s.io", name))?;
+        Ok(self.service_cidr_blocking_ips(sc, limit))
+    }
+
+    /// [`Cluster::blocking_ips`] with the true total and, per family, the smallest
+    /// CIDR covering every blocking IP (not only the `limit` listed).
+    pub fn blocking_ips_report(&self, name: &str, limit: usize) -> Result<BlockingIPs, ApiError> {
+        let sc = self
+            .listers()
+            .service_cidr(name)
+            .ok_or_else(|| ApiError::not_found("servicecidrs", "networking.k8s.io", name))?;
+        Ok(self.service_cidr_blocking_report(sc, limit))
+    }
+
     pub(crate) fn sync_service_cidr(&mut self, name: &str) {
         let Some(sc) = self.listers().service_cidr(name).cloned() else {
             return;

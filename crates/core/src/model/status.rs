@@ -1,9 +1,19 @@
 //! The apiserver's error answers (metav1.Status) and field errors
 //! (apimachinery `util/validation/field`), with upstream's exact texts.
 
-use crate::release::ValueStyle;
 use serde_json::{json, Value};
 use std::fmt;
+
+/// How field errors print their bad value (apimachinery field/errors.go ErrorBody).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueStyle {
+    /// Up to apimachinery v0.33: strings `%q`, simple numbers plain, everything
+    /// else Go's `%#v` (`[]string{"10.0.0.1"}`), a nil value the string `"null"`.
+    GoSyntax,
+    /// From v0.34: strings `%q`, simple numbers plain, everything else JSON
+    /// (`["10.0.0.1"]`), a nil value `null`.
+    Json,
+}
 
 /// field.ErrorType. The Display form is the prefix of the error body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
