@@ -13,3 +13,33 @@ pub use servicecidr_kubectl::{CommandOutput, Kubectl};
 pub mod wasm;
 #[cfg(target_arch = "wasm32")]
 mod wasm_heap;
+
+/// The CEL evaluator linked natively: ValidatingAdmissionPolicies for Rust users
+/// and the native tests (`cluster.set_validating_admission(Some(cel_admission()))`).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cel {
+    use servicecidr_admission::json_api;
+    use servicecidr_core::cluster::{PolicyAdmission, PolicyEvaluator, ValidatingAdmission};
+
+    pub struct NativeCel;
+
+    impl PolicyEvaluator for NativeCel {
+        fn admit(&self, request: &str) -> String {
+            json_api::admit(request)
+        }
+        fn validate_policy(&self, policy: &str) -> String {
+            json_api::validate_policy_json(policy)
+        }
+        fn validate_binding(&self, binding: &str) -> String {
+            json_api::validate_binding_json(binding)
+        }
+        fn default_object(&self, object: &str) -> String {
+            json_api::default_object_json(object)
+        }
+    }
+
+    /// The admission plugin that enforces the cluster's ValidatingAdmissionPolicies.
+    pub fn cel_admission() -> Box<dyn ValidatingAdmission> {
+        Box::new(PolicyAdmission::new(NativeCel))
+    }
+}
