@@ -174,3 +174,17 @@ fn commands_send_kubectls_requests() {
         "Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n"
     );
 }
+
+/// kubectl sends fieldValidation=Strict: an unknown field is the server's
+/// strict decoding error, wrapped with the source as kubectl does.
+#[test]
+fn unknown_fields_are_refused_by_the_server() {
+    let mut c = cluster();
+    let m = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: x\nspec:\n  cidrs:\n  - 10.97.0.0/24\n  bogus: 1\n";
+    let o = kubectl_line(&mut c, "create -f -", m);
+    assert_eq!(
+        o.stderr,
+        "Error from server (BadRequest): error when creating \"STDIN\": ServiceCIDR in version \"v1\" cannot be handled as a ServiceCIDR: strict decoding error: unknown field \"spec.bogus\"\n"
+    );
+    assert_eq!(o.exit_code, 1);
+}
