@@ -1526,3 +1526,33 @@ fn the_requests_user_is_who_the_core_sees() {
         .iter()
         .all(|u| u == "system:serviceaccount:kube-system:service-cidrs-controller"));
 }
+
+/// `includeObject` picks what Table rows carry (kubectl `--sort-by` asks for
+/// whole objects).
+#[test]
+fn table_rows_carry_what_include_object_asks() {
+    let mut c = cluster();
+    let get = |c: &mut Cluster, q: &str| {
+        handle(
+            c,
+            &req(
+                "GET",
+                &format!("/apis/networking.k8s.io/v1/servicecidrs?{q}"),
+                &[("Accept", TABLE_ACCEPT)],
+                "",
+            ),
+        )
+    };
+    let t = json_of(&get(&mut c, "includeObject=Object"));
+    assert_eq!(t["rows"][0]["object"]["kind"], "ServiceCIDR");
+    assert_eq!(
+        t["rows"][0]["object"]["spec"]["cidrs"],
+        json!(["10.96.0.0/28"])
+    );
+    let t = json_of(&get(&mut c, "includeObject=None"));
+    assert!(t["rows"][0]["object"].is_null());
+    let t = json_of(&get(&mut c, "includeObject=Metadata"));
+    assert_eq!(t["rows"][0]["object"]["kind"], "PartialObjectMetadata");
+    let r = get(&mut c, "includeObject=Everything");
+    assert_eq!(r.status, 400);
+}

@@ -188,3 +188,29 @@ fn unknown_fields_are_refused_by_the_server() {
     );
     assert_eq!(o.exit_code, 1);
 }
+
+/// `get --sort-by` asks for Table rows with whole objects and sorts them.
+#[test]
+fn sort_by_sorts_the_servers_rows() {
+    let mut c = cluster();
+    kubectl_line(&mut c, "create service clusterip b --tcp 80", "");
+    kubectl_line(&mut c, "create service clusterip a --tcp 80", "");
+    let (o, reqs) = run(&mut c, "get svc --sort-by=.metadata.name --no-headers", "");
+    assert_eq!(
+        reqs,
+        ["GET /api/v1/namespaces/default/services?limit=500&includeObject=Object"]
+    );
+    let names: Vec<&str> = o
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(names, ["a", "b", "kubernetes"]);
+    let (o, _) = run(&mut c, "get svc --sort-by=.spec.clusterIP --no-headers", "");
+    let first: Vec<&str> = o
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(first[0], "kubernetes", "{}", o.stdout);
+}

@@ -301,11 +301,16 @@ impl Api for Client<'_> {
         name: Option<&str>,
         label_selector: &str,
         field_selector: &str,
+        whole_objects: bool,
     ) -> Result<Value, ApiError> {
-        let target = match name {
+        let mut target = match name {
             Some(n) => item(kind, ns.unwrap_or(""), n),
             None => list_target(kind, ns, label_selector, field_selector),
         };
+        if whole_objects {
+            target.push(if target.contains('?') { '&' } else { '?' });
+            target.push_str("includeObject=Object");
+        }
         self.call("GET", &target, TABLE_ACCEPT, "", None)
     }
 
