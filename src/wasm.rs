@@ -37,6 +37,8 @@ export interface ClusterOptions {
   kubeDNS?: boolean;
   /** Default true: controllers run to quiescence after each call. */
   autoReconcile?: boolean;
+  /** The Kubernetes release to emulate, "1.33" or "1.33.11" (1.29 to 1.37); default the newest modelled. */
+  version?: string;
 }
 
 /** metav1.OwnerReference */
@@ -597,6 +599,12 @@ impl Cluster {
     #[wasm_bindgen(getter, js_name = autoReconcile)]
     pub fn auto_reconcile(&self) -> bool {
         self.inner.auto_reconcile()
+    }
+
+    /// The emulated Kubernetes release, e.g. "1.33.11".
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> String {
+        self.inner.version()
     }
 
     /// The whole state as JSON-safe data; `Cluster.restore` rebuilds it exactly.

@@ -29,6 +29,8 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   const cluster = new Cluster(options);
   new Cluster();
   new Cluster({ now: 1697123467000, kubeDNS: false, autoReconcile: false });
+  const release: string = new Cluster({ version: '1.33' }).version;
+  void release;
 
   const svc: Service = {
     apiVersion: 'v1',

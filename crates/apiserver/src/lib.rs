@@ -71,8 +71,22 @@ impl Response {
 }
 
 /// Serves one request against the cluster. Never panics; a failed request
-/// changes nothing (the core's request path is transactional).
+/// changes nothing (the core's request path is transactional). The API
+/// warnings the request earned (deprecated versions, admission Warn actions,
+/// Service IP notes) go out as `Warning:` headers, as kube-apiserver sends them.
 pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
+    // Warnings of calls that were not requests (the JS API) are not this one's.
+    cluster.take_warnings();
+    let mut response = route(cluster, req);
+    for w in cluster.take_warnings() {
+        response
+            .headers
+            .push(("Warning".into(), field_validation::warning_header(&w)));
+    }
+    response
+}
+
+fn route(cluster: &mut Cluster, req: &Request) -> Response {
     // Segments are matched decoded (`%2F` in a name stays inside its segment).
     let decoded: Vec<String> = req
         .path

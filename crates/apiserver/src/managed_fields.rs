@@ -79,6 +79,7 @@ pub fn validate_patch_options(
                 field: "fieldManager".into(),
                 bad_value: None,
                 detail: "may not be more than 128 bytes".into(),
+                go_value: None,
             });
         }
     }

@@ -83,6 +83,16 @@ impl Addr {
     pub fn is_ipv4_mapped(self) -> bool {
         self.family == Family::IPv6 && (self.value >> 32) == 0xffff
     }
+    /// The address as Go's net.IP sees it: an IPv4-mapped IPv6 address is the
+    /// IPv4 address (To4() != nil), which is how Kubernetes before strict
+    /// validation (1.36) allocates, names and repairs `::ffff:a.b.c.d`.
+    pub fn unmap_ipv4(self) -> Addr {
+        if self.is_ipv4_mapped() {
+            Addr::new(Family::IPv4, self.value & 0xffff_ffff)
+        } else {
+            self
+        }
+    }
 }
 
 /// Canonical text: dotted decimal, or RFC 5952 for IPv6 (what Go's netip prints).
@@ -95,6 +105,12 @@ impl fmt::Display for Addr {
 /// Strict parse (Go's netip.ParseAddr): no leading zeros, no zones.
 pub fn parse_ip(s: &str) -> Option<Addr> {
     s.parse::<IpAddr>().ok().map(Addr::from_std)
+}
+
+/// ParseIPSloppy as a Service IP: the address Kubernetes allocates, names the
+/// IPAddress after and repairs (IPv4-mapped forms are IPv4).
+pub fn parse_service_ip(s: &str) -> Option<Addr> {
+    parse_ip_sloppy(s).map(Addr::unmap_ipv4)
 }
 
 /// Kubernetes' ParseIPSloppy: like the strict parser but IPv4 octets may carry

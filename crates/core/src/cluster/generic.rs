@@ -200,12 +200,7 @@ impl Cluster {
         );
         errs.extend(self.validate_generic(&o, None)?);
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                info.kind,
-                info.group,
-                &o.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid(info.kind, info.group, &o.metadata.name, &errs));
         }
         let name = o.metadata.name.clone();
         let value = o.to_value();
@@ -279,12 +274,7 @@ impl Cluster {
             errs.extend(self.validate_generic(&o, Some(&old))?);
         }
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                info.kind,
-                info.group,
-                &o.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid(info.kind, info.group, &o.metadata.name, &errs));
         }
         let name = o.metadata.name.clone();
         let sub = if status { "status" } else { "" };

@@ -117,6 +117,7 @@ fn field_errors(answer: &str) -> Result<Vec<FieldError>, String> {
                     _ => e.get("value").cloned(),
                 },
                 detail: e.get("detail").and_then(Value::as_str).unwrap_or("").into(),
+                go_value: None,
             }
         })
         .collect())
@@ -251,6 +252,7 @@ impl<E: PolicyEvaluator> ValidatingAdmission for PolicyAdmission<E> {
                 field: String::new(),
                 bad_value: None,
                 detail: format!("the policy evaluator could not validate this object: {e}"),
+                go_value: None,
             }]
         })
     }

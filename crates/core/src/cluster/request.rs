@@ -156,12 +156,6 @@ impl Cluster {
         self.admission = plugin;
     }
 
-    /// `Warning:` texts the last request earned (admission Warn actions …);
-    /// the apiserver turns them into headers, kubectl prints them.
-    pub fn take_warnings(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.warnings)
-    }
-
     /// Validating admission for a typed write that passed validation; free when
     /// no plugin is installed (the objects are turned into JSON only for one).
     #[allow(clippy::too_many_arguments)]
@@ -206,7 +200,9 @@ impl Cluster {
         };
         let verdict = plugin.validate(self, &attrs);
         self.admission = Some(plugin);
-        self.warnings.extend(verdict.warnings);
+        for w in verdict.warnings {
+            self.warn(w);
+        }
         for a in verdict.audit {
             self.trace_push("admission", a, Value::Null);
         }

@@ -6,6 +6,7 @@
 use super::resources::Kind;
 use serde_json::Value;
 use servicecidr_core::model::ApiError;
+use servicecidr_core::Release;
 
 /// What `apply` did to the object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,10 +68,6 @@ pub trait Api {
         name: &str,
         dry_run: bool,
     ) -> Result<Value, ApiError>;
-    /// GET /version. The default answers the apiserver's build (the fake).
-    fn server_version(&mut self) -> Result<Value, ApiError> {
-        Ok(servicecidr_apiserver::info::build_info())
-    }
     /// kubectl's wait for a deletion after its first GET found the object:
     /// LIST by `metadata.name`, then WATCH from the list's resourceVersion for
     /// at most `timeout_ms`. Returns false when this API cannot watch (the
@@ -97,4 +94,13 @@ pub trait Api {
     fn advance_ms(&mut self, ms: i64);
     /// When the controllers next have something to do, if ever.
     fn next_due_ms(&self) -> Option<i64>;
+    /// The release the in-box kubectl behaves as (it follows the server's).
+    fn release(&self) -> Release {
+        Release::newest()
+    }
+    /// API warnings of the requests since the last call (kubectl prints each
+    /// once as `Warning: …` on stderr).
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
