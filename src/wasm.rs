@@ -247,6 +247,8 @@ export interface TraceRecord {
 export interface AllocatorInfo {
   family: "IPv4" | "IPv6";
   cidr: string;
+  /** The CIDR spans 2^hostBits addresses. */
+  hostBits: number;
   ready: boolean;
   serviceCIDRs: string[];
   first: string;
@@ -258,6 +260,46 @@ export interface AllocatorInfo {
   staticBand: [string, string] | null;
   /** null when the range has no dynamic band (e.g. a /31). */
   dynamicBand: [string, string] | null;
+}
+
+/** One view of an allocator CIDR (`rangeView()`): cells of 2^cellHostBits addresses. */
+export interface RangeView {
+  cidr: string;
+  family: "IPv4" | "IPv6";
+  /** The view as a CIDR. */
+  prefix: string;
+  /** Decimal offset of the view from the CIDR's network address. */
+  start: string;
+  hostBits: number;
+  /** 0: one address per cell (views of up to 4096 addresses); else 256 buckets. */
+  cellHostBits: number;
+  cells: RangeCell[];
+}
+
+/** One cell of a `RangeView`. */
+export interface RangeCell {
+  /** The cell's first address. */
+  ip: string;
+  /** The cell as a CIDR. */
+  prefix: string;
+  /** Decimal offset from the CIDR's network address (pass it to `rangeView` to zoom in). */
+  start: string;
+  roles: ("network" | "broadcast" | "static" | "dynamic")[];
+  /** IPAddress objects in the cell, and the first (up to three) of their names. */
+  taken: number;
+  names: string[];
+  /** Other ServiceCIDRs overlapping the cell, as "name (cidr)". */
+  shared: string[];
+}
+
+/** What keeps a ServiceCIDR from being deleted (`blockingIPsReport()`). */
+export interface BlockingIPs {
+  /** How many IPs block, however many `ips` lists. */
+  total: number;
+  /** The first blocking IPs (at most the limit asked for), ascending per CIDR. */
+  ips: string[];
+  /** Per family (IPv4 first), the smallest CIDR whose usable addresses hold every blocking IP. */
+  covering: string[];
 }
 
 /** Options of `run()`. */
@@ -403,6 +445,17 @@ impl<'de> Visitor<'de> for Depth {
             }
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// The `limit` of `blockingIPs`/`blockingIPsReport`: default 256, at most 10^6.
+fn blocking_limit(limit: Option<f64>) -> Result<usize, JsValue> {
+    match limit {
+        None => Ok(256),
+        Some(l) if l.is_finite() && l >= 0.0 => Ok(l.min(1e6) as usize),
+        Some(l) => Err(js_error(ApiError::bad_request(format!(
+            "limit must be a number >= 0, got {l}"
+        )))),
     }
 }
 
@@ -643,20 +696,44 @@ impl Cluster {
     }
 
     /// The IPs that keep a ServiceCIDR from being deleted, exactly as the
-    /// service-cidr-controller decides (empty: it may go). At most `limit` (default 256).
+    /// service-cidr-controller decides (empty: it may go). At most `limit` (default 256);
+    /// `blockingIPsReport` tells how many there are in all.
     #[wasm_bindgen(js_name = blockingIPs, unchecked_return_type = "string[]")]
     pub fn blocking_ips(&self, name: &str, limit: Option<f64>) -> Result<JsValue, JsValue> {
-        let limit = match limit {
-            None => 256,
-            Some(l) if l.is_finite() && l >= 0.0 => l.min(1e6) as usize,
-            Some(l) => {
-                return Err(js_error(ApiError::bad_request(format!(
-                    "limit must be a number >= 0, got {l}"
-                ))))
-            }
-        };
-        let ips = self.inner.blocking_ips(name, limit).map_err(js_error)?;
+        let ips = self
+            .inner
+            .blocking_ips(name, blocking_limit(limit)?)
+            .map_err(js_error)?;
         to_js_or_throw(&ips)
+    }
+
+    /// `blockingIPs` with the true total and, per family, the smallest CIDR covering
+    /// every blocking IP (computed from all of them, not from the `limit` listed).
+    #[wasm_bindgen(js_name = blockingIPsReport, unchecked_return_type = "BlockingIPs")]
+    pub fn blocking_ips_report(&self, name: &str, limit: Option<f64>) -> Result<JsValue, JsValue> {
+        let report = self
+            .inner
+            .blocking_ips_report(name, blocking_limit(limit)?)
+            .map_err(js_error)?;
+        to_js_or_throw(&report)
+    }
+
+    /// One view of an allocator CIDR for drawing it: the whole CIDR, or the aligned block
+    /// of 2^`hostBits` addresses `start` (a decimal offset) after its network address.
+    /// Each cell says its address, band, IPAddresses and overlapping ServiceCIDRs. Read-only.
+    #[wasm_bindgen(js_name = rangeView, unchecked_return_type = "RangeView")]
+    pub fn range_view(
+        &self,
+        #[wasm_bindgen(js_name = serviceCIDR)] service_cidr: &str,
+        cidr: &str,
+        start: Option<String>,
+        #[wasm_bindgen(js_name = hostBits)] host_bits: Option<u32>,
+    ) -> Result<JsValue, JsValue> {
+        let view = self
+            .inner
+            .range_view(service_cidr, cidr, start.as_deref(), host_bits)
+            .map_err(js_error)?;
+        to_js_or_throw(&view)
     }
 
     /// Controller work waiting for the clock, earliest first. Read-only.

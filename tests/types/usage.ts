@@ -6,7 +6,9 @@ import init, {
   initSync,
   type ClusterError,
   type ClusterOptions,
+  type BlockingIPs,
   type ClusterSnapshot,
+  type RangeView,
   type CommandResult,
   type Condition,
   type Event,
@@ -108,6 +110,15 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   const recent = cluster.trace(trace.at(-1)?.seq);
   const lines = recent.map((r) => `${r.seq} ${r.time} ${r.source}: ${r.message}`);
 
+  // What the playground draws: the core's answers, typed.
+  const report: BlockingIPs = cluster.blockingIPsReport('kubernetes', 10);
+  const listed: string[] = [...cluster.blockingIPs('kubernetes'), ...report.ips, ...report.covering];
+  const total: number = report.total;
+  const alloc = cluster.allocatorState()[0];
+  const view: RangeView = cluster.rangeView('kubernetes', alloc.cidr, '0', alloc.hostBits);
+  const roles: string[] = view.cells.flatMap((c) => c.roles);
+  void [listed, total, roles];
+
   // @ts-expect-error: options are typed
   new Cluster({ seed: 'one' });
   // @ts-expect-error: unknown options are rejected
@@ -122,6 +133,11 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   // @ts-expect-error: exitCode is a number
   const s: string = out.exitCode;
   void s;
+  // @ts-expect-error: a view starts at a decimal offset string (IPv6 offsets exceed 2^53)
+  cluster.rangeView('kubernetes', '10.96.0.0/28', 16);
+  // @ts-expect-error: the report's total is a number
+  const t: string = report.total;
+  void t;
   // @ts-expect-error: advance takes seconds as a number
   cluster.advance('10s');
 

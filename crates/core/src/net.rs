@@ -254,6 +254,25 @@ impl Prefix {
     }
 }
 
+/// The smallest prefix whose service range ([`Prefix::service_range`]) holds both
+/// `lo` and `hi` (so every address between them): the longest prefix containing
+/// both in which neither is the network address nor the IPv4 broadcast. None for
+/// mixed families, or when no prefix of the family qualifies.
+pub fn covering_service_prefix(lo: Addr, hi: Addr) -> Option<Prefix> {
+    if lo.family != hi.family {
+        return None;
+    }
+    let (lo, hi) = if lo.value <= hi.value {
+        (lo, hi)
+    } else {
+        (hi, lo)
+    };
+    (0..=lo.family.bits()).rev().find_map(|len| {
+        let p = Prefix { addr: lo, len }.masked();
+        (p.contains_service_ip(lo) && p.contains_service_ip(hi)).then_some(p)
+    })
+}
+
 /// Canonical text of the masked prefix: "10.96.0.0/12", "fd00::/108".
 impl fmt::Display for Prefix {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -264,6 +283,45 @@ impl fmt::Display for Prefix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn covering_service_prefix_is_the_smallest_usable_range() {
+        let cover = |a: &str, b: &str| {
+            covering_service_prefix(parse_ip(a).unwrap(), parse_ip(b).unwrap())
+                .map(|p| p.to_string())
+        };
+        assert_eq!(
+            cover("10.96.0.21", "10.96.0.211").as_deref(),
+            Some("10.96.0.0/24")
+        );
+        assert_eq!(
+            cover("10.96.0.82", "10.96.0.21").as_deref(),
+            Some("10.96.0.0/25"),
+            "either order"
+        );
+        assert_eq!(
+            cover("10.100.0.20", "10.100.0.21").as_deref(),
+            Some("10.100.0.16/29")
+        );
+        // One address needs a /30: it may be neither the network nor the broadcast.
+        assert_eq!(
+            cover("10.96.0.5", "10.96.0.5").as_deref(),
+            Some("10.96.0.4/30")
+        );
+        // An address on a boundary widens the range.
+        assert_eq!(
+            cover("10.96.0.127", "10.96.0.128").as_deref(),
+            Some("10.96.0.0/24")
+        );
+        // IPv6 keeps its all-ones address, so a /127 holds ::1.
+        assert_eq!(cover("fd00::1", "fd00::1").as_deref(), Some("fd00::/127"));
+        assert_eq!(
+            cover("0.0.0.0", "0.0.0.1"),
+            None,
+            "0.0.0.0 is every prefix's network"
+        );
+        assert_eq!(cover("10.0.0.1", "fd00::1"), None, "mixed families");
+    }
 
     #[test]
     fn strict_and_sloppy_parsing() {

@@ -7,6 +7,7 @@ mod crud;
 mod generic;
 pub mod policy_admission;
 pub mod queue;
+pub mod range_view;
 pub mod request;
 mod services;
 mod snapshot;
@@ -383,6 +384,21 @@ impl Cluster {
         Ok(self.service_cidr_blocking_ips(sc, limit))
     }
 
+    /// [`Cluster::blocking_ips`] with the true total and, per family, the smallest
+    /// CIDR covering every blocking IP (not only the `limit` listed).
+    pub fn blocking_ips_report(
+        &self,
+        name: &str,
+        limit: usize,
+    ) -> Result<crate::controllers::servicecidr::BlockingIPs, ApiError> {
+        let sc = self
+            .store
+            .service_cidrs
+            .get(name)
+            .ok_or_else(|| ApiError::not_found("servicecidrs", "networking.k8s.io", name))?;
+        Ok(self.service_cidr_blocking_report(sc, limit))
+    }
+
     /// Per-family allocator view for the playground: CIDR, readiness, owning ServiceCIDRs, sizes.
     pub fn allocator_state(&self) -> Value {
         let mut out = Vec::new();
@@ -397,6 +413,7 @@ impl Cluster {
                 out.push(json!({
                     "family": family.as_str(),
                     "cidr": info.cidr,
+                    "hostBits": r.prefix().host_bits(),
                     "ready": info.ready,
                     "serviceCIDRs": info.names,
                     "first": r.first().to_string(),
