@@ -81,7 +81,7 @@ pub fn serve(cluster: &mut Cluster, req: &Request, t: &Target) -> Response {
     let result = match verb {
         "watch" => return watch::start(cluster, req, t, &q),
         "list" => list(cluster, req, t, &q),
-        "get" => get(cluster, req, t),
+        "get" => get(cluster, req, t, &q),
         "create" => create(cluster, req, t, &q),
         "update" => update(cluster, req, t, &q),
         "patch" => patch(cluster, req, t, &q),
@@ -156,13 +156,14 @@ fn list(cluster: &mut Cluster, req: &Request, t: &Target, q: &Query) -> Result<R
         .collect();
     let rv = cluster.resource_version();
     if let Some(v) = table_version(req) {
-        let table = tables::table(
+        let table = tables::table_with(
             Printer::of(t.resource.storage),
             v,
             &items,
             cluster.now_ms(),
             Some(&rv),
             true,
+            include_object(q)?,
         );
         return Ok(json_response(200, &table));
     }
@@ -177,6 +178,12 @@ fn list(cluster: &mut Cluster, req: &Request, t: &Target, q: &Query) -> Result<R
     ))
 }
 
+/// The Table rows' `includeObject` (a bad value is a BadRequest, as the
+/// TableOptions decoding answers).
+fn include_object(q: &Query) -> Result<tables::IncludeObject, ApiError> {
+    tables::IncludeObject::from_query(q.get("includeObject")).map_err(ApiError::bad_request)
+}
+
 /// One stored object as this endpoint presents it.
 fn fetch(cluster: &mut Cluster, t: &Target, name: &str) -> Result<Value, ApiError> {
     let raw = match t.resource.storage {
@@ -188,16 +195,17 @@ fn fetch(cluster: &mut Cluster, t: &Target, name: &str) -> Result<Value, ApiErro
     Ok(present(t.resource, t.gv, raw))
 }
 
-fn get(cluster: &mut Cluster, req: &Request, t: &Target) -> Result<Response, ApiError> {
+fn get(cluster: &mut Cluster, req: &Request, t: &Target, q: &Query) -> Result<Response, ApiError> {
     let obj = fetch(cluster, t, t.name.unwrap_or(""))?;
     if let Some(v) = table_version(req) {
-        let table = tables::table(
+        let table = tables::table_with(
             Printer::of(t.resource.storage),
             v,
             std::slice::from_ref(&obj),
             cluster.now_ms(),
             None,
             true,
+            include_object(q)?,
         );
         return Ok(json_response(200, &table));
     }

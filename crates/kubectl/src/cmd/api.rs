@@ -43,7 +43,10 @@ pub trait Api {
             .collect())
     }
     /// GET of a server-side Table (kubectl `get`): one object when `name` is
-    /// given, else the list filtered by the selectors. `ns` None = all namespaces.
+    /// given, else the list filtered by the selectors. `ns` None = all
+    /// namespaces. `whole_objects` asks for `includeObject=Object` (rows carry
+    /// the objects, for `--sort-by`).
+    #[allow(clippy::too_many_arguments)]
     fn table(
         &mut self,
         kind: Kind,
@@ -51,6 +54,7 @@ pub trait Api {
         name: Option<&str>,
         label_selector: &str,
         field_selector: &str,
+        whole_objects: bool,
     ) -> Result<Value, ApiError>;
     /// POST. `ns` is the request's namespace (the object's own when empty).
     fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError>;

@@ -69,13 +69,11 @@ impl<'a> Client<'a> {
                 }
             }
         }
-        // What the client learnt at start (kubectl's discovery, cached on disk
-        // by the real one) is not part of any command's request sequence.
-        c.requests.clear();
         c
     }
 
-    /// The requests sent so far, as `METHOD path?query`.
+    /// The requests sent so far, as `METHOD path?query` (the constructor's
+    /// `/version` and `/apis` discovery first).
     pub fn requests(&self) -> &[String] {
         &self.requests
     }
@@ -418,11 +416,16 @@ impl Api for Client<'_> {
         name: Option<&str>,
         label_selector: &str,
         field_selector: &str,
+        whole_objects: bool,
     ) -> Result<Value, ApiError> {
-        let target = match name {
+        let mut target = match name {
             Some(n) => self.item(kind, ns.unwrap_or(""), n),
             None => self.list_target(kind, ns, label_selector, field_selector),
         };
+        if whole_objects {
+            target.push(if target.contains('?') { '&' } else { '?' });
+            target.push_str("includeObject=Object");
+        }
         self.call("GET", &target, TABLE_ACCEPT, "", None)
     }
 
