@@ -7,9 +7,10 @@ pub use servicecidr_core::{allocator, clock, cluster, controllers, model, net, r
 pub use servicecidr_kubectl as kubectl;
 
 pub use servicecidr_core::cluster::{Cluster, ClusterOptions};
-pub use servicecidr_kubectl::{CommandOutput, Kubectl};
+pub use servicecidr_kubectl::{CommandOutput, Kubectl, RunOptions};
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+// The wasm module's global allocator (linked for its #[global_allocator] alone).
 #[cfg(target_arch = "wasm32")]
-mod wasm_heap;
+use servicecidr_wasm_heap as _;

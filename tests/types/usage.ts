@@ -5,6 +5,7 @@ import init, {
   Cluster,
   initSync,
   type ClusterError,
+  type AllocatorInfo,
   type ClusterOptions,
   type ClusterSnapshot,
   type CommandResult,
@@ -14,6 +15,7 @@ import init, {
   type KubeObject,
   type ObjectMeta,
   type ParentReference,
+  type PendingWork,
   type Service,
   type ServiceCIDR,
   type Status,
@@ -105,6 +107,18 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   const trace: TraceRecord[] = cluster.trace();
   const recent = cluster.trace(trace.at(-1)?.seq);
   const lines = recent.map((r) => `${r.seq} ${r.time} ${r.source}: ${r.message}`);
+
+  // The playground's read-only views are typed too (generated from the core's Rust types).
+  const bands: AllocatorInfo[] = cluster.allocatorState();
+  const family: 'IPv4' | 'IPv6' | undefined = bands[0]?.family;
+  const dynamicBand: [string, string] | null | undefined = bands[0]?.dynamicBand;
+  const work: PendingWork[] = cluster.pendingWork();
+  const due: number | undefined = work[0]?.dueMs;
+  const blocking: string[] = cluster.blockingIPs('newcidr1', 10);
+  void [family, dynamicBand, due, blocking];
+  // @ts-expect-error: sizes are decimal strings (IPv6 ranges exceed 2^53)
+  const size: number = bands[0].size;
+  void size;
 
   // @ts-expect-error: options are typed
   new Cluster({ seed: 'one' });

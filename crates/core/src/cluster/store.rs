@@ -25,6 +25,7 @@ pub struct WatchEvent {
 /// Serialises as the object itself, so snapshots hold plain Kubernetes JSON.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "KubeObject"))]
 pub enum WatchObject {
     Service(Box<Service>),
     ServiceCIDR(Box<ServiceCIDR>),
@@ -167,7 +168,13 @@ impl Store {
             .watch_log
             .iter()
             .skip(start)
-            .map(|e| serde_json::json!({"type": e.type_, "object": e.object}))
+            .filter_map(|e| {
+                serde_json::to_value(super::views::WatchEvent {
+                    type_: &e.type_,
+                    object: &e.object,
+                })
+                .ok()
+            })
             .collect())
     }
 

@@ -66,9 +66,6 @@ impl Api for Cluster {
     }
 
     fn next_due_ms(&self) -> Option<i64> {
-        self.pending_work()
-            .iter()
-            .filter_map(|w| w.get("dueMs").and_then(Value::as_i64))
-            .min()
+        self.pending_work().iter().map(|w| w.due_ms).min()
     }
 }
