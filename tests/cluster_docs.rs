@@ -250,7 +250,36 @@ fn a_failed_call_changes_nothing() {
         )
         .is_err());
     assert!(c.delete("svc", "nope", None).is_err());
-    assert_eq!(c.snapshot(), before);
+    // The trace is an audit log: it records the refused requests too (who asked,
+    // what, the answer). Everything else is exactly as before.
+    let without_trace = |mut s: serde_json::Value| {
+        let m = s.as_object_mut().unwrap();
+        m.remove("trace");
+        m.remove("traceSeq");
+        s
+    };
+    assert_eq!(without_trace(c.snapshot()), without_trace(before));
+    let refused: Vec<_> = c
+        .trace(None)
+        .into_iter()
+        .filter(|t| {
+            t.details["request"]["code"]
+                .as_u64()
+                .is_some_and(|code| code >= 400)
+        })
+        .map(|t| t.message)
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "kubernetes-admin create services default/s12: 500",
+            // The range is full: allocation (BeginCreate) fails before the store
+            // could say AlreadyExists, as upstream's registry orders it.
+            "kubernetes-admin create services default/s0: 500",
+            "kubernetes-admin create servicecidrs bad: 422",
+            "kubernetes-admin delete services default/nope: 404",
+        ]
+    );
 }
 
 #[test]

@@ -11,36 +11,15 @@ pub mod duration;
 pub mod jq;
 pub mod jsonpath;
 pub mod manifest;
+pub mod output;
 pub mod printers;
 pub mod shell;
 pub mod tabwriter;
 pub mod yaml;
 
-use serde::{Deserialize, Serialize};
+pub use output::{CommandOutput, RunOptions};
 use servicecidr_core::cluster::Cluster;
 use shell::{ShellHost, ShellOptions};
-
-/// What kubectl() and run() return.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CommandResult"))]
-pub struct CommandOutput {
-    pub stdout: String,
-    pub stderr: String,
-    pub exit_code: i32,
-    /// stdout and stderr interleaved in the order they were written, as a terminal
-    /// shows them (docs transcripts need the error line after the addresses).
-    pub output: String,
-}
-
-/// Options of `run()`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-pub struct RunOptions {
-    /// Settle the clock between top-level commands (default true).
-    pub settle: Option<bool>,
-}
 
 /// `cluster.kubectl(…)` and `cluster.run(…)`: the kubectl client and the docs
 /// shell, called on a cluster. A trait here, not methods of the core's Cluster,

@@ -36,7 +36,7 @@
 //! to the terminal. That gives the same terminal transcript as bash for the
 //! non-interactive tools used here.
 
-use crate::CommandOutput;
+use crate::output::CommandOutput;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -186,6 +186,8 @@ pub(crate) fn new_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
         trace_seq: 0,
         reported_once: Default::default(),
         trace_buffer: Vec::new(),
+        admission: None,
+        warnings: Vec::new(),
     };
     c.trace_push(
         "apiserver",

@@ -1,7 +1,7 @@
 //! The generic apiserver request path for ServiceCIDRs and IPAddresses, and
 //! finalizer-aware deletion for every resource.
 
-use super::{request_namespace, Cluster, WriteOptions};
+use super::{request_namespace, Cluster, Operation, WriteOptions};
 use crate::model::{
     ApiError, FieldError, IPAddress, ObjectMeta, Resource, Service, ServiceCIDR, Time,
 };
@@ -208,11 +208,13 @@ impl Cluster {
         r: Resource,
         ns: &str,
         name: &str,
-        dry_run: bool,
+        opts: &WriteOptions,
     ) -> Result<Deleted<T>, ApiError> {
+        let dry_run = opts.dry_run;
         let info = r.info();
         let mut obj = T::fetch(self, ns, name)
             .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))?;
+        self.admit_write(Operation::Delete, r, "", opts, None, Some(&obj), ns, name)?;
         let held = !obj.meta().finalizers.is_empty();
         if dry_run || (held && obj.meta().deletion_timestamp.is_some()) {
             return Ok(Deleted::Kept(obj));
@@ -263,6 +265,17 @@ impl Cluster {
                 &errs,
             ));
         }
+        let name = sc.metadata.name.clone();
+        self.admit_write(
+            Operation::Create,
+            Resource::ServiceCIDRs,
+            "",
+            opts,
+            Some(&sc),
+            None,
+            "",
+            &name,
+        )?;
         if self.store.service_cidrs.contains_key(&sc.metadata.name) {
             return Err(ApiError::already_exists(
                 "servicecidrs",
@@ -326,6 +339,18 @@ impl Cluster {
                 &errs,
             ));
         }
+        let name = sc.metadata.name.clone();
+        let sub = if status { "status" } else { "" };
+        self.admit_write(
+            Operation::Update,
+            Resource::ServiceCIDRs,
+            sub,
+            opts,
+            Some(&sc),
+            Some(&old),
+            "",
+            &name,
+        )?;
         self.finish_update(sc, old, opts.dry_run)
     }
 
@@ -354,6 +379,17 @@ impl Cluster {
                 &errs,
             ));
         }
+        let name = ip.metadata.name.clone();
+        self.admit_write(
+            Operation::Create,
+            Resource::IPAddresses,
+            "",
+            opts,
+            Some(&ip),
+            None,
+            "",
+            &name,
+        )?;
         if self.store.ip_addresses.contains_key(&ip.metadata.name) {
             return Err(ApiError::already_exists(
                 "ipaddresses",
@@ -397,6 +433,17 @@ impl Cluster {
                 &errs,
             ));
         }
+        let name = ip.metadata.name.clone();
+        self.admit_write(
+            Operation::Update,
+            Resource::IPAddresses,
+            "",
+            opts,
+            Some(&ip),
+            Some(&old),
+            "",
+            &name,
+        )?;
         self.finish_update(ip, old, opts.dry_run)
     }
 
@@ -414,21 +461,23 @@ impl Cluster {
     ) -> Result<Value, ApiError> {
         match r {
             Resource::ServiceCIDRs => to_value(
-                self.delete_stored::<ServiceCIDR>(r, ns, name, opts.dry_run)?
+                self.delete_stored::<ServiceCIDR>(r, ns, name, opts)?
                     .object(),
             ),
-            Resource::IPAddresses => to_value(
-                self.delete_stored::<IPAddress>(r, ns, name, opts.dry_run)?
-                    .object(),
-            ),
+            Resource::IPAddresses => {
+                to_value(self.delete_stored::<IPAddress>(r, ns, name, opts)?.object())
+            }
             Resource::Services => {
-                let d = self.delete_stored::<Service>(r, ns, name, opts.dry_run)?;
+                let d = self.delete_stored::<Service>(r, ns, name, opts)?;
                 // The Service registry releases ClusterIPs after the object is gone.
                 if let Deleted::Removed(svc) = &d {
                     self.release_service_ips(svc, None);
                 }
                 to_value(d.object())
             }
+            Resource::ValidatingAdmissionPolicies
+            | Resource::ValidatingAdmissionPolicyBindings
+            | Resource::ConfigMaps => self.delete_generic(r, ns, name, opts),
             Resource::Events => {
                 let info = r.info();
                 let pos = self

@@ -4,7 +4,9 @@
 
 mod bootstrap;
 mod crud;
+mod generic;
 pub mod queue;
+pub mod request;
 mod services;
 mod snapshot;
 mod store;
@@ -12,6 +14,9 @@ mod views;
 
 pub use bootstrap::ClusterConfig;
 pub use queue::{Task, WorkQueue};
+pub use request::{
+    AdmissionAttributes, AdmissionVerdict, Operation, Reporter, UserInfo, ValidatingAdmission,
+};
 pub use store::{Store, WatchEvent, WatchObject};
 pub use views::{AllocatorInfo, ClusterSnapshot, PendingWork, WatchEvent as WatchEventView};
 
@@ -68,8 +73,42 @@ const MAX_TASKS_PER_DRAIN: usize = 1_000_000;
 #[derive(Clone, Debug, Default)]
 pub struct WriteOptions {
     pub dry_run: bool,
+    /// Who asks (kubernetes-admin unless said otherwise).
+    pub user: UserInfo,
     /// The namespace the request is addressed to (kubectl -n); empty = the object's own or default.
     pub namespace: String,
+}
+
+/// The namespace and name a write addresses, for its trace record.
+struct Target {
+    namespace: String,
+    name: String,
+    subresource: &'static str,
+}
+
+impl Target {
+    fn of(obj: &Value, r: Resource, opts: &WriteOptions) -> Target {
+        Target {
+            namespace: if r.info().namespaced {
+                request_namespace(obj, opts)
+            } else {
+                String::new()
+            },
+            name: obj
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            subresource: "",
+        }
+    }
+
+    fn status(self) -> Target {
+        Target {
+            subresource: "status",
+            ..self
+        }
+    }
 }
 
 /// What apply did, for kubectl's `created` / `configured` / `unchanged` line.
@@ -82,17 +121,17 @@ pub enum ApplyOutcome {
 
 pub struct Cluster {
     pub(crate) config: ClusterConfig,
-    pub(crate) store: Store,
-    pub(crate) clock: Clock,
-    pub(crate) rng: Rng,
-    pub(crate) queue: WorkQueue,
+    store: Store,
+    clock: Clock,
+    rng: Rng,
+    queue: WorkQueue,
     /// One MetaAllocator per family configured by --service-cluster-ip-range.
-    pub(crate) allocators: BTreeMap<Family, MetaAllocator>,
+    allocators: BTreeMap<Family, MetaAllocator>,
     /// Every IPAddress name, per family: what the allocators consider taken.
-    pub(crate) taken: TakenIndex,
+    taken: TakenIndex,
     /// IPAddresses labelled managed-by=ipallocator.k8s.io with a matching family
     /// label: what the ServiceCIDR controller's canDelete looks at.
-    pub(crate) managed: TakenIndex,
+    managed: TakenIndex,
     /// A ring: once TRACE_LIMIT is reached every push drops the oldest record, and a
     /// Vec would shift all 20 000 records each time (measured: Service creates cost 2x).
     pub(crate) trace: std::collections::VecDeque<TraceRecord>,
@@ -101,6 +140,11 @@ pub struct Cluster {
     pub(crate) reported_once: std::collections::BTreeSet<String>,
     /// Allocator decisions of the request in flight; traced only if it commits.
     pub(crate) trace_buffer: Vec<(String, Value)>,
+    /// The validating admission plugin, if any (not part of snapshots: the
+    /// policies it enforces are; whoever restores reinstalls the evaluator).
+    pub(crate) admission: Option<Box<dyn ValidatingAdmission>>,
+    /// `Warning:` texts of the request in flight.
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Cluster {
@@ -326,7 +370,8 @@ impl Cluster {
         opts: &WriteOptions,
     ) -> Result<Value, ApiError> {
         let r = resource_of(&obj)?;
-        self.transaction(|c| match r {
+        let target = Target::of(&obj, r, opts);
+        let result = self.transaction(|c| match r {
             Resource::Services => c.create_service(obj, opts),
             Resource::ServiceCIDRs => c.create_service_cidr(obj, opts),
             Resource::IPAddresses => c.create_ip_address(obj, opts),
@@ -335,7 +380,10 @@ impl Cluster {
                 "MethodNotAllowed",
                 "events are written by controllers only in this simulator",
             )),
-        })
+            generic => c.create_generic(generic, obj, opts),
+        });
+        self.trace_outcome(opts, "create", r, target, &result);
+        result
     }
 
     pub fn update_with(&mut self, obj: Value, opts: &WriteOptions) -> Result<Value, ApiError> {
@@ -351,7 +399,8 @@ impl Cluster {
         opts: &WriteOptions,
     ) -> Result<Value, ApiError> {
         let r = resource_of(&obj)?;
-        self.transaction(|c| match r {
+        let target = Target::of(&obj, r, opts);
+        let result = self.transaction(|c| match r {
             Resource::Services => c.update_service(obj, opts),
             Resource::ServiceCIDRs => c.update_service_cidr(obj, opts, false),
             Resource::IPAddresses => c.update_ip_address(obj, opts),
@@ -360,22 +409,45 @@ impl Cluster {
                 "MethodNotAllowed",
                 "events are written by controllers only in this simulator",
             )),
-        })
+            generic => c.update_generic(generic, obj, opts, false),
+        });
+        self.trace_outcome(opts, "update", r, target, &result);
+        result
     }
 
     /// PUT on the status subresource (ServiceCIDR only): spec is kept from the stored object.
     pub fn update_status(&mut self, obj: Value) -> Result<Value, ApiError> {
+        self.update_status_with(obj, &WriteOptions::default())
+    }
+
+    pub fn update_status_with(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         self.tick();
+        let result = self.update_status_inner(obj, opts);
+        self.after_call();
+        result
+    }
+
+    pub(crate) fn update_status_inner(
+        &mut self,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         let r = resource_of(&obj)?;
+        let target = Target::of(&obj, r, opts);
         let result = self.transaction(|c| match r {
-            Resource::ServiceCIDRs => c.update_service_cidr(obj, &WriteOptions::default(), true),
+            Resource::ServiceCIDRs => c.update_service_cidr(obj, opts, true),
+            Resource::ValidatingAdmissionPolicies => c.update_generic(r, obj, opts, true),
             _ => Err(ApiError::not_found(
                 r.info().plural,
                 r.info().group,
                 "status",
             )),
         });
-        self.after_call();
+        self.trace_outcome(opts, "update", r, target.status(), &result);
         result
     }
 
@@ -439,9 +511,59 @@ impl Cluster {
         self.tick();
         let r = lookup_resource(resource)?;
         let ns = namespace_or_default(r, namespace).to_string();
-        let result = self.transaction(|c| c.delete_object(r, &ns, name, opts));
+        let result = self.delete_inner(r, &ns, name, opts);
         self.after_call();
         result
+    }
+
+    /// A DELETE as controllers issue it (no clock tick, no reconcile of its own).
+    pub(crate) fn delete_inner(
+        &mut self,
+        r: Resource,
+        ns: &str,
+        name: &str,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let result = self.transaction(|c| c.delete_object(r, ns, name, opts));
+        let target = Target {
+            namespace: ns.to_string(),
+            name: name.to_string(),
+            subresource: "",
+        };
+        self.trace_outcome(opts, "delete", r, target, &result);
+        result
+    }
+
+    /// Traces a finished write as a request (see `request.rs`); a generated
+    /// name is taken from the answer.
+    fn trace_outcome(
+        &mut self,
+        opts: &WriteOptions,
+        verb: &str,
+        r: Resource,
+        mut target: Target,
+        result: &Result<Value, ApiError>,
+    ) {
+        let ok_code = if verb == "create" { 201 } else { 200 };
+        let code = match result {
+            Ok(v) => {
+                if let Some(n) = v.pointer("/metadata/name").and_then(Value::as_str) {
+                    target.name = n.to_string();
+                }
+                ok_code
+            }
+            Err(e) => e.code,
+        };
+        let user = opts.user.clone();
+        self.trace_request(
+            &user,
+            verb,
+            r,
+            target.subresource,
+            &target.namespace,
+            &target.name,
+            code,
+        );
     }
 
     /// Runs `f`; if it fails, every piece of state it touched is put back, so a
@@ -536,8 +658,9 @@ impl Cluster {
         reason: &str,
         action: &str,
         note: String,
-        controller: &str,
+        reporter: &Reporter,
     ) {
+        let controller = reporter.controller;
         let now = self.clock.now_ms();
         let namespace = if regarding.namespace.is_empty() {
             "default".to_string()
@@ -577,7 +700,18 @@ impl Cluster {
             format!("event {} {}: {}", ev.type_, ev.reason, ev.note),
             json!({"reason": ev.reason, "regarding": ev.regarding.name}),
         );
+        let (ns, name) = (ev.metadata.namespace.clone(), ev.metadata.name.clone());
         self.store.add_event(ev);
+        // The recorder POSTs the Event under its controller's identity.
+        self.trace_request(
+            &reporter.user,
+            "create",
+            Resource::Events,
+            "",
+            &ns,
+            &name,
+            201,
+        );
     }
 }
 
@@ -646,7 +780,11 @@ pub(crate) fn resource_of(obj: &Value) -> Result<Resource, ApiError> {
                 Resource::ServiceCIDRs | Resource::IPAddresses => {
                     matches!(version, "v1" | "v1beta1" | "v1alpha1")
                 }
-                Resource::Events => version == "v1",
+                Resource::Events | Resource::ConfigMaps => version == "v1",
+                Resource::ValidatingAdmissionPolicies
+                | Resource::ValidatingAdmissionPolicyBindings => {
+                    matches!(version, "v1" | "v1beta1")
+                }
             };
             if ok {
                 Ok(info.resource)

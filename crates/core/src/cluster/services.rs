@@ -9,7 +9,7 @@
 //! 60 s). Here nothing leaks; the trace says what upstream would have left.
 
 use super::crud::decode;
-use super::{Cluster, WriteOptions};
+use super::{Cluster, Operation, UserInfo, WriteOptions};
 use crate::allocator::AllocError;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::service::CLUSTER_IP_NONE;
@@ -21,6 +21,21 @@ use serde_json::{json, Value};
 /// NodePort range (kube-apiserver --service-node-port-range default).
 pub const NODE_PORT_MIN: i32 = 30000;
 pub const NODE_PORT_MAX: i32 = 32767;
+
+/// The ports of the NodePort range a stored Service holds.
+fn held_node_ports(s: &Service) -> Vec<i32> {
+    let mut v: Vec<i32> = s.spec.ports.iter().filter_map(|p| p.node_port).collect();
+    if let Ok(hc) = i32::try_from(validation::health_check_node_port(s)) {
+        if hc != 0 {
+            v.push(hc);
+        }
+    }
+    v
+}
+
+fn not_in_range() -> String {
+    format!("provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}")
+}
 
 /// Whether a Service of this shape carries ClusterIPs (not ExternalName, not headless).
 fn needs_cluster_ip(svc: &Service) -> bool {
@@ -50,14 +65,79 @@ impl Cluster {
         ip
     }
 
-    /// Writes the IPAddress objects of a successful allocation.
+    /// Writes the IPAddress objects of a successful allocation. The allocator
+    /// creates them through kube-apiserver's loopback client, so each is a
+    /// request of system:apiserver (admitted beforehand, [`Self::admit_planned_ips`]).
     pub(crate) fn commit_ip_addresses(&mut self, addrs: &[Addr], ns: &str, name: &str) {
+        let user = UserInfo::apiserver();
         for a in addrs {
             let mut ip = self.allocator_ip_address(*a, ns, name);
             ip.metadata.uid = self.rng.uuid();
             ip.metadata.creation_timestamp = Some(Time::from_millis(self.clock.now_ms()));
+            let ip_name = ip.metadata.name.clone();
             self.store_put_ip_address(ip);
+            self.trace_request(
+                &user,
+                "create",
+                Resource::IPAddresses,
+                "",
+                "",
+                &ip_name,
+                201,
+            );
         }
+    }
+
+    /// Validating admission of the IPAddress creates an allocation will make,
+    /// before anything is written. A refusal fails the Service write the way
+    /// a failed IPAddress create fails upstream's allocator.
+    fn admit_planned_ips(
+        &mut self,
+        addrs: &[Addr],
+        ns: &str,
+        name: &str,
+        dry_run: bool,
+    ) -> Result<(), ApiError> {
+        if self.admission.is_none() {
+            return Ok(());
+        }
+        let opts = WriteOptions {
+            dry_run,
+            user: UserInfo::apiserver(),
+            ..Default::default()
+        };
+        // Warnings of these requests go to the loopback client, not to the user.
+        let users_warnings = std::mem::take(&mut self.warnings);
+        let result = self.admit_ips(addrs, ns, name, &opts);
+        self.warnings = users_warnings;
+        result
+    }
+
+    fn admit_ips(
+        &mut self,
+        addrs: &[Addr],
+        ns: &str,
+        name: &str,
+        opts: &WriteOptions,
+    ) -> Result<(), ApiError> {
+        for a in addrs {
+            let ip = self.allocator_ip_address(*a, ns, name);
+            let ip_name = ip.metadata.name.clone();
+            self.admit_write(
+                Operation::Create,
+                Resource::IPAddresses,
+                "",
+                opts,
+                Some(&ip),
+                None,
+                "",
+                &ip_name,
+            )
+            .map_err(|e| {
+                ApiError::internal(format!("failed to allocate a serviceIP: {}", e.message))
+            })?;
+        }
+        Ok(())
     }
 
     /// Plans ClusterIPs for every family slot that has none yet (or asks for a
@@ -162,19 +242,24 @@ impl Cluster {
         Ok(planned)
     }
 
-    /// NodePorts for NodePort/LoadBalancer Services: static ones are checked,
-    /// missing ones drawn at random from the range (portallocator semantics).
+    /// NodePorts for NodePort/LoadBalancer Services and the healthCheckNodePort
+    /// of a LoadBalancer with externalTrafficPolicy Local: static ones are
+    /// checked, missing ones drawn at random from the range (portallocator
+    /// semantics). Ports the stored Service already holds stay its own.
     fn plan_node_ports(
         &mut self,
         svc: &mut Service,
         old: Option<&Service>,
     ) -> Result<(), ApiError> {
         let t = svc.type_or_default();
-        if t != "NodePort" && t != "LoadBalancer"
-            || svc.spec.allocate_load_balancer_node_ports == Some(false) && t == "LoadBalancer"
-        {
+        let wants_ports = (t == "NodePort" || t == "LoadBalancer")
+            && !(svc.spec.allocate_load_balancer_node_ports == Some(false) && t == "LoadBalancer");
+        let wants_hc = validation::needs_health_check(svc);
+        if !wants_ports && !wants_hc {
             return Ok(());
         }
+        // Every port another Service holds, node ports and health-check ports alike
+        // (they share one portallocator).
         let mut used: std::collections::BTreeSet<i32> = self
             .store
             .services_iter()
@@ -182,58 +267,83 @@ impl Cluster {
                 !(s.metadata.namespace == svc.metadata.namespace
                     && s.metadata.name == svc.metadata.name)
             })
-            .flat_map(|s| s.spec.ports.iter().filter_map(|p| p.node_port))
+            .flat_map(held_node_ports)
             .collect();
-        let old_ports: Vec<i32> = old
-            .map(|o| o.spec.ports.iter().filter_map(|p| p.node_port).collect())
-            .unwrap_or_default();
-        let mut errs = Vec::new();
-        for (i, p) in svc.spec.ports.iter_mut().enumerate() {
-            match p.node_port {
-                Some(np) if np != 0 => {
-                    if old_ports.contains(&np) {
-                        used.insert(np);
-                        continue;
-                    }
-                    if !(NODE_PORT_MIN..=NODE_PORT_MAX).contains(&np) {
-                        errs.push(FieldError::invalid(
-                            format!("spec.ports[{i}].nodePort"),
-                            json!(np),
-                            format!("provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}"),
-                        ));
-                    } else if !used.insert(np) {
-                        errs.push(FieldError::invalid(
-                            format!("spec.ports[{i}].nodePort"),
-                            json!(np),
-                            "provided port is already allocated",
-                        ));
-                    }
-                }
-                _ => {
-                    let size = (NODE_PORT_MAX - NODE_PORT_MIN + 1) as u64;
-                    let start = self.rng.below_u64(size) as i32;
-                    let found = (0..size as i32)
-                        .map(|k| NODE_PORT_MIN + (start + k) % size as i32)
-                        .find(|c| !used.contains(c));
-                    match found {
-                        Some(np) => {
+        let old_ports: Vec<i32> = old.map(held_node_ports).unwrap_or_default();
+        if wants_ports {
+            let mut errs = Vec::new();
+            for (i, p) in svc.spec.ports.iter_mut().enumerate() {
+                match p.node_port {
+                    Some(np) if np != 0 => {
+                        if old_ports.contains(&np) {
                             used.insert(np);
-                            p.node_port = Some(np);
+                            continue;
                         }
-                        None => {
-                            return Err(ApiError::internal(
-                                "failed to allocate a nodePort: range is full",
-                            ))
+                        if !(NODE_PORT_MIN..=NODE_PORT_MAX).contains(&np) {
+                            errs.push(FieldError::invalid(
+                                format!("spec.ports[{i}].nodePort"),
+                                json!(np),
+                                not_in_range(),
+                            ));
+                        } else if !used.insert(np) {
+                            errs.push(FieldError::invalid(
+                                format!("spec.ports[{i}].nodePort"),
+                                json!(np),
+                                "provided port is already allocated",
+                            ));
                         }
+                    }
+                    _ => {
+                        let np = self.next_free_node_port(&used)?;
+                        used.insert(np);
+                        p.node_port = Some(np);
                     }
                 }
             }
+            if !errs.is_empty() {
+                return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+            }
         }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs))
+        if wants_hc {
+            // alloc.go allocHealthCheckNodePort: a requested port is allocated as
+            // is, a missing one drawn; either failure is an internal error.
+            let hc = validation::health_check_node_port(svc);
+            let kept = old.is_some_and(|o| validation::health_check_node_port(o) == hc);
+            if hc != 0 && !kept {
+                let hc32 = i32::try_from(hc).unwrap_or(-1);
+                let problem = if !(NODE_PORT_MIN..=NODE_PORT_MAX).contains(&hc32) {
+                    Some(not_in_range())
+                } else if used.contains(&hc32) {
+                    Some("provided port is already allocated".to_string())
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    return Err(ApiError::internal(format!(
+                        "failed to allocate requested HealthCheck NodePort {hc}: {problem}"
+                    )));
+                }
+            } else if hc == 0 {
+                let np = self.next_free_node_port(&used)?;
+                svc.spec
+                    .extra
+                    .insert("healthCheckNodePort".into(), json!(np));
+            }
         }
+        Ok(())
+    }
+
+    /// portallocator.AllocateNext: a random start, then the next free port.
+    fn next_free_node_port(
+        &mut self,
+        used: &std::collections::BTreeSet<i32>,
+    ) -> Result<i32, ApiError> {
+        let size = (NODE_PORT_MAX - NODE_PORT_MIN + 1) as u64;
+        let start = self.rng.below_u64(size) as i32;
+        (0..size as i32)
+            .map(|k| NODE_PORT_MIN + (start + k) % size as i32)
+            .find(|c| !used.contains(c))
+            .ok_or_else(|| ApiError::internal("failed to allocate a nodePort: range is full"))
     }
 
     pub(crate) fn create_service(
@@ -266,11 +376,23 @@ impl Cluster {
                 self.plan_cluster_ips(&mut svc, &[], opts.dry_run)?
             }
         };
+        self.admit_planned_ips(&planned, &ns, &svc.metadata.name, opts.dry_run)?;
         self.plan_node_ports(&mut svc, None)?;
         let errs = validation::validate_service(&svc, &self.families());
         if !errs.is_empty() {
             return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
         }
+        let name = svc.metadata.name.clone();
+        self.admit_write(
+            Operation::Create,
+            Resource::Services,
+            "",
+            opts,
+            Some(&svc),
+            None,
+            &ns,
+            &name,
+        )?;
         if self.store.service(&ns, &svc.metadata.name).is_some() {
             return Err(ApiError::already_exists("services", "", &svc.metadata.name));
         }
@@ -333,6 +455,7 @@ impl Cluster {
                 release = old.spec.cluster_ips.clone();
             }
         }
+        self.admit_planned_ips(&planned, &ns, &svc.metadata.name, opts.dry_run)?;
         validation::drop_type_dependent_fields(&mut svc, &old);
         self.plan_node_ports(&mut svc, Some(&old))?;
         let mut errs = validation::validate_common_update(&svc.metadata, &old.metadata, true);
@@ -341,6 +464,17 @@ impl Cluster {
         if !errs.is_empty() {
             return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
         }
+        let name = svc.metadata.name.clone();
+        self.admit_write(
+            Operation::Update,
+            Resource::Services,
+            "",
+            opts,
+            Some(&svc),
+            Some(&old),
+            &ns,
+            &name,
+        )?;
         svc.metadata.resource_version = old.metadata.resource_version.clone();
         if svc == old {
             return serde_json::to_value(&old).map_err(ApiError::internal);
@@ -389,6 +523,16 @@ impl Cluster {
                 Some(Ok(cidr)) => {
                     self.trace_push("allocator", format!("release {ip} ({cidr})"), Value::Null);
                     self.store_remove_ip_address(&addr.to_string());
+                    let user = UserInfo::apiserver();
+                    self.trace_request(
+                        &user,
+                        "delete",
+                        Resource::IPAddresses,
+                        "",
+                        "",
+                        &addr.to_string(),
+                        200,
+                    );
                 }
                 other => {
                     let e = match other {

@@ -30,6 +30,9 @@ struct Snapshot {
     services: Vec<Service>,
     service_cidrs: Vec<ServiceCIDR>,
     ip_addresses: Vec<IPAddress>,
+    /// Objects of the generic kinds (admission policies, bindings, ConfigMaps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    objects: Vec<Value>,
     events: Vec<Event>,
     watch_log: Vec<WatchEvent>,
     trace: Vec<TraceRecord>,
@@ -49,6 +52,12 @@ pub(crate) fn snapshot(c: &Cluster) -> Value {
         services: c.store.services_iter().cloned().collect(),
         service_cidrs: c.store.service_cidrs.values().cloned().collect(),
         ip_addresses: c.store.ip_addresses.values().cloned().collect(),
+        objects: c
+            .store
+            .generic
+            .values()
+            .flat_map(|m| m.values().cloned())
+            .collect(),
         events: c.store.events.iter().cloned().collect(),
         watch_log: c.store.watch_log.iter().cloned().collect(),
         trace: c.trace.iter().cloned().collect(),
@@ -85,6 +94,8 @@ pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
         trace_seq: s.trace_seq.parse().map_err(bad)?,
         reported_once: s.reported_once,
         trace_buffer: Vec::new(),
+        admission: None,
+        warnings: Vec::new(),
     };
     c.store.rv = s.resource_version.parse().map_err(bad)?;
     for svc in s.services {
@@ -105,6 +116,27 @@ pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
             }
         }
         c.store.ip_addresses.insert(ip.metadata.name.clone(), ip);
+    }
+    for o in s.objects {
+        let kind = o.get("kind").and_then(Value::as_str).unwrap_or("");
+        let Some(info) = crate::model::RESOURCES
+            .iter()
+            .find(|r| r.kind == kind && r.resource.is_generic())
+        else {
+            return Err(bad(format!("object of unknown kind {kind:?}")));
+        };
+        let meta = |k: &str| {
+            o.pointer(&format!("/metadata/{k}"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let key = (meta("namespace"), meta("name"));
+        c.store
+            .generic
+            .entry(info.resource)
+            .or_default()
+            .insert(key, o);
     }
     c.store.events = s.events.into();
     c.store.watch_log = s.watch_log.into();

@@ -3,6 +3,7 @@
 //! allocator indexes and enqueues the controllers that watch that kind, in the
 //! same step, so no one rescans the world.
 
+use super::generic::GenericObject;
 use super::{Cluster, Task, EVENT_LIMIT, WATCH_LOG_LIMIT};
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::servicecidr::DEFAULT_SERVICE_CIDR_NAME;
@@ -30,6 +31,17 @@ pub enum WatchObject {
     Service(Box<Service>),
     ServiceCIDR(Box<ServiceCIDR>),
     IPAddress(Box<IPAddress>),
+    /// An object of a generic kind (admission policies, ConfigMaps), as stored.
+    Generic(
+        // Kept as JSON: only its type and object metadata are known (model::RESOURCES).
+        #[cfg_attr(
+            feature = "ts",
+            ts(
+                type = r#"{ apiVersion: string, kind: "ValidatingAdmissionPolicy" | "ValidatingAdmissionPolicyBinding" | "ConfigMap", metadata: ObjectMeta } & { [key in string]: JsonValue }"#
+            )
+        )]
+        Box<Value>,
+    ),
 }
 
 impl<'de> Deserialize<'de> for WatchObject {
@@ -47,6 +59,12 @@ impl<'de> Deserialize<'de> for WatchObject {
                 serde_json::from_value(v).map(|o| WatchObject::ServiceCIDR(Box::new(o)))
             }
             "IPAddress" => serde_json::from_value(v).map(|o| WatchObject::IPAddress(Box::new(o))),
+            k if crate::model::RESOURCES
+                .iter()
+                .any(|r| r.kind == k && r.resource.is_generic()) =>
+            {
+                Ok(WatchObject::Generic(Box::new(v)))
+            }
             _ => {
                 return Err(D::Error::custom(format!(
                     "watch event of unknown kind {kind:?}"
@@ -67,6 +85,8 @@ pub struct Store {
     pub ip_addresses: BTreeMap<String, IPAddress>,
     pub events: VecDeque<Event>,
     pub watch_log: VecDeque<WatchEvent>,
+    /// Objects of the generic kinds: resource → (namespace, name) → object.
+    pub generic: BTreeMap<Resource, BTreeMap<(String, String), Value>>,
 }
 
 /// Namespaces a fresh kubeadm/kind cluster has. Namespaces are not simulated as
@@ -105,6 +125,7 @@ impl Store {
                 .iter()
                 .find(|e| e.metadata.name == name && e.metadata.namespace == ns)
                 .map(serde_json::to_value),
+            r => self.generic_object(r, ns, name).cloned().map(Ok),
         };
         match v {
             Some(Ok(v)) => Ok(v),
@@ -135,6 +156,16 @@ impl Store {
                 .values()
                 .filter_map(|s| serde_json::to_value(s).ok())
                 .collect(),
+            Resource::ValidatingAdmissionPolicies
+            | Resource::ValidatingAdmissionPolicyBindings
+            | Resource::ConfigMaps => self
+                .generic
+                .get(&r)
+                .into_iter()
+                .flat_map(|m| m.iter())
+                .filter(|((ns, _), _)| ns_ok(ns))
+                .map(|(_, v)| v.clone())
+                .collect(),
             Resource::Events => {
                 let mut evs: Vec<&Event> = self
                     .events
@@ -150,6 +181,19 @@ impl Store {
                     .collect()
             }
         }
+    }
+
+    /// One object of a generic kind (`ns` is "" for cluster-scoped kinds).
+    pub fn generic_object(&self, r: Resource, ns: &str, name: &str) -> Option<&Value> {
+        let ns = if r.info().namespaced { ns } else { "" };
+        self.generic
+            .get(&r)
+            .and_then(|m| m.get(&(ns.to_string(), name.to_string())))
+    }
+
+    /// Every object of a generic kind, ordered by namespace and name.
+    pub fn generic_objects(&self, r: Resource) -> impl Iterator<Item = &Value> {
+        self.generic.get(&r).into_iter().flat_map(|m| m.values())
     }
 
     pub fn watch_since(&self, since: u64) -> Result<Vec<Value>, ApiError> {
@@ -297,6 +341,42 @@ impl Cluster {
             self.enqueue(Task::DefaultServiceCidr, delay);
         }
         Some(sc)
+    }
+
+    // ----- generic kinds -----
+
+    pub(crate) fn store_put_generic(&mut self, mut o: GenericObject) -> GenericObject {
+        let rv = self.store.next_rv();
+        o.metadata.resource_version = rv.to_string();
+        let key = (o.metadata.namespace.clone(), o.metadata.name.clone());
+        let value = o.to_value();
+        let map = self.store.generic.entry(o.resource).or_default();
+        let existed = map.insert(key, value.clone()).is_some();
+        self.store.log(
+            rv,
+            if existed { "MODIFIED" } else { "ADDED" },
+            WatchObject::Generic(Box::new(value)),
+        );
+        o
+    }
+
+    pub(crate) fn store_remove_generic(
+        &mut self,
+        r: Resource,
+        ns: &str,
+        name: &str,
+    ) -> Option<GenericObject> {
+        let v = self
+            .store
+            .generic
+            .get_mut(&r)?
+            .remove(&(ns.to_string(), name.to_string()))?;
+        let mut o = GenericObject::decode(r, v).ok()?;
+        let rv = self.store.next_rv();
+        o.metadata.resource_version = rv.to_string();
+        self.store
+            .log(rv, "DELETED", WatchObject::Generic(Box::new(o.to_value())));
+        Some(o)
     }
 
     fn overlapping_service_cidrs(&self, sc: &ServiceCIDR) -> Vec<String> {

@@ -2,18 +2,26 @@
 //! ServiceCIDR built from --service-cluster-ip-range, and the
 //! `default/kubernetes` Service at the first address of the primary range.
 
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, Reporter, UserInfo};
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::servicecidr::{CONDITION_READY, DEFAULT_SERVICE_CIDR_NAME};
 use crate::model::{Condition, ObjectReference, Resource, ServiceCIDR, Time};
 use serde_json::Value;
 
 pub const DEFAULT_CIDR_CONTROLLER: &str = "kubernetes-service-cidr-controller";
+/// kube-apiserver's own controller: its events and writes come from its loopback client.
+fn reporter() -> Reporter {
+    Reporter {
+        controller: DEFAULT_CIDR_CONTROLLER,
+        user: UserInfo::apiserver(),
+    }
+}
+
 pub const MESSAGE_DEFAULT_READY: &str = "Kubernetes default Service CIDR is ready";
 
 impl Cluster {
     fn default_cidr_ref(&self) -> ObjectReference {
-        let sc = self.store.service_cidrs.get(DEFAULT_SERVICE_CIDR_NAME);
+        let sc = self.listers().service_cidr(DEFAULT_SERVICE_CIDR_NAME);
         ObjectReference {
             kind: "ServiceCIDR".into(),
             name: DEFAULT_SERVICE_CIDR_NAME.into(),
@@ -29,9 +37,8 @@ impl Cluster {
     pub(crate) fn sync_default_service_cidr(&mut self) {
         let flags: Vec<String> = self.config.ranges.iter().map(|p| p.to_string()).collect();
         let Some(existing) = self
-            .store
-            .service_cidrs
-            .get(DEFAULT_SERVICE_CIDR_NAME)
+            .listers()
+            .service_cidr(DEFAULT_SERVICE_CIDR_NAME)
             .cloned()
         else {
             let mut sc = ServiceCIDR {
@@ -41,13 +48,12 @@ impl Cluster {
             };
             sc.metadata.name = DEFAULT_SERVICE_CIDR_NAME.into();
             sc.spec.cidrs = flags.clone();
-            let v = serde_json::to_value(&sc).unwrap_or(Value::Null);
             self.trace_push(
                 DEFAULT_CIDR_CONTROLLER,
                 format!("creating the default ServiceCIDR {flags:?}"),
                 Value::Null,
             );
-            if let Err(e) = self.create_inner(v, &Default::default()) {
+            if let Err(e) = self.client_create(UserInfo::apiserver(), &sc) {
                 let r = self.default_cidr_ref();
                 self.record_event(
                     r,
@@ -55,7 +61,7 @@ impl Cluster {
                     "KubernetesDefaultServiceCIDRError",
                     "Create",
                     format!("The default ServiceCIDR can not be created: {e}"),
-                    DEFAULT_CIDR_CONTROLLER,
+                    &reporter(),
                 );
                 return;
             }
@@ -72,8 +78,7 @@ impl Cluster {
                 format!("Updating default ServiceCIDR from single-stack ({:?}) to dual-stack ({flags:?})", existing.spec.cidrs),
                 Value::Null,
             );
-            let v = serde_json::to_value(&sc).unwrap_or(Value::Null);
-            if let Err(e) = self.update_inner(v, &Default::default()) {
+            if let Err(e) = self.client_update(UserInfo::apiserver(), &sc) {
                 let r = self.default_cidr_ref();
                 self.record_event(
                     r,
@@ -81,7 +86,7 @@ impl Cluster {
                     "KubernetesDefaultServiceCIDRError",
                     "Update",
                     format!("The default ServiceCIDR can not be upgraded from {} to dual stack {flags:?} : {e}", flags[0]),
-                    DEFAULT_CIDR_CONTROLLER,
+                    &reporter(),
                 );
             }
             return;
@@ -91,9 +96,8 @@ impl Cluster {
 
     fn sync_default_service_cidr_status(&mut self) {
         let Some(sc) = self
-            .store
-            .service_cidrs
-            .get(DEFAULT_SERVICE_CIDR_NAME)
+            .listers()
+            .service_cidr(DEFAULT_SERVICE_CIDR_NAME)
             .cloned()
         else {
             return;
@@ -111,7 +115,7 @@ impl Cluster {
                     "KubernetesDefaultServiceCIDRInconsistent",
                     "KubernetesDefaultServiceCIDRInconsistent",
                     format!("The default ServiceCIDR {:?} does not match the controller flag configurations {flags:?}", sc.spec.cidrs),
-                    DEFAULT_CIDR_CONTROLLER,
+                    &reporter(),
                 );
             }
             return;
@@ -128,7 +132,7 @@ impl Cluster {
                         &c.reason,
                         "KubernetesDefaultServiceCIDRNotReady",
                         format!("Configuration matches, but {}", c.message),
-                        DEFAULT_CIDR_CONTROLLER,
+                        &reporter(),
                     );
                 }
             }
@@ -142,7 +146,7 @@ impl Cluster {
                     type_: CONDITION_READY.into(),
                     status: "True".into(),
                     observed_generation: None,
-                    last_transition_time: Time::from_millis(self.clock.now_ms()),
+                    last_transition_time: Time::from_millis(self.now_ms()),
                     reason: String::new(),
                     message: MESSAGE_DEFAULT_READY.into(),
                 });
@@ -151,26 +155,27 @@ impl Cluster {
                     "default ServiceCIDR: Ready=True".into(),
                     Value::Null,
                 );
-                self.store_put_service_cidr(updated);
+                if let Err(e) = self.client_update_status(UserInfo::apiserver(), &updated) {
+                    self.client_failed(DEFAULT_CIDR_CONTROLLER, "setting Ready=True", &e);
+                }
             }
         }
     }
 
     /// Recreates `default/kubernetes` when it is missing.
     pub(crate) fn sync_kubernetes_service(&mut self) {
-        if self.store.service("default", "kubernetes").is_some() {
+        if self.listers().service("default", "kubernetes").is_some() {
             return;
         }
         let Some(svc) = self.kubernetes_service_object() else {
             return;
         };
-        let v = serde_json::to_value(&svc).unwrap_or(Value::Null);
         self.trace_push(
             "kubernetes-service-controller",
             format!("creating default/kubernetes at {}", svc.spec.cluster_ip),
             Value::Null,
         );
-        if let Err(e) = self.create_inner(v, &Default::default()) {
+        if let Err(e) = self.client_create(UserInfo::apiserver(), &svc) {
             self.trace_push(
                 "kubernetes-service-controller",
                 format!("cannot create default/kubernetes: {e}"),

@@ -3,7 +3,7 @@
 //! IPAddresses that no Service uses (after a 60 s grace, so an allocation in
 //! flight is not mistaken for a leak).
 
-use crate::cluster::{Cluster, Task};
+use crate::cluster::{Cluster, Reporter, Task, UserInfo};
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::{IPAddress, ObjectReference, ParentReference, Resource, Service, Time};
@@ -59,19 +59,34 @@ impl Cluster {
             reason,
             action,
             note,
-            REPAIR_CONTROLLER,
+            &Reporter {
+                controller: REPAIR_CONTROLLER,
+                user: UserInfo::apiserver(),
+            },
         );
     }
 
+    /// Deletes the IPAddress of `addr` (if any) and creates it anew for `svc`,
+    /// as the loop's client does (system:apiserver).
     fn recreate_ip_address(&mut self, addr: Addr, svc: &Service) {
         let name = addr.to_string();
-        if self.store.ip_addresses.contains_key(&name) {
-            self.store_remove_ip_address(&name);
+        if self.listers().ip_address(&name).is_some() {
+            self.remove_ip_address(&name);
         }
-        let mut ip = self.allocator_ip_address(addr, &svc.metadata.namespace, &svc.metadata.name);
-        ip.metadata.uid = self.rng.uuid();
-        ip.metadata.creation_timestamp = Some(Time::from_millis(self.clock.now_ms()));
-        self.store_put_ip_address(ip);
+        let ip = self.allocator_ip_address(addr, &svc.metadata.namespace, &svc.metadata.name);
+        if let Err(e) = self.client_create(UserInfo::apiserver(), &ip) {
+            self.client_failed(
+                REPAIR_CONTROLLER,
+                &format!("recreating IPAddress {name}"),
+                &e,
+            );
+        }
+    }
+
+    fn remove_ip_address(&mut self, name: &str) {
+        if let Err(e) = self.client_delete(UserInfo::apiserver(), Resource::IPAddresses, "", name) {
+            self.client_failed(REPAIR_CONTROLLER, &format!("deleting IPAddress {name}"), &e);
+        }
     }
 
     /// The Service worker.
@@ -79,7 +94,7 @@ impl Cluster {
         let Some((ns, name)) = key.split_once('/') else {
             return;
         };
-        let Some(svc) = self.store.service(ns, name).cloned() else {
+        let Some(svc) = self.listers().service(ns, name).cloned() else {
             return;
         };
         if svc.spec.cluster_ip.is_empty() || svc.spec.cluster_ip == "None" {
@@ -97,9 +112,8 @@ impl Cluster {
             };
             let family = addr.family;
             let in_some_cidr = self
-                .store
-                .service_cidrs
-                .values()
+                .listers()
+                .service_cidrs()
                 .any(|sc| sc.contains_service_ip(addr));
             if !in_some_cidr {
                 self.event(
@@ -110,7 +124,7 @@ impl Cluster {
                 );
                 continue;
             }
-            let Some(ip) = self.store.ip_addresses.get(&addr.to_string()).cloned() else {
+            let Some(ip) = self.listers().ip_address(&addr.to_string()).cloned() else {
                 self.event(
                     service_ref(&svc),
                     "ClusterIPNotAllocated",
@@ -134,7 +148,7 @@ impl Cluster {
             }
             let p = parent.unwrap_or_default();
             if p.namespace != ns || p.name != name {
-                match self.store.service(&p.namespace, &p.name).cloned() {
+                match self.listers().service(&p.namespace, &p.name).cloned() {
                     None => {
                         self.event(
                             service_ref(&svc),
@@ -183,7 +197,7 @@ impl Cluster {
 
     /// The IPAddress worker (managed IPAddresses only).
     pub(crate) fn repair_ip_address(&mut self, name: &str) {
-        let Some(ip) = self.store.ip_addresses.get(name).cloned() else {
+        let Some(ip) = self.listers().ip_address(name).cloned() else {
             return;
         };
         if ip.metadata.labels.get(LABEL_MANAGED_BY).map(String::as_str)
@@ -202,12 +216,12 @@ impl Cluster {
                     parent_ref_text(ip.spec.parent_ref.as_ref())
                 ),
             );
-            self.store_remove_ip_address(name);
+            self.remove_ip_address(name);
             return;
         };
-        let now = self.clock.now_ms();
+        let now = self.now_ms();
         let ip_created = created_ms(ip.metadata.creation_timestamp);
-        let Some(svc) = self.store.service(&p.namespace, &p.name).cloned() else {
+        let Some(svc) = self.listers().service(&p.namespace, &p.name).cloned() else {
             let age = now.saturating_sub(ip_created);
             // At exactly 60 s it counts as leaked: a virtual clock does not move on its
             // own, so "requeue after 0" at that instant would spin forever.
@@ -221,7 +235,7 @@ impl Cluster {
                         p.namespace, p.name
                     ),
                 );
-                self.store_remove_ip_address(name);
+                self.remove_ip_address(name);
             } else {
                 self.trace_push(
                     REPAIR_CONTROLLER,
@@ -258,20 +272,24 @@ impl Cluster {
                 p.namespace, p.name
             ),
         );
-        self.store_remove_ip_address(name);
+        self.remove_ip_address(name);
     }
 
     /// The resync: every Service, then every IPAddress.
     pub(crate) fn repair_full_pass(&mut self) {
         let keys: Vec<String> = self
-            .store
-            .services_iter()
+            .listers()
+            .services()
             .map(|s| format!("{}/{}", s.metadata.namespace, s.metadata.name))
             .collect();
         for k in keys {
             self.repair_service(&k);
         }
-        let names: Vec<String> = self.store.ip_addresses.keys().cloned().collect();
+        let names: Vec<String> = self
+            .listers()
+            .ip_addresses()
+            .map(|ip| ip.metadata.name.clone())
+            .collect();
         for n in names {
             self.repair_ip_address(&n);
         }

@@ -3,7 +3,8 @@
 //! ServiceCIDR go only when no IPAddress would be orphaned, and never sooner
 //! than 10 s after its deletionTimestamp.
 
-use crate::cluster::{Cluster, Task};
+use super::SERVICE_CIDRS_CONTROLLER_ACCOUNT;
+use crate::cluster::{Cluster, Task, UserInfo};
 use crate::model::servicecidr::{
     CONDITION_READY, REASON_TERMINATING, SERVICE_CIDR_PROTECTION_FINALIZER,
 };
@@ -17,9 +18,13 @@ pub const MESSAGE_READY: &str = "Kubernetes Service CIDR is ready";
 pub const MESSAGE_TERMINATING: &str =
     "There are still IPAddresses referencing the ServiceCIDR, please remove them or create a new ServiceCIDR";
 
+fn user() -> UserInfo {
+    UserInfo::controller_service_account(SERVICE_CIDRS_CONTROLLER_ACCOUNT)
+}
+
 impl Cluster {
     pub(crate) fn sync_service_cidr(&mut self, name: &str) {
-        let Some(sc) = self.store.service_cidrs.get(name).cloned() else {
+        let Some(sc) = self.listers().service_cidr(name).cloned() else {
             return;
         };
         if sc.metadata.deletion_timestamp.is_some() {
@@ -42,16 +47,26 @@ impl Cluster {
                 format!("ServiceCIDR {name}: adding finalizer {SERVICE_CIDR_PROTECTION_FINALIZER}"),
                 Value::Null,
             );
-            updated = self.store_put_service_cidr(updated);
+            if let Err(e) = self.client_update(user(), &updated) {
+                self.client_failed(CONTROLLER_NAME, "adding the finalizer", &e);
+                return;
+            }
+            // Continue from what the write stored (its new resourceVersion).
+            match self.listers().service_cidr(name) {
+                Some(sc) => updated = sc.clone(),
+                None => return,
+            }
         }
         // Written only when status, reason or message differ, so lastTransitionTime is stable.
-        if set_condition(&mut updated, "True", "", MESSAGE_READY, self.clock.now_ms()) {
+        if set_condition(&mut updated, "True", "", MESSAGE_READY, self.now_ms()) {
             self.trace_push(
                 CONTROLLER_NAME,
                 format!("ServiceCIDR {name}: Ready=True"),
                 Value::Null,
             );
-            self.store_put_service_cidr(updated);
+            if let Err(e) = self.client_update_status(user(), &updated) {
+                self.client_failed(CONTROLLER_NAME, "setting Ready=True", &e);
+            }
         }
     }
 
@@ -65,9 +80,11 @@ impl Cluster {
                 "False",
                 REASON_TERMINATING,
                 MESSAGE_TERMINATING,
-                self.clock.now_ms(),
+                self.now_ms(),
             ) {
-                self.store_put_service_cidr(updated);
+                if let Err(e) = self.client_update_status(user(), &updated) {
+                    self.client_failed(CONTROLLER_NAME, "setting Ready=False", &e);
+                }
             }
             self.trace_push(
                 CONTROLLER_NAME,
@@ -96,7 +113,7 @@ impl Cluster {
             .unwrap_or(0);
         let wait = deleted_ms
             .saturating_add(DELETION_GRACE_PERIOD_MS)
-            .saturating_sub(self.clock.now_ms());
+            .saturating_sub(self.now_ms());
         if wait > 0 {
             self.trace_push(
                 CONTROLLER_NAME,
@@ -119,10 +136,9 @@ impl Cluster {
             format!("ServiceCIDR {name}: removing finalizer"),
             Value::Null,
         );
-        if updated.metadata.finalizers.is_empty() {
-            self.store_remove_service_cidr(&name);
-        } else {
-            self.store_put_service_cidr(updated);
+        // The apiserver deletes the object once its last finalizer is gone.
+        if let Err(e) = self.client_update(user(), &updated) {
+            self.client_failed(CONTROLLER_NAME, "removing the finalizer", &e);
         }
     }
 
@@ -139,9 +155,8 @@ impl Cluster {
         // 1. Every CIDR has a parent (another ServiceCIDR with a containing prefix) → can delete.
         let all_have_parent = !mine.is_empty()
             && mine.iter().all(|p| {
-                self.store
-                    .service_cidrs
-                    .values()
+                self.listers()
+                    .service_cidrs()
                     .filter(|o| o.metadata.name != sc.metadata.name)
                     .any(|o| o.prefixes().iter().any(|op| op.contains_prefix(*p)))
             });
@@ -154,9 +169,8 @@ impl Cluster {
                 continue;
             };
             let mut covers: Vec<(u128, u128)> = self
-                .store
-                .service_cidrs
-                .values()
+                .listers()
+                .service_cidrs()
                 .filter(|o| o.metadata.name != sc.metadata.name)
                 .flat_map(|o| o.prefixes())
                 .filter(|op| op.family() == p.family())
@@ -164,7 +178,7 @@ impl Cluster {
                 .filter(|(a, b)| *b >= lo && *a <= hi)
                 .collect();
             covers.sort();
-            let set = self.managed.set(p.family());
+            let set = self.listers().managed_ips(p.family());
             let mut cursor = lo;
             let mut gaps = Vec::new();
             for (a, b) in covers {

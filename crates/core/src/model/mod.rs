@@ -22,6 +22,12 @@ pub enum Resource {
     ServiceCIDRs,
     IPAddresses,
     Events,
+    /// admissionregistration.k8s.io/v1, kept as plain JSON (generic kinds: the
+    /// core stores and versions them; their meaning lives in an admission plugin).
+    ValidatingAdmissionPolicies,
+    ValidatingAdmissionPolicyBindings,
+    /// core/v1 ConfigMaps: the `paramKind` policies are usually given.
+    ConfigMaps,
 }
 
 /// Discovery facts about one resource, as `kubectl api-resources` lists them.
@@ -79,6 +85,36 @@ pub const RESOURCES: &[ResourceInfo] = &[
         short_names: &["ev"],
         namespaced: true,
     },
+    ResourceInfo {
+        resource: Resource::ValidatingAdmissionPolicies,
+        kind: "ValidatingAdmissionPolicy",
+        group: "admissionregistration.k8s.io",
+        version: "v1",
+        plural: "validatingadmissionpolicies",
+        singular: "validatingadmissionpolicy",
+        short_names: &[],
+        namespaced: false,
+    },
+    ResourceInfo {
+        resource: Resource::ValidatingAdmissionPolicyBindings,
+        kind: "ValidatingAdmissionPolicyBinding",
+        group: "admissionregistration.k8s.io",
+        version: "v1",
+        plural: "validatingadmissionpolicybindings",
+        singular: "validatingadmissionpolicybinding",
+        short_names: &[],
+        namespaced: false,
+    },
+    ResourceInfo {
+        resource: Resource::ConfigMaps,
+        kind: "ConfigMap",
+        group: "",
+        version: "v1",
+        plural: "configmaps",
+        singular: "configmap",
+        short_names: &["cm"],
+        namespaced: true,
+    },
 ];
 
 impl Resource {
@@ -109,6 +145,24 @@ impl Resource {
                 name_ok && group_ok
             })
             .map(|r| r.resource)
+    }
+
+    /// Kinds stored as plain JSON by the generic store (no typed model).
+    pub fn is_generic(self) -> bool {
+        matches!(
+            self,
+            Resource::ValidatingAdmissionPolicies
+                | Resource::ValidatingAdmissionPolicyBindings
+                | Resource::ConfigMaps
+        )
+    }
+
+    /// Whether objects of this kind carry metadata.generation (spec changes bump it).
+    pub fn has_generation(self) -> bool {
+        matches!(
+            self,
+            Resource::ValidatingAdmissionPolicies | Resource::ValidatingAdmissionPolicyBindings
+        )
     }
 
     /// `apiVersion` as stored/returned: `v1` or `networking.k8s.io/v1`.

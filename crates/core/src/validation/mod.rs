@@ -26,6 +26,7 @@ pub use meta::{
     validate_object_meta_update,
 };
 pub use names::{is_dns1035_label, is_dns1123_label, is_dns1123_subdomain};
+pub(crate) use service::{health_check_node_port, needs_health_check};
 pub use service::{validate_cluster_ips_related_fields, validate_service, validate_service_update};
 pub use service_prepare::{
     default_service, drop_type_dependent_fields, init_ip_family_fields, normalize_cluster_ips,

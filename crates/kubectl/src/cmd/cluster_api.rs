@@ -14,6 +14,7 @@ fn opts(dry_run: bool, ns: &str) -> WriteOptions {
     WriteOptions {
         dry_run,
         namespace: ns.to_string(),
+        ..Default::default()
     }
 }
 

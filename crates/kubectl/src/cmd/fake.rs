@@ -340,7 +340,7 @@ pub fn cidr(name: &str) -> String {
 }
 
 /// Runs a command line against a fake.
-pub fn kubectl(f: &mut Fake, line: &str, stdin: &str) -> crate::CommandOutput {
+pub fn kubectl(f: &mut Fake, line: &str, stdin: &str) -> crate::output::CommandOutput {
     let args = super::args::split_words(line).unwrap_or_default();
     let args: Vec<String> = match args.first().map(String::as_str) {
         Some("kubectl") => args[1..].to_vec(),

@@ -22,7 +22,7 @@ pub mod wait;
 #[cfg(test)]
 pub(crate) mod fake;
 
-use crate::CommandOutput;
+use crate::output::CommandOutput;
 use api::Api;
 use args::{FlagSpec, Parsed};
 use errors::{render_errors, CmdError};

@@ -1,0 +1,314 @@
+//! Who is asking, and the admission seam: every write — a user's, the in-box
+//! or a real kubectl's, and the controllers' own — carries a [`UserInfo`], is
+//! recorded in `trace()` as a request (who, verb, resource, answer), and passes
+//! the validating admission seam after validation and before storage, as in
+//! kube-apiserver's generic registry (validation, then `createValidation` /
+//! `updateValidation`, then etcd).
+
+use super::{Cluster, WriteOptions};
+use crate::allocator::taken::TakenSet;
+use crate::model::{ApiError, FieldError, IPAddress, Resource, Service, ServiceCIDR};
+use crate::net::Family;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// The authenticated user of a request (authentication.k8s.io UserInfo).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub username: String,
+    #[serde(default)]
+    pub uid: String,
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+pub const GROUP_MASTERS: &str = "system:masters";
+pub const GROUP_AUTHENTICATED: &str = "system:authenticated";
+
+impl Default for UserInfo {
+    /// kubeadm's admin kubeconfig user: what a person at a fresh cluster is.
+    fn default() -> Self {
+        UserInfo::admin()
+    }
+}
+
+impl UserInfo {
+    pub fn new(username: &str, groups: &[&str]) -> UserInfo {
+        UserInfo {
+            username: username.to_string(),
+            uid: String::new(),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+        }
+    }
+
+    /// kubeadm's `kubernetes-admin` (client certificate with O=system:masters).
+    pub fn admin() -> UserInfo {
+        UserInfo::new("kubernetes-admin", &[GROUP_MASTERS, GROUP_AUTHENTICATED])
+    }
+
+    /// kube-apiserver's loopback client: its own controllers (default
+    /// ServiceCIDR, `kubernetes` Service, repair loop, the ClusterIP allocator's
+    /// IPAddress writes) authenticate as this privileged user.
+    pub fn apiserver() -> UserInfo {
+        UserInfo::new("system:apiserver", &[GROUP_MASTERS, GROUP_AUTHENTICATED])
+    }
+
+    /// A kube-controller-manager controller running with
+    /// --use-service-account-credentials: its own service account in kube-system.
+    pub fn controller_service_account(account: &str) -> UserInfo {
+        UserInfo::new(
+            &format!("system:serviceaccount:kube-system:{account}"),
+            &[
+                "system:serviceaccounts",
+                "system:serviceaccounts:kube-system",
+                GROUP_AUTHENTICATED,
+            ],
+        )
+    }
+}
+
+/// Who records an Event: the controller named in `reportingController`, and
+/// the identity its event recorder POSTs with.
+#[derive(Clone, Debug)]
+pub struct Reporter {
+    pub controller: &'static str,
+    pub user: UserInfo,
+}
+
+/// admission.Operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+            Operation::Delete => "DELETE",
+        }
+    }
+
+    /// The RBAC verb the request is authorized as.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Update => "update",
+            Operation::Delete => "delete",
+        }
+    }
+}
+
+/// What a validating admission plugin sees of one request (admission.Attributes).
+#[derive(Clone, Debug)]
+pub struct AdmissionAttributes {
+    pub operation: Operation,
+    pub resource: Resource,
+    /// "" or "status".
+    pub subresource: String,
+    pub namespace: String,
+    pub name: String,
+    /// The object as it would be stored (None for DELETE).
+    pub object: Option<Value>,
+    /// The stored object (None for CREATE).
+    pub old_object: Option<Value>,
+    pub user: UserInfo,
+    pub dry_run: bool,
+}
+
+/// A validating admission plugin's answer: a denial (as the Status the
+/// apiserver answers) or an admission with warnings and audit annotations.
+#[derive(Clone, Debug, Default)]
+pub struct AdmissionVerdict {
+    pub denied: Option<ApiError>,
+    /// `Warning:` header texts.
+    pub warnings: Vec<String>,
+    /// Audit records (validationActions Audit, auditAnnotations): traced.
+    pub audit: Vec<String>,
+}
+
+/// The validating admission seam. The core calls it for every write after the
+/// object has been validated; a ValidatingAdmissionPolicy evaluator (a separate
+/// crate, so the core and the browser's main module carry no CEL) plugs in here.
+pub trait ValidatingAdmission {
+    fn validate(&mut self, cluster: &Cluster, attrs: &AdmissionAttributes) -> AdmissionVerdict;
+
+    /// The kind's own validation of the objects the plugin understands (the
+    /// policy kinds: their CEL must compile), as field errors of a 422.
+    fn validate_object(
+        &self,
+        resource: Resource,
+        object: &Value,
+        old: Option<&Value>,
+    ) -> Vec<FieldError>;
+}
+
+impl Cluster {
+    /// Installs (or removes) the validating admission plugin.
+    pub fn set_validating_admission(&mut self, plugin: Option<Box<dyn ValidatingAdmission>>) {
+        self.admission = plugin;
+    }
+
+    /// `Warning:` texts the last request earned (admission Warn actions …);
+    /// the apiserver turns them into headers, kubectl prints them.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// Validating admission for a typed write that passed validation; free when
+    /// no plugin is installed (the objects are turned into JSON only for one).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn admit_write<T: Serialize>(
+        &mut self,
+        operation: Operation,
+        resource: Resource,
+        subresource: &str,
+        opts: &WriteOptions,
+        object: Option<&T>,
+        old_object: Option<&T>,
+        namespace: &str,
+        name: &str,
+    ) -> Result<(), ApiError> {
+        if self.admission.is_none() {
+            return Ok(());
+        }
+        let json = |o: Option<&T>| {
+            o.map(serde_json::to_value)
+                .transpose()
+                .map_err(ApiError::internal)
+        };
+        let attrs = AdmissionAttributes {
+            operation,
+            resource,
+            subresource: subresource.to_string(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            object: json(object)?,
+            old_object: json(old_object)?,
+            user: opts.user.clone(),
+            dry_run: opts.dry_run,
+        };
+        self.admit(attrs)
+    }
+
+    /// Runs validating admission for a write that passed validation. A denial
+    /// is returned as the request's error; nothing has been written yet.
+    pub(crate) fn admit(&mut self, attrs: AdmissionAttributes) -> Result<(), ApiError> {
+        let Some(mut plugin) = self.admission.take() else {
+            return Ok(());
+        };
+        let verdict = plugin.validate(self, &attrs);
+        self.admission = Some(plugin);
+        self.warnings.extend(verdict.warnings);
+        for a in verdict.audit {
+            self.trace_push("admission", a, Value::Null);
+        }
+        match verdict.denied {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    /// Records one finished request in `trace()`: who asked what, and the answer.
+    pub(crate) fn trace_request(
+        &mut self,
+        user: &UserInfo,
+        verb: &str,
+        r: Resource,
+        subresource: &str,
+        namespace: &str,
+        name: &str,
+        code: u16,
+    ) {
+        let info = r.info();
+        let mut resource = info.plural.to_string();
+        if !subresource.is_empty() {
+            resource = format!("{resource}/{subresource}");
+        }
+        let target = if namespace.is_empty() {
+            name.to_string()
+        } else {
+            format!("{namespace}/{name}")
+        };
+        self.trace_push(
+            "apiserver",
+            format!("{} {verb} {resource} {target}: {code}", user.username),
+            json!({
+                "request": {
+                    "user": user.username,
+                    "groups": user.groups,
+                    "verb": verb,
+                    "resource": info.plural,
+                    "group": info.group,
+                    "subresource": subresource,
+                    "namespace": namespace,
+                    "name": name,
+                    "code": code,
+                }
+            }),
+        );
+    }
+}
+
+/// What the controllers' informers give them: read-only views of the objects
+/// and of the indexes kept in step with every write. Controllers read only
+/// through this and write only through the request path.
+pub struct Listers<'a> {
+    cluster: &'a Cluster,
+}
+
+impl<'a> Listers<'a> {
+    pub fn service_cidr(&self, name: &str) -> Option<&'a ServiceCIDR> {
+        self.cluster.store.service_cidrs.get(name)
+    }
+
+    pub fn service_cidrs(&self) -> impl Iterator<Item = &'a ServiceCIDR> {
+        self.cluster.store.service_cidrs.values()
+    }
+
+    pub fn service(&self, namespace: &str, name: &str) -> Option<&'a Service> {
+        self.cluster.store.service(namespace, name)
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &'a Service> {
+        self.cluster.store.services_iter()
+    }
+
+    pub fn ip_address(&self, name: &str) -> Option<&'a IPAddress> {
+        self.cluster.store.ip_addresses.get(name)
+    }
+
+    pub fn ip_addresses(&self) -> impl Iterator<Item = &'a IPAddress> {
+        self.cluster.store.ip_addresses.values()
+    }
+
+    /// Objects of a generic kind (admission policies, bindings, ConfigMaps).
+    pub fn generic(&self, resource: Resource) -> impl Iterator<Item = &'a Value> {
+        self.cluster.store.generic_objects(resource)
+    }
+
+    pub fn generic_object(
+        &self,
+        resource: Resource,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&'a Value> {
+        self.cluster.store.generic_object(resource, namespace, name)
+    }
+
+    /// The managed IPAddresses of one family, ordered (the ServiceCIDR
+    /// controller's IPAddress indexer).
+    pub fn managed_ips(&self, family: Family) -> &'a TakenSet {
+        self.cluster.managed.set(family)
+    }
+}
+
+impl Cluster {
+    pub fn listers(&self) -> Listers<'_> {
+        Listers { cluster: self }
+    }
+}
