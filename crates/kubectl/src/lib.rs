@@ -70,7 +70,7 @@ pub fn kubectl_line(cluster: &mut Cluster, line: &str, stdin: &str) -> CommandOu
 
 /// One kubectl invocation from an argv (without the program name).
 pub fn kubectl_args(cluster: &mut Cluster, args: &[String], stdin: &str) -> CommandOutput {
-    cmd::run(cluster, args, stdin)
+    cmd::run(&mut cmd::client::Client::new(cluster), args, stdin)
 }
 
 /// The simulated cluster as the shell's host: `kubectl` runs the command, a

@@ -1,10 +1,9 @@
 //! `kubectl get` tables for Services, ServiceCIDRs and IPAddresses, `-o name`,
 //! and the small stderr texts around them.
 //!
-//! Two halves of upstream meet here. The apiserver builds a Table (columns
-//! and cell strings, pkg/printers/internalversion/printers.go); it always
-//! renders with `Wide: true`, so e.g. a LoadBalancer's EXTERNAL-IP is never
-//! shortened. kubectl then decorates it (NAMESPACE first for `-A`, LABELS
+//! The apiserver builds the Table (servicecidr_apiserver::tables, upstream's
+//! pkg/printers/internalversion/printers.go, always `Wide: true`); kubectl
+//! decorates it here (NAMESPACE first for `-A`, LABELS
 //! last for `--show-labels`, `kind/` name prefixes), drops wide-only columns
 //! unless `-o wide`, upper-cases the headers and aligns with its tabwriter.
 //! Both halves are modelled (goldens recorded with kubectl 1.33 against a
@@ -12,9 +11,10 @@
 //! IPAddress printer emits an AGE cell for which no column is declared, so
 //! with `--show-labels` the LABELS column shows that age.
 
-use super::duration::age_of;
 use super::tabwriter::format_table;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use servicecidr_apiserver::served::Storage;
+use servicecidr_apiserver::tables::Printer;
 
 /// kubectl's table flags.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,73 +36,6 @@ pub struct TableOptions {
     pub with_kind: bool,
 }
 
-struct Column {
-    name: &'static str,
-    /// Priority-1 columns only show with `-o wide`.
-    wide_only: bool,
-}
-
-const SERVICE_COLUMNS: &[Column] = &[
-    Column {
-        name: "Name",
-        wide_only: false,
-    },
-    Column {
-        name: "Type",
-        wide_only: false,
-    },
-    Column {
-        name: "Cluster-IP",
-        wide_only: false,
-    },
-    Column {
-        name: "External-IP",
-        wide_only: false,
-    },
-    Column {
-        name: "Port(s)",
-        wide_only: false,
-    },
-    Column {
-        name: "Age",
-        wide_only: false,
-    },
-    Column {
-        name: "Selector",
-        wide_only: true,
-    },
-];
-
-const SERVICECIDR_COLUMNS: &[Column] = &[
-    Column {
-        name: "Name",
-        wide_only: false,
-    },
-    Column {
-        name: "CIDRs",
-        wide_only: false,
-    },
-    Column {
-        name: "Age",
-        wide_only: false,
-    },
-];
-
-const IPADDRESS_COLUMNS: &[Column] = &[
-    Column {
-        name: "Name",
-        wide_only: false,
-    },
-    Column {
-        name: "ParentRef",
-        wide_only: false,
-    },
-];
-
-/// Upstream `loadBalancerWidth`; unused on the wire because the apiserver
-/// always prints wide, kept to document why nothing is truncated.
-pub const LOAD_BALANCER_WIDTH: usize = 16;
-
 /// The string at a JSON pointer, or "" (absent fields print empty).
 pub(crate) fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
@@ -120,160 +53,18 @@ pub(crate) fn strings_at(v: &Value, ptr: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// apimachinery `labels.FormatLabels`: `k=v` sorted by key, `,`-joined,
-/// `<none>` when empty.
-pub fn format_labels(m: Option<&Map<String, Value>>) -> String {
-    let Some(m) = m.filter(|m| !m.is_empty()) else {
-        return "<none>".into();
-    };
-    let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
-    keys.into_iter()
-        .map(|k| {
-            let v = m.get(k).and_then(Value::as_str).unwrap_or("");
-            format!("{k}={v}")
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
+/// apimachinery `labels.FormatLabels` (the server's printers use the same).
+pub use servicecidr_apiserver::tables::format_labels;
+pub use servicecidr_apiserver::tables::parent_ref_text;
 
 fn labels_of(obj: &Value) -> String {
     format_labels(obj.pointer("/metadata/labels").and_then(Value::as_object))
 }
 
-/// LoadBalancer ingress points: IP, else hostname, de-duplicated and sorted.
-fn load_balancer_ips(svc: &Value) -> String {
-    let mut set: Vec<String> = Vec::new();
-    if let Some(ing) = svc
-        .pointer("/status/loadBalancer/ingress")
-        .and_then(Value::as_array)
-    {
-        for i in ing {
-            let ip = str_at(i, "/ip");
-            let host = str_at(i, "/hostname");
-            let v = if !ip.is_empty() { ip } else { host };
-            if !v.is_empty() {
-                set.push(v.to_string());
-            }
-        }
-    }
-    set.sort();
-    set.dedup();
-    set.join(",")
-}
-
-fn service_external_ip(svc: &Value) -> String {
-    let external = strings_at(svc, "/spec/externalIPs");
-    match str_at(svc, "/spec/type") {
-        "ClusterIP" | "NodePort" => {
-            if external.is_empty() {
-                "<none>".into()
-            } else {
-                external.join(",")
-            }
-        }
-        "LoadBalancer" => {
-            let lb = load_balancer_ips(svc);
-            if !external.is_empty() {
-                let mut all: Vec<String> = Vec::new();
-                if !lb.is_empty() {
-                    all.extend(lb.split(',').map(str::to_string));
-                }
-                all.extend(external);
-                all.join(",")
-            } else if !lb.is_empty() {
-                lb
-            } else {
-                "<pending>".into()
-            }
-        }
-        "ExternalName" => str_at(svc, "/spec/externalName").to_string(),
-        _ => "<unknown>".into(),
-    }
-}
-
-fn int_at(v: &Value, ptr: &str) -> i64 {
-    v.pointer(ptr).and_then(Value::as_i64).unwrap_or(0)
-}
-
-/// `80/TCP`, `80:30080/TCP`, `,`-joined; `<none>` without ports.
-fn service_ports(svc: &Value) -> String {
-    let Some(ports) = svc.pointer("/spec/ports").and_then(Value::as_array) else {
-        return "<none>".into();
-    };
-    let s = ports
-        .iter()
-        .map(|p| {
-            let port = int_at(p, "/port");
-            let proto = str_at(p, "/protocol");
-            let node_port = int_at(p, "/nodePort");
-            if node_port > 0 {
-                format!("{port}:{node_port}/{proto}")
-            } else {
-                format!("{port}/{proto}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",");
-    if s.is_empty() {
-        "<none>".into()
-    } else {
-        s
-    }
-}
-
-fn service_cells(svc: &Value, now_ms: i64) -> Vec<String> {
-    let cluster_ip = strings_at(svc, "/spec/clusterIPs")
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| "<none>".into());
-    vec![
-        str_at(svc, "/metadata/name").to_string(),
-        str_at(svc, "/spec/type").to_string(),
-        cluster_ip,
-        service_external_ip(svc),
-        service_ports(svc),
-        age_of(svc, now_ms),
-        format_labels(svc.pointer("/spec/selector").and_then(Value::as_object)),
-    ]
-}
-
-fn servicecidr_cells(obj: &Value, now_ms: i64) -> Vec<String> {
-    vec![
-        str_at(obj, "/metadata/name").to_string(),
-        strings_at(obj, "/spec/cidrs").join(","),
-        age_of(obj, now_ms),
-    ]
-}
-
-/// `resource[.group]` lower-cased, `/namespace` when set, `/name`.
-pub fn parent_ref_text(ip: &Value) -> String {
-    let Some(p) = ip.pointer("/spec/parentRef").filter(|p| p.is_object()) else {
-        return "<none>".into();
-    };
-    let group = str_at(p, "/group");
-    let resource = str_at(p, "/resource");
-    let mut s = if group.is_empty() {
-        resource.to_lowercase()
-    } else {
-        format!("{resource}.{group}").to_lowercase()
-    };
-    let ns = str_at(p, "/namespace");
-    if !ns.is_empty() {
-        s.push('/');
-        s.push_str(ns);
-    }
-    s.push('/');
-    s.push_str(str_at(p, "/name"));
-    s
-}
-
-fn ipaddress_cells(obj: &Value, now_ms: i64) -> Vec<String> {
-    vec![
-        str_at(obj, "/metadata/name").to_string(),
-        parent_ref_text(obj),
-        age_of(obj, now_ms),
-    ]
+/// The server's printer for a resource (plural), if it has one.
+fn printer_of(resource: &str) -> Option<Printer> {
+    let r = servicecidr_core::model::Resource::lookup(resource)?;
+    Some(Printer::of(Storage::Core(r)))
 }
 
 /// kubectl's `kind.group` for `-o name` and `with_kind` prefixes, from the
@@ -300,36 +91,63 @@ fn cell_text(s: &str) -> String {
 }
 
 /// The table `kubectl get <resource>` prints for `items` (already in the
-/// order to print them). `resource` is the plural: `services`,
-/// `servicecidrs` or `ipaddresses`. Empty when there are no items (kubectl
-/// then prints [`no_resources_found`] on stderr instead).
+/// order to print them): the apiserver's Table for them, decorated by
+/// [`print_table`]. `resource` is the plural. Empty when there are no items
+/// (kubectl then prints [`no_resources_found`] on stderr instead).
 pub fn table(resource: &str, items: &[Value], opts: &TableOptions, now_ms: i64) -> String {
-    let columns: &[Column] = match resource {
-        "services" => SERVICE_COLUMNS,
-        "servicecidrs" => SERVICECIDR_COLUMNS,
-        "ipaddresses" => IPADDRESS_COLUMNS,
-        _ => return String::new(),
+    let Some(p) = printer_of(resource) else {
+        return String::new();
     };
-    if items.is_empty() {
+    let t = servicecidr_apiserver::tables::table(p, "v1", items, now_ms, Some(""), true);
+    print_table(&t, opts, &kind_prefix(resource))
+}
+
+/// A cell as kubectl prints it (`%v` of the JSON value).
+fn cell_string(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "<none>".into(),
+        other => other.to_string(),
+    }
+}
+
+/// kubectl's decoration and printing of a server-side Table: NAMESPACE first
+/// (`with_namespace`, from each row's object), LABELS last (`show_labels`),
+/// `kind_prefix/` on the name column (`with_kind`), priority > 0 columns only
+/// with `wide`, headers upper-cased, cells beyond the declared columns
+/// dropped by position, aligned by the tabwriter. Empty without rows.
+pub fn print_table(t: &Value, opts: &TableOptions, kind_prefix: &str) -> String {
+    let rows = t
+        .get("rows")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if rows.is_empty() {
         return String::new();
     }
-    let with_namespace = opts.with_namespace;
-
-    // Decorated column list, as kubectl's decorateTable builds it.
+    let cols = t
+        .get("columnDefinitions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    // The column kubectl prefixes with the kind: the first string column of format "name".
+    let name_col = cols
+        .iter()
+        .position(|c| str_at(c, "/format") == "name" && str_at(c, "/type") == "string");
     let mut headers: Vec<(String, bool)> = Vec::new();
-    if with_namespace {
+    if opts.with_namespace {
         headers.push(("NAMESPACE".into(), false));
     }
-    for c in columns {
-        headers.push((c.name.to_uppercase(), c.wide_only));
+    for c in &cols {
+        let priority = c.get("priority").and_then(Value::as_i64).unwrap_or(0);
+        headers.push((str_at(c, "/name").to_uppercase(), priority > 0));
     }
     if opts.show_labels {
         headers.push(("LABELS".into(), false));
     }
-
-    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut out_rows: Vec<Vec<String>> = Vec::new();
     if !opts.no_headers {
-        rows.push(
+        out_rows.push(
             headers
                 .iter()
                 .filter(|(_, wide_only)| opts.wide || !wide_only)
@@ -337,33 +155,33 @@ pub fn table(resource: &str, items: &[Value], opts: &TableOptions, now_ms: i64) 
                 .collect(),
         );
     }
-    for obj in items {
-        let mut cells = match resource {
-            "services" => service_cells(obj, now_ms),
-            "servicecidrs" => servicecidr_cells(obj, now_ms),
-            _ => ipaddress_cells(obj, now_ms),
-        };
+    for row in &rows {
+        let obj = row.get("object").cloned().unwrap_or(Value::Null);
+        let mut cells: Vec<String> = row
+            .get("cells")
+            .and_then(Value::as_array)
+            .map(|c| c.iter().map(cell_string).collect())
+            .unwrap_or_default();
         if opts.with_kind {
-            if let Some(name) = cells.first_mut() {
-                *name = format!("{}/{}", kind_prefix(resource), name);
+            if let Some(cell) = name_col.and_then(|i| cells.get_mut(i)) {
+                *cell = format!("{kind_prefix}/{cell}");
             }
         }
-        if with_namespace {
-            cells.insert(0, str_at(obj, "/metadata/namespace").to_string());
+        if opts.with_namespace {
+            cells.insert(0, str_at(&obj, "/metadata/namespace").to_string());
         }
         if opts.show_labels {
-            cells.push(labels_of(obj));
+            cells.push(labels_of(&obj));
         }
-        // Cells beyond the declared columns are dropped, by position.
-        let row: Vec<String> = cells
+        let r: Vec<String> = cells
             .iter()
             .zip(headers.iter())
             .filter(|(_, (_, wide_only))| opts.wide || !wide_only)
             .map(|(c, _)| cell_text(c))
             .collect();
-        rows.push(row);
+        out_rows.push(r);
     }
-    format_table(&rows)
+    format_table(&out_rows)
 }
 
 /// Whether a resource (plural) lives in namespaces, per model::RESOURCES.
@@ -626,82 +444,6 @@ mod tests {
                 && !is_namespaced("servicecidrs")
                 && !is_namespaced("ipaddresses")
         );
-    }
-
-    #[test]
-    fn service_column_rules() {
-        let svc = |spec: Value, status: Value| json!({"metadata": {"name": "s"}, "spec": spec, "status": status});
-        let cells = |v: &Value| service_cells(v, NOW);
-        // Headless and ExternalName.
-        let v = svc(
-            json!({"type": "ClusterIP", "clusterIPs": ["None"]}),
-            json!({}),
-        );
-        assert_eq!(cells(&v)[2..5], ["None", "<none>", "<none>"]);
-        let v = svc(
-            json!({"type": "ExternalName", "externalName": "db.example.com"}),
-            json!({}),
-        );
-        assert_eq!(cells(&v)[2..4], ["<none>", "db.example.com"]);
-        // Dual-stack shows only the primary IP; external IPs; NodePort.
-        let v = svc(
-            json!({"type": "NodePort", "clusterIPs": ["10.96.0.5", "fd00::5"], "externalIPs": ["1.2.3.4", "5.6.7.8"],
-                "ports": [{"port": 80, "nodePort": 30080, "protocol": "TCP"}, {"port": 443, "protocol": "TCP"}]}),
-            json!({}),
-        );
-        assert_eq!(
-            cells(&v)[2..5],
-            ["10.96.0.5", "1.2.3.4,5.6.7.8", "80:30080/TCP,443/TCP"]
-        );
-        // LoadBalancer: ingress IPs/hostnames sorted and de-duplicated, never
-        // shortened (the apiserver prints wide), then external IPs.
-        let lb = json!({"loadBalancer": {"ingress": [{"hostname": "lb.example.com"}, {"ip": "203.0.113.10"}, {"ip": "203.0.113.10"}, {"ip": "198.51.100.7", "hostname": "x"}]}});
-        let v = svc(json!({"type": "LoadBalancer"}), lb.clone());
-        assert_eq!(cells(&v)[3], "198.51.100.7,203.0.113.10,lb.example.com");
-        let v = svc(
-            json!({"type": "LoadBalancer", "externalIPs": ["1.1.1.1"]}),
-            lb,
-        );
-        assert_eq!(
-            cells(&v)[3],
-            "198.51.100.7,203.0.113.10,lb.example.com,1.1.1.1"
-        );
-        let v = svc(
-            json!({"type": "LoadBalancer", "externalIPs": ["1.1.1.1"]}),
-            json!({}),
-        );
-        assert_eq!(cells(&v)[3], "1.1.1.1");
-        // Unknown type, no ports, selector formatting, no creation time.
-        let v = svc(
-            json!({"type": "Weird", "selector": {"b": "2", "a": "1"}}),
-            json!({}),
-        );
-        assert_eq!(
-            cells(&v)[3..7],
-            ["<unknown>", "<none>", "<unknown>", "a=1,b=2"]
-        );
-    }
-
-    #[test]
-    fn parent_ref_rules() {
-        let ip = |p: Value| json!({"spec": {"parentRef": p}});
-        assert_eq!(
-            parent_ref_text(&ip(
-                json!({"resource": "services", "namespace": "default", "name": "kubernetes"})
-            )),
-            "services/default/kubernetes"
-        );
-        assert_eq!(
-            parent_ref_text(&ip(
-                json!({"group": "Gateway.Networking.k8s.io", "resource": "Gateways", "namespace": "ns", "name": "Gw"})
-            )),
-            "gateways.gateway.networking.k8s.io/ns/Gw"
-        );
-        assert_eq!(
-            parent_ref_text(&ip(json!({"resource": "nodes", "name": "n1"}))),
-            "nodes/n1"
-        );
-        assert_eq!(parent_ref_text(&json!({"spec": {}})), "<none>");
     }
 
     #[test]

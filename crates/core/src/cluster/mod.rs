@@ -17,7 +17,7 @@ pub use queue::{Task, WorkQueue};
 pub use request::{
     AdmissionAttributes, AdmissionVerdict, Operation, Reporter, UserInfo, ValidatingAdmission,
 };
-pub use store::{Store, WatchEvent, WatchObject};
+pub use store::{Store, WatchEvent, WatchObject, NAMESPACES};
 pub use views::{AllocatorInfo, ClusterSnapshot, PendingWork, WatchEvent as WatchEventView};
 
 use crate::allocator::meta::MetaAllocator;
@@ -806,7 +806,7 @@ pub(crate) fn resource_of(obj: &Value) -> Result<Resource, ApiError> {
 
 /// The manifest with kubectl's last-applied-configuration annotation added
 /// (compact JSON of the manifest itself, without that annotation).
-fn with_last_applied(obj: &Value) -> Value {
+pub fn with_last_applied(obj: &Value) -> Value {
     // kubectl records the manifest with an annotations map present (empty when the
     // manifest had none), minus the annotation itself.
     let mut clean = obj.clone();
@@ -836,7 +836,7 @@ fn with_last_applied(obj: &Value) -> Value {
 /// Client-side apply's three-way merge, with JSON-merge semantics (lists replace):
 /// fields in `new` win; fields present in `last` but absent from `new` are removed;
 /// everything else in `live` (defaults, allocations, status) is kept.
-pub(crate) fn three_way_merge(live: &Value, last: &Value, new: &Value) -> Value {
+pub fn three_way_merge(live: &Value, last: &Value, new: &Value) -> Value {
     match (live, new) {
         (Value::Object(l), Value::Object(n)) => {
             let mut out = l.clone();

@@ -76,7 +76,7 @@ fn describe_one(
 fn describe(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32, CmdError> {
     let ns = namespace(p);
     let all_ns = p.bool_or("all-namespaces", false);
-    let selector = Selector::parse(p.str_or("selector", ""))
+    Selector::parse(p.str_or("selector", ""))
         .map_err(|e| CmdError::Client(format!("unable to parse requirement: {e}")))?;
     let files = p.list("filename");
     let targets = if !files.is_empty() {
@@ -96,7 +96,7 @@ fn describe(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result
         }
         ra.targets
     };
-    let mut found = fetch(api, &targets, &ns, all_ns, &selector);
+    let mut found = fetch(api, &targets, &ns, all_ns, p.str_or("selector", ""));
     // `describe TYPE NAME` for a missing NAME describes every NAME* instead.
     if p.positionals.len() == 2
         && found.items.is_empty()

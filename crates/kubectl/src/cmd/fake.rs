@@ -20,6 +20,16 @@ fn store_kind(k: Kind) -> Kind {
     }
 }
 
+/// An object as the apiserver presents it for a kind: the core group's view
+/// of events.k8s.io Events for `Kind::CoreEvent`.
+fn present(kind: Kind, obj: &Value) -> Value {
+    if kind == Kind::CoreEvent {
+        servicecidr_apiserver::objects::to_core_event(obj)
+    } else {
+        obj.clone()
+    }
+}
+
 pub struct Fake {
     pub objs: BTreeMap<(Kind, String, String), Value>,
     pub now: i64,
@@ -175,7 +185,7 @@ impl Api for Fake {
     fn get(&mut self, kind: Kind, ns: &str, name: &str) -> Result<Value, ApiError> {
         self.objs
             .get(&Fake::key(kind, ns, name))
-            .cloned()
+            .map(|o| present(kind, o))
             .ok_or_else(|| Fake::not_found(kind, name))
     }
 
@@ -187,8 +197,32 @@ impl Api for Fake {
             .filter(|((kk, n, _), _)| {
                 *kk == k && (!k.info().namespaced || ns.is_none_or(|x| x == n))
             })
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| present(kind, v))
             .collect())
+    }
+
+    /// A Table built by the apiserver's own printers over the fake's objects.
+    fn table(
+        &mut self,
+        kind: Kind,
+        ns: Option<&str>,
+        name: Option<&str>,
+        label_selector: &str,
+        field_selector: &str,
+    ) -> Result<Value, ApiError> {
+        let objs = match name {
+            Some(n) => vec![self.get(kind, ns.unwrap_or(""), n)?],
+            None => self.list_selected(kind, ns, label_selector, field_selector)?,
+        };
+        let rv = self.rv.to_string();
+        Ok(servicecidr_apiserver::tables::table(
+            super::render::printer(kind),
+            "v1",
+            &objs,
+            self.now,
+            name.is_none().then_some(rv.as_str()),
+            true,
+        ))
     }
 
     fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError> {

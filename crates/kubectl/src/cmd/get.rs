@@ -8,9 +8,9 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::errors::{usage_error, CmdError};
 use super::render::{self, TableOpts};
 use super::resources::{parse_resource_args, Kind, Target};
-use super::selector::Selector;
 use super::{namespace, output_format, parse, Out, OutputFormat};
 use serde_json::{json, Value};
+use servicecidr_core::model::ApiError;
 
 const FLAGS: &[FlagSpec] = &[
     flag("output", Some('o'), FlagKind::Str),
@@ -63,105 +63,6 @@ pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i3
     }
 }
 
-/// The core v1 view of a stored events.k8s.io/v1 Event (the conversion the
-/// apiserver applies when `kubectl get events` asks the core group).
-pub fn to_core_event(e: &Value) -> Value {
-    let mut m = serde_json::Map::new();
-    m.insert("apiVersion".into(), json!("v1"));
-    m.insert("kind".into(), json!("Event"));
-    let pick = |k: &str| e.get(k).cloned();
-    if let Some(v) = pick("metadata") {
-        m.insert("metadata".into(), v);
-    }
-    m.insert(
-        "involvedObject".into(),
-        pick("regarding").unwrap_or_else(|| json!({})),
-    );
-    if let Some(v) = pick("related") {
-        m.insert("related".into(), v);
-    }
-    m.insert("reason".into(), pick("reason").unwrap_or(json!("")));
-    m.insert("message".into(), pick("note").unwrap_or(json!("")));
-    m.insert(
-        "source".into(),
-        pick("deprecatedSource").unwrap_or_else(|| json!({})),
-    );
-    m.insert(
-        "firstTimestamp".into(),
-        pick("deprecatedFirstTimestamp").unwrap_or(Value::Null),
-    );
-    m.insert(
-        "lastTimestamp".into(),
-        pick("deprecatedLastTimestamp").unwrap_or(Value::Null),
-    );
-    if let Some(c) = pick("deprecatedCount").filter(|c| c.as_i64().unwrap_or(0) != 0) {
-        m.insert("count".into(), c);
-    }
-    m.insert("type".into(), pick("type").unwrap_or(json!("")));
-    if let Some(v) = pick("eventTime").filter(|v| !v.is_null()) {
-        m.insert("eventTime".into(), v);
-    }
-    if let Some(v) = pick("series") {
-        m.insert("series".into(), v);
-    }
-    if let Some(v) = pick("action") {
-        m.insert("action".into(), v);
-    }
-    m.insert(
-        "reportingComponent".into(),
-        pick("reportingController").unwrap_or(json!("")),
-    );
-    m.insert(
-        "reportingInstance".into(),
-        pick("reportingInstance").unwrap_or(json!("")),
-    );
-    Value::Object(m)
-}
-
-/// A field selector: `metadata.name` / `metadata.namespace` with `=`, `==`, `!=`
-/// (the fields every resource supports).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct FieldSelector {
-    reqs: Vec<(String, bool, String)>,
-}
-
-impl FieldSelector {
-    pub(crate) fn parse(s: &str) -> Result<FieldSelector, String> {
-        let mut reqs = Vec::new();
-        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (key, eq, value) = if let Some((k, v)) = part.split_once("!=") {
-                (k, false, v)
-            } else if let Some((k, v)) = part.split_once("==") {
-                (k, true, v)
-            } else if let Some((k, v)) = part.split_once('=') {
-                (k, true, v)
-            } else {
-                return Err(format!(
-                    "invalid selector: '{s}'; can't understand '{part}'"
-                ));
-            };
-            let key = key.trim();
-            if key != "metadata.name" && key != "metadata.namespace" {
-                return Err(format!("field label not supported: {key}"));
-            }
-            reqs.push((key.to_string(), eq, value.trim().to_string()));
-        }
-        Ok(FieldSelector { reqs })
-    }
-
-    pub(crate) fn matches(&self, v: &Value) -> bool {
-        self.reqs.iter().all(|(key, eq, want)| {
-            let ptr = if key == "metadata.name" {
-                "/metadata/name"
-            } else {
-                "/metadata/namespace"
-            };
-            let got = v.pointer(ptr).and_then(Value::as_str).unwrap_or("");
-            (got == want) == *eq
-        })
-    }
-}
-
 /// How kubectl's resource builder names a resource in list errors.
 fn gvr_text(kind: Kind) -> String {
     let i = kind.info();
@@ -178,7 +79,7 @@ fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
     };
     let mut keyed = Vec::with_capacity(items.len());
     for (k, v) in items.iter() {
-        let key = render::jsonpath(&template, &view(*k, v.clone()))
+        let key = render::jsonpath(&template, v)
             .map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
         keyed.push((key, (*k, v.clone())));
     }
@@ -190,15 +91,6 @@ fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
         *slot = item;
     }
     Ok(())
-}
-
-/// An object as this kind's clients see it.
-pub fn view(kind: Kind, obj: Value) -> Value {
-    if kind == Kind::CoreEvent {
-        to_core_event(&obj)
-    } else {
-        obj
-    }
 }
 
 fn name_of(v: &Value) -> &str {
@@ -227,23 +119,33 @@ impl Found {
     }
 }
 
+/// kubectl's resource builder on a failed list: a BadRequest or NotFound
+/// says which list failed and with which selectors.
+fn list_error(kind: Kind, mut e: ApiError, label_selector: &str, field_selector: &str) -> CmdError {
+    if e.code == 400 || e.code == 404 {
+        e.message = if label_selector.is_empty() && field_selector.is_empty() {
+            format!("Unable to list {:?}: {}", gvr_text(kind), e.message)
+        } else {
+            format!(
+                "Unable to find {:?} that match label selector {label_selector:?}, field selector {field_selector:?}: {}",
+                gvr_text(kind),
+                e.message
+            )
+        };
+    }
+    CmdError::Api(e)
+}
+
 /// Resolves the targets of get/describe/delete: names are fetched one by one,
-/// types without names are listed (filtered by the selector).
+/// types without names are listed (filtered by the server by the selector).
 pub(crate) fn fetch(
     api: &mut dyn Api,
     targets: &[Target],
     ns: &str,
     all_namespaces: bool,
-    selector: &Selector,
+    label_selector: &str,
 ) -> Found {
-    fetch_with(
-        api,
-        targets,
-        ns,
-        all_namespaces,
-        selector,
-        &FieldSelector::default(),
-    )
+    fetch_with(api, targets, ns, all_namespaces, label_selector, "")
 }
 
 pub(crate) fn fetch_with(
@@ -251,8 +153,8 @@ pub(crate) fn fetch_with(
     targets: &[Target],
     ns: &str,
     all_namespaces: bool,
-    selector: &Selector,
-    fields: &FieldSelector,
+    label_selector: &str,
+    field_selector: &str,
 ) -> Found {
     let mut found = Found::default();
     for t in targets {
@@ -271,21 +173,70 @@ pub(crate) fn fetch_with(
                 } else {
                     Some(ns)
                 };
-                match api.list(t.kind, scope) {
+                match api.list_selected(t.kind, scope, label_selector, field_selector) {
                     Ok(list) => {
                         found.answer(t.kind);
-                        found.items.extend(
-                            list.into_iter()
-                                .filter(|v| selector.matches(v) && fields.matches(v))
-                                .map(|v| (t.kind, v)),
-                        )
+                        found.items.extend(list.into_iter().map(|v| (t.kind, v)))
                     }
-                    Err(e) => found.errors.push(e.into()),
+                    Err(e) => {
+                        found
+                            .errors
+                            .push(list_error(t.kind, e, label_selector, field_selector))
+                    }
                 }
             }
         }
     }
     found
+}
+
+/// One target as kubectl's `get` asks for it: a server-side Table of the named
+/// object, or of the list (selectors applied by the server). The rows become
+/// the found items; each kind's column definitions are kept for printing.
+#[allow(clippy::too_many_arguments)]
+fn fetch_table(
+    api: &mut dyn Api,
+    t: &Target,
+    ns: &str,
+    all_namespaces: bool,
+    label_selector: &str,
+    field_selector: &str,
+    found: &mut Found,
+    columns: &mut Vec<(Kind, Value)>,
+) {
+    let namespaced = t.kind.info().namespaced;
+    let scope = if namespaced && !all_namespaces {
+        Some(ns)
+    } else {
+        None
+    };
+    let answer = match &t.name {
+        Some(n) => api.table(
+            t.kind,
+            Some(if namespaced { ns } else { "" }),
+            Some(n),
+            "",
+            "",
+        ),
+        None => api.table(t.kind, scope, None, label_selector, field_selector),
+    };
+    match answer {
+        Ok(table) => {
+            found.answer(t.kind);
+            if !columns.iter().any(|(k, _)| *k == t.kind) {
+                columns.push((t.kind, table["columnDefinitions"].clone()));
+            }
+            if let Some(rows) = table["rows"].as_array() {
+                found.items.extend(rows.iter().map(|r| (t.kind, r.clone())));
+            }
+        }
+        Err(e) if t.name.is_none() => {
+            found
+                .errors
+                .push(list_error(t.kind, e, label_selector, field_selector))
+        }
+        Err(e) => found.errors.push(e.into()),
+    }
 }
 
 /// Objects named in manifests on stdin (`-f -`), as targets.
@@ -326,13 +277,6 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     }
     let label_text = p.str_or("selector", "").to_string();
     let field_text = p.str_or("field-selector", "").to_string();
-    // The apiserver parses selectors; a bad one fails each list request.
-    let selector_error = Selector::parse(&label_text)
-        .map_err(|e| format!("unable to parse requirement: {e}"))
-        .err()
-        .or_else(|| FieldSelector::parse(&field_text).err());
-    let selector = Selector::parse(&label_text).unwrap_or_default();
-    let fields = FieldSelector::parse(&field_text).unwrap_or_default();
     let files = p.list("filename");
     let (targets, warnings, single_item, per_target_ns) = if !files.is_empty() {
         if !p.positionals.is_empty() {
@@ -359,7 +303,7 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
         (ra.targets, ra.warnings, ra.single_item, None)
     };
     let named = targets.iter().any(|t| t.name.is_some());
-    if named && !selector.is_empty() {
+    if named && !label_text.trim().is_empty() {
         return Err(CmdError::Client(
             "name cannot be provided when a selector is specified".into(),
         ));
@@ -372,29 +316,45 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     for w in &warnings {
         out.err(&format!("{w}\n"));
     }
-    if let Some(e) = &selector_error {
-        let errs: Vec<CmdError> = targets
-            .iter()
-            .filter(|t| t.name.is_none())
-            .map(|t| {
-                CmdError::Api(servicecidr_core::model::ApiError::bad_request(format!(
-                    "Unable to find {:?} that match label selector {label_text:?}, field selector {field_text:?}: {e}",
-                    gvr_text(t.kind)
-                )))
-            })
-            .collect();
-        if !errs.is_empty() {
-            out.errors(&errs);
-            return Ok(1);
-        }
-    }
+    let sort_by = p.str("sort-by").filter(|e| !e.is_empty());
+    // Tables come from the server (kubectl's Table Accept), filtered there;
+    // --sort-by needs whole objects, so it reads objects and prints them
+    // with the same server printers.
+    let server_tables =
+        matches!(format, OutputFormat::Default | OutputFormat::Wide) && sort_by.is_none();
+    let mut columns: Vec<(Kind, Value)> = Vec::new();
     let mut found = match &per_target_ns {
-        None => fetch_with(api, &targets, &ns, all_ns, &selector, &fields),
+        _ if server_tables => {
+            let nss: Vec<Option<String>> = match &per_target_ns {
+                Some(n) => n.clone(),
+                None => vec![None; targets.len()],
+            };
+            let mut f = Found::default();
+            for (t, n) in targets.iter().zip(nss) {
+                let (ns_t, fields_t) = match &n {
+                    Some(n) => (n.clone(), ""),
+                    None => (ns.clone(), field_text.as_str()),
+                };
+                let all = all_ns && per_target_ns.is_none();
+                fetch_table(
+                    api,
+                    t,
+                    &ns_t,
+                    all,
+                    &label_text,
+                    fields_t,
+                    &mut f,
+                    &mut columns,
+                );
+            }
+            f
+        }
+        None => fetch_with(api, &targets, &ns, all_ns, &label_text, &field_text),
         Some(nss) => {
             let mut f = Found::default();
             for (t, n) in targets.iter().zip(nss) {
                 let ns_t = n.clone().unwrap_or_else(|| ns.clone());
-                let part = fetch(api, std::slice::from_ref(t), &ns_t, false, &selector);
+                let part = fetch(api, std::slice::from_ref(t), &ns_t, false, &label_text);
                 f.items.extend(part.items);
                 f.errors.extend(part.errors);
                 for k in part.answered {
@@ -405,7 +365,7 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
         }
     };
     found.single_item = single_item;
-    if let Some(expr) = p.str("sort-by").filter(|e| !e.is_empty()) {
+    if let Some(expr) = sort_by {
         sort_items(&mut found.items, expr)?;
     }
     if p.bool_or("ignore-not-found", false) {
@@ -416,7 +376,11 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     let now = api.now_ms();
     match format {
         OutputFormat::Default | OutputFormat::Wide => {
-            print_tables(&found, p, &format, all_ns, now, out);
+            if server_tables {
+                print_server_tables(&found, &columns, p, &format, all_ns, out);
+            } else {
+                print_tables(&found, p, &format, all_ns, now, out);
+            }
             if found.items.is_empty()
                 && found.errors.is_empty()
                 && !p.bool_or("ignore-not-found", false)
@@ -440,11 +404,7 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
                 out.errors(&found.errors);
                 return Ok(i32::from(!found.errors.is_empty()));
             }
-            let objs: Vec<Value> = found
-                .items
-                .iter()
-                .map(|(k, v)| view(*k, v.clone()))
-                .collect();
+            let objs: Vec<Value> = found.items.iter().map(|(_, v)| v.clone()).collect();
             print_generic(&found, objs, &format, out)?;
         }
     }
@@ -484,6 +444,49 @@ fn print_generic(
         _ => {}
     }
     Ok(())
+}
+
+/// The server's Tables, decorated as kubectl does: consecutive rows of one
+/// kind form one table (NAMESPACE and LABELS from each row's object,
+/// `kind/` names when several types answered, wide-only columns hidden).
+fn print_server_tables(
+    found: &Found,
+    columns: &[(Kind, Value)],
+    p: &Parsed,
+    format: &OutputFormat,
+    all_ns: bool,
+    out: &mut Out,
+) {
+    let with_kind = found.answered.len() > 1 || p.bool_or("show-kind", false);
+    let no_headers = p.bool_or("no-headers", false);
+    // Shared by pointer in kubectl: once on, NAMESPACE stays on (see print_tables).
+    let mut with_namespace = false;
+    let mut tables = Vec::new();
+    let mut i = 0;
+    while i < found.items.len() {
+        let kind = found.items[i].0;
+        let mut rows = Vec::new();
+        while i < found.items.len() && found.items[i].0 == kind {
+            rows.push(found.items[i].1.clone());
+            i += 1;
+        }
+        with_namespace |= all_ns && kind.info().namespaced;
+        let cols = columns
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, c)| c.clone())
+            .unwrap_or(Value::Null);
+        let opts = TableOpts {
+            wide: *format == OutputFormat::Wide,
+            no_headers,
+            show_labels: p.bool_or("show-labels", false),
+            with_namespace,
+            with_kind,
+        };
+        let table = json!({"columnDefinitions": cols, "rows": rows});
+        tables.push(render::print_table(kind, &table, &opts));
+    }
+    out.out(&render::join_tables(&tables, no_headers));
 }
 
 fn print_tables(

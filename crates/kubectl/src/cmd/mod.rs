@@ -7,7 +7,7 @@
 pub mod api;
 pub mod apply;
 pub mod args;
-pub mod cluster_api;
+pub mod client;
 pub mod create;
 pub mod delete;
 pub mod describe;

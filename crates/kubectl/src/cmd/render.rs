@@ -7,10 +7,9 @@
 //! whose keys follow the struct's field order instead of being sorted.
 
 use super::resources::Kind;
-use crate::duration::since_rfc3339;
-use crate::printers::str_at;
-use crate::{jsonpath as jp, manifest, printers, tabwriter, yaml};
+use crate::{jsonpath as jp, manifest, printers, yaml};
 use serde_json::Value;
+use servicecidr_apiserver::tables::Printer;
 
 /// Options of the table printer.
 #[derive(Clone, Copy, Debug, Default)]
@@ -50,134 +49,37 @@ pub fn join_tables(tables: &[String], no_headers: bool) -> String {
     printers::join_tables(tables, no_headers)
 }
 
-/// The table kubectl prints for `get` (header included unless no_headers).
-pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> String {
+/// The server's printer for a kind.
+pub fn printer(kind: Kind) -> Printer {
     match kind {
-        Kind::CoreEvent | Kind::Event => event_table(kind, items, opts, now_ms),
-        _ => printers::table(
-            kind.info().plural,
-            items,
-            &printers::TableOptions {
-                wide: opts.wide,
-                no_headers: opts.no_headers,
-                show_labels: opts.show_labels,
-                with_namespace: opts.with_namespace,
-                with_kind: opts.with_kind,
-            },
-            now_ms,
-        ),
+        Kind::Service => Printer::Service,
+        Kind::ServiceCIDR => Printer::ServiceCIDR,
+        Kind::IPAddress => Printer::IPAddress,
+        Kind::CoreEvent | Kind::Event => Printer::Event,
     }
 }
 
-/// The Event table the apiserver's printer builds (both event groups share it):
-/// LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; `-o wide` adds SUBOBJECT and SOURCE
-/// before MESSAGE and FIRST SEEN, COUNT, NAME after it. `items` are stored
-/// events.k8s.io/v1 objects.
-fn event_table(kind: Kind, items: &[Value], o: &TableOpts, now_ms: i64) -> String {
-    if items.is_empty() {
-        return String::new();
+fn printer_options(opts: &TableOpts) -> printers::TableOptions {
+    printers::TableOptions {
+        wide: opts.wide,
+        no_headers: opts.no_headers,
+        show_labels: opts.show_labels,
+        with_namespace: opts.with_namespace,
+        with_kind: opts.with_kind,
     }
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut head: Vec<&str> = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT"];
-    if o.wide {
-        head.extend(["SUBOBJECT", "SOURCE"]);
-    }
-    head.push("MESSAGE");
-    if o.wide {
-        head.extend(["FIRST SEEN", "COUNT", "NAME"]);
-    }
-    if o.with_namespace {
-        head.insert(0, "NAMESPACE");
-    }
-    if o.show_labels {
-        head.push("LABELS");
-    }
-    if !o.no_headers {
-        rows.push(head.iter().map(|h| h.to_string()).collect());
-    }
-    for e in items {
-        let first = {
-            let f = str_at(e, "/deprecatedFirstTimestamp");
-            if f.is_empty() {
-                since_rfc3339(str_at(e, "/eventTime"), now_ms)
-            } else {
-                since_rfc3339(f, now_ms)
-            }
-        };
-        let mut last = {
-            let l = str_at(e, "/deprecatedLastTimestamp");
-            if l.is_empty() {
-                first.clone()
-            } else {
-                since_rfc3339(l, now_ms)
-            }
-        };
-        let mut count = e
-            .get("deprecatedCount")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
-        if let Some(series) = e.get("series").filter(|s| s.is_object()) {
-            last = since_rfc3339(str_at(series, "/lastObservedTime"), now_ms);
-            count = series.get("count").and_then(Value::as_i64).unwrap_or(0);
-        } else if count == 0 {
-            count = 1;
-        }
-        let rkind = str_at(e, "/regarding/kind").to_ascii_lowercase();
-        let rname = str_at(e, "/regarding/name");
-        let object = if rname.is_empty() {
-            rkind
-        } else {
-            format!("{rkind}/{rname}")
-        };
-        let first_non_empty = |a: &str, b: &str| {
-            if a.is_empty() {
-                b.to_string()
-            } else {
-                a.to_string()
-            }
-        };
-        let component = first_non_empty(
-            str_at(e, "/deprecatedSource/component"),
-            str_at(e, "/reportingController"),
-        );
-        let instance = first_non_empty(
-            str_at(e, "/deprecatedSource/host"),
-            str_at(e, "/reportingInstance"),
-        );
-        let source = match (component.is_empty(), instance.is_empty()) {
-            (true, _) => String::new(),
-            (false, true) => component,
-            (false, false) => format!("{component}, {instance}"),
-        };
-        let mut name = str_at(e, "/metadata/name").to_string();
-        if o.with_kind {
-            name = format!("{}/{name}", kind.kind_prefix());
-        }
-        let mut row = vec![
-            last,
-            str_at(e, "/type").to_string(),
-            str_at(e, "/reason").to_string(),
-            object,
-        ];
-        if o.wide {
-            row.push(str_at(e, "/regarding/fieldPath").to_string());
-            row.push(source);
-        }
-        row.push(str_at(e, "/note").trim().to_string());
-        if o.wide {
-            row.extend([first, count.to_string(), name]);
-        }
-        if o.with_namespace {
-            row.insert(0, str_at(e, "/metadata/namespace").to_string());
-        }
-        if o.show_labels {
-            row.push(printers::format_labels(
-                e.pointer("/metadata/labels").and_then(Value::as_object),
-            ));
-        }
-        rows.push(row);
-    }
-    tabwriter::format_table(&rows)
+}
+
+/// A server-side Table of `kind` as kubectl prints it.
+pub fn print_table(kind: Kind, table: &Value, opts: &TableOpts) -> String {
+    printers::print_table(table, &printer_options(opts), &kind.kind_prefix())
+}
+
+/// The table kubectl prints for `get` of objects it already holds (`--sort-by`
+/// reads whole objects): the server's printer over them, decorated as usual.
+pub fn table(kind: Kind, items: &[Value], opts: &TableOpts, now_ms: i64) -> String {
+    let t =
+        servicecidr_apiserver::tables::table(printer(kind), "v1", items, now_ms, Some(""), true);
+    print_table(kind, &t, opts)
 }
 
 /// Go struct field order of the core/v1 Service and the ObjectMeta inside it,

@@ -99,6 +99,18 @@ impl Kind {
         }
     }
 
+    /// How the apiserver serves this kind (for its selectors and printers).
+    pub fn storage(self) -> servicecidr_apiserver::served::Storage {
+        use servicecidr_apiserver::served::Storage;
+        match self {
+            Kind::CoreEvent => Storage::CoreEvents,
+            Kind::Event => Storage::Core(Resource::Events),
+            Kind::Service => Storage::Core(Resource::Services),
+            Kind::ServiceCIDR => Storage::Core(Resource::ServiceCIDRs),
+            Kind::IPAddress => Storage::Core(Resource::IPAddresses),
+        }
+    }
+
     pub fn api_version(self) -> String {
         let i = self.info();
         if i.group.is_empty() {

@@ -1,0 +1,50 @@
+//! `/version`, the health endpoints and the root path list.
+
+use crate::http::{json_response, text_response};
+use crate::served::served;
+use crate::Response;
+use serde_json::{json, Value};
+use servicecidr_core::Cluster;
+
+/// The build this apiserver answers as: a 1.34.0 kube-apiserver (the real
+/// build's `version` fields). The kubectl dispatcher (G1) picks its kubectl
+/// from `minor`.
+pub fn version_info(_cluster: &Cluster) -> Value {
+    json!({
+        "major": "1", "minor": "34", "emulationMajor": "1", "emulationMinor": "34",
+        "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",
+        "gitVersion": "v1.34.0", "gitCommit": "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45",
+        "gitTreeState": "clean", "buildDate": "2025-08-27T10:09:04Z",
+        "goVersion": "go1.24.6", "compiler": "gc", "platform": "linux/amd64"
+    })
+}
+
+pub fn version(cluster: &Cluster) -> Response {
+    json_response(200, &version_info(cluster))
+}
+
+/// `/healthz`, `/livez`, `/readyz`: the simulated control plane is always up.
+pub fn health() -> Response {
+    text_response(200, "ok")
+}
+
+/// GET /: the paths this server answers, sorted, as the real root handler lists them.
+pub fn root(cluster: &Cluster) -> Response {
+    let mut paths: Vec<String> = [
+        "/api", "/apis", "/apis/", "/healthz", "/livez", "/readyz", "/version",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for gv in served(cluster) {
+        if gv.group.is_empty() {
+            paths.push(format!("/api/{}", gv.version));
+        } else {
+            paths.push(format!("/apis/{}", gv.group));
+            paths.push(format!("/apis/{}/{}", gv.group, gv.version));
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    json_response(200, &json!({ "paths": paths }))
+}
