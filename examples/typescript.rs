@@ -10,6 +10,7 @@ use servicecidr_sim::cluster::{
     AllocatorInfo, ClusterOptions, ClusterSnapshot, PendingWork, TraceRecord, WatchEventView,
     WatchObject,
 };
+use servicecidr_sim::http::{HttpRequest, HttpResponse, HttpUser, HttpWatchPoll};
 use servicecidr_sim::model::{
     Condition, Event, IPAddress, IPAddressSpec, ObjectMeta, ObjectReference, ParentReference,
     Service, ServiceCIDR, ServiceCIDRSpec, ServiceCIDRStatus, ServicePort, ServiceSpec,
@@ -61,5 +62,9 @@ fn main() {
     export::<RunOptions>(&cfg, &mut out);
     export::<CommandOutput>(&cfg, &mut out);
     export::<ClusterSnapshot>(&cfg, &mut out);
+    export::<HttpUser>(&cfg, &mut out);
+    export::<HttpRequest>(&cfg, &mut out);
+    export::<HttpResponse>(&cfg, &mut out);
+    export::<HttpWatchPoll>(&cfg, &mut out);
     print!("{out}");
 }

@@ -4,12 +4,16 @@
 //! trip) and drops `null` properties, as a Go apiserver decoding into typed structs ignores
 //! them. Rust -> JS: plain objects and numbers (`json_compatible`, never Map or BigInt).
 
+use crate::apiserver::{handle, watch_poll, WatchCursor, WatchPoll};
 use crate::cluster::{Cluster as Core, ClusterOptions, ClusterSnapshot};
+use crate::http::{Bytes, HttpRequest, HttpResponse, HttpWatchPoll};
 use crate::model::ApiError;
 use crate::{Kubectl, RunOptions};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &'static str = r#"
@@ -30,6 +34,8 @@ extern "C" {
     pub type Snapshot;
     #[wasm_bindgen(typescript_type = "string | number")]
     pub type Rv;
+    #[wasm_bindgen(typescript_type = "HttpRequest")]
+    pub type Req;
 }
 
 type JsResult<T = JsValue> = Result<T, JsValue>;
@@ -53,8 +59,9 @@ fn result<T: Serialize>(r: Result<T, ApiError>) -> JsResult {
     to_js(&r.map_err(js_error)?)
 }
 
+/// Plain objects and numbers; bytes (HTTP bodies) as Uint8Arrays.
 fn to_js<T: Serialize + ?Sized>(v: &T) -> JsResult {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    let ser = serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);
     v.serialize(&ser)
         .map_err(|e| js_error(ApiError::internal(e)))
 }
@@ -105,6 +112,19 @@ fn count(v: Option<f64>, what: &str) -> JsResult<Option<u64>> {
 #[wasm_bindgen]
 pub struct Cluster {
     inner: Core,
+    /// Open watch streams of handle(), by id.
+    watches: BTreeMap<u32, WatchCursor>,
+    next_watch: u32,
+}
+
+impl From<Core> for Cluster {
+    fn from(inner: Core) -> Cluster {
+        Cluster {
+            inner,
+            watches: BTreeMap::new(),
+            next_watch: 0,
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -113,8 +133,9 @@ impl Cluster {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<Options>) -> JsResult<Cluster> {
         let opts: Option<ClusterOptions> = opt(options, "invalid Cluster options")?;
-        let inner = Core::new(opts.unwrap_or_default()).map_err(js_error)?;
-        Ok(Cluster { inner })
+        Ok(Core::new(opts.unwrap_or_default())
+            .map_err(js_error)?
+            .into())
     }
 
     /// Creates an object (Service, ServiceCIDR, IPAddress) and returns it as stored.
@@ -211,8 +232,9 @@ impl Cluster {
     /// Rebuilds a cluster from `snapshot()` (also after a JSON round trip).
     pub fn restore(snapshot: Snapshot) -> JsResult<Cluster> {
         let snap: ClusterSnapshot = from_js(&snapshot, "invalid snapshot")?;
-        let inner = Core::restore(Value::Object(snap.0)).map_err(js_error)?;
-        Ok(Cluster { inner })
+        Ok(Core::restore(Value::Object(snap.0))
+            .map_err(js_error)?
+            .into())
     }
 
     /// Changes after `sinceResourceVersion` (all retained changes when omitted), in order.
@@ -264,5 +286,58 @@ impl Cluster {
     #[wasm_bindgen(unchecked_return_type = "TraceRecord[]")]
     pub fn trace(&self, #[wasm_bindgen(js_name = sinceSeq)] since_seq: Option<f64>) -> JsResult {
         to_js(&self.inner.trace(count(since_seq, "sinceSeq")?))
+    }
+
+    /// Serves one HTTP request (what `servicecidr-sim apiserver` does for each); a watch
+    /// stream stays open under the returned `watch` id.
+    #[wasm_bindgen(unchecked_return_type = "HttpResponse")]
+    pub fn handle(&mut self, req: Req) -> JsResult {
+        let mut r: HttpRequest = serde_wasm_bindgen::from_value(req.clone())
+            .map_err(|e| bad_request(format!("invalid request: {e}")))?;
+        let body = js_sys::Reflect::get(&req, &"body".into())?;
+        r.body = match body.as_string() {
+            Some(text) => text.into_bytes(),
+            None if body.is_undefined() || body.is_null() => Vec::new(),
+            None => match body.dyn_ref::<js_sys::Uint8Array>() {
+                Some(bytes) => bytes.to_vec(),
+                None => return Err(bad_request("request body: a Uint8Array or a string".into())),
+            },
+        };
+        let resp = handle(&mut self.inner, &r.into());
+        let watch = resp.watch.map(|cursor| {
+            self.next_watch = self.next_watch.wrapping_add(1);
+            self.watches.insert(self.next_watch, cursor);
+            self.next_watch
+        });
+        let (status, headers, body) = (resp.status, resp.headers, Bytes(resp.body));
+        to_js(&HttpResponse {
+            status,
+            headers,
+            body,
+            watch,
+        })
+    }
+
+    /// What an open watch has to say since the last poll; `done` once it has ended
+    /// (an unknown or closed id is done).
+    #[wasm_bindgen(js_name = watchPoll, unchecked_return_type = "HttpWatchPoll")]
+    pub fn watch_poll(&mut self, id: u32) -> JsResult {
+        let poll = match self.watches.get_mut(&id) {
+            Some(cursor) => watch_poll(&self.inner, cursor),
+            None => WatchPoll {
+                chunks: Vec::new(),
+                done: true,
+            },
+        };
+        if poll.done {
+            self.watches.remove(&id);
+        }
+        to_js(&HttpWatchPoll::from(poll))
+    }
+
+    /// Forgets an open watch (its client went away).
+    #[wasm_bindgen(js_name = watchClose)]
+    pub fn watch_close(&mut self, id: u32) {
+        self.watches.remove(&id);
     }
 }

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // servicecidr-sim: the package's command.
+//   servicecidr-sim apiserver [options]     the Kubernetes API over HTTP, for kubectl and clients
 //   servicecidr-sim check-docs PAGE.md ...  run a docs page's shell blocks, report drift
 // Each subcommand lives in ../cli/; `--help` after it lists its options.
 
 const USAGE = `usage: servicecidr-sim <command> [options]
 
 commands:
+  apiserver     serve the simulated Kubernetes API over HTTP (kubectl, client libraries)
   check-docs    run a docs page's shell blocks and report where its output has drifted
 
 Run 'servicecidr-sim <command> --help' for a command's options.`;
 
 const COMMANDS = {
+  apiserver: '../cli/apiserver.js',
   'check-docs': '../cli/check-docs.js',
 };
 

@@ -218,6 +218,7 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
       log(`${new Date().toISOString()} ${req.method} ${req.url} ${out.status} ${Date.now() - started}ms${out.watch !== undefined ? ' (watch)' : ''}`);
     }
     const headers = headerObject(out.headers);
+    if (out.watch === undefined) headers['content-length'] = out.body.length;
     if (body.length > BODY_LIMIT) headers.connection = 'close';
     res.writeHead(out.status, headers);
     if (out.watch === undefined) {

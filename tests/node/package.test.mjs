@@ -1,10 +1,10 @@
 // The npm package as a user gets it: `npm pack` of the built pkg/, installed offline (it has
 // no dependencies) into an empty project in a temp dir, then every entry point used from
 // there — require and import of the Node build, the web build, the <servicecidr-example>
-// element, and the servicecidr-sim command through npx.
+// element, and the servicecidr-sim command (check-docs, apiserver) through npx.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,4 +96,34 @@ test('npx servicecidr-sim: usage, and unknown commands fail', () => {
   const bad = spawnSync('npx', ['--offline', 'servicecidr-sim', 'frobnicate'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown command 'frobnicate'/);
+});
+
+test('npx servicecidr-sim apiserver --port 0: serves /version and /healthz', async () => {
+  // Its own process group: npx runs the server as a child of its own, and both must stop.
+  const child = spawn('npx', ['--offline', 'servicecidr-sim', 'apiserver', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const group = (signal) => { try { process.kill(-child.pid, signal); } catch { /* already gone */ } };
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const killer = setTimeout(() => group('SIGKILL'), 30_000);
+  try {
+    let out = '';
+    const url = await new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /serving the Kubernetes API at (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      exited.then((code) => reject(new Error(`exited ${code} before listening: ${out}`)));
+    });
+    const version = await fetch(`${url}/version`);
+    assert.equal(version.status, 200);
+    assert.match((await version.json()).gitVersion, /^v1\.\d+\.\d+/);
+    assert.equal(await (await fetch(`${url}/healthz`)).text(), 'ok');
+  } finally {
+    clearTimeout(killer);
+    group('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    group('SIGKILL');
+    child.stdout.destroy();
+    child.stderr.destroy();
+  }
 });
