@@ -6,11 +6,11 @@
 //!
 //! A dev-time generator: ts-rs never reaches the wasm module (the `ts` feature is off there).
 
+use servicecidr_sim::apiserver::envelope::{HttpRequest, HttpResponse, HttpUser, HttpWatchPoll};
 use servicecidr_sim::cluster::{
     AllocatorInfo, ClusterOptions, ClusterSnapshot, PendingWork, TraceRecord, WatchEventView,
     WatchObject,
 };
-use servicecidr_sim::http::{HttpRequest, HttpResponse, HttpUser, HttpWatchPoll};
 use servicecidr_sim::model::{
     Condition, Event, IPAddress, IPAddressSpec, ObjectMeta, ObjectReference, ParentReference,
     Service, ServiceCIDR, ServiceCIDRSpec, ServiceCIDRStatus, ServicePort, ServiceSpec,

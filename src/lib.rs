@@ -9,8 +9,6 @@ pub use servicecidr_kubectl as kubectl;
 pub use servicecidr_core::cluster::{Cluster, ClusterOptions};
 pub use servicecidr_kubectl::{CommandOutput, Kubectl, RunOptions};
 
-pub mod http;
-
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 // The wasm module's global allocator (linked for its #[global_allocator] alone).

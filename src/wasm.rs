@@ -4,14 +4,12 @@
 //! trip) and drops `null` properties, as a Go apiserver decoding into typed structs ignores
 //! them. Rust -> JS: plain objects and numbers (`json_compatible`, never Map or BigInt).
 
-use crate::apiserver::{handle, watch_poll, WatchCursor, WatchPoll};
+use crate::apiserver::envelope::{HttpRequest, Watches};
 use crate::cluster::{Cluster as Core, ClusterOptions, ClusterSnapshot};
-use crate::http::{Bytes, HttpRequest, HttpResponse, HttpWatchPoll};
 use crate::model::ApiError;
 use crate::{Kubectl, RunOptions};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -112,18 +110,14 @@ fn count(v: Option<f64>, what: &str) -> JsResult<Option<u64>> {
 #[wasm_bindgen]
 pub struct Cluster {
     inner: Core,
-    /// Open watch streams of handle(), by id.
-    watches: BTreeMap<u32, WatchCursor>,
-    next_watch: u32,
+    /// Open watch streams of handle().
+    watches: Watches,
 }
 
 impl From<Core> for Cluster {
     fn from(inner: Core) -> Cluster {
-        Cluster {
-            inner,
-            watches: BTreeMap::new(),
-            next_watch: 0,
-        }
+        let watches = Watches::default();
+        Cluster { inner, watches }
     }
 }
 
@@ -137,71 +131,58 @@ impl Cluster {
             .map_err(js_error)?
             .into())
     }
-
     /// Creates an object (Service, ServiceCIDR, IPAddress) and returns it as stored.
     #[wasm_bindgen(unchecked_return_type = "KubeObject")]
     pub fn create(&mut self, obj: Obj) -> JsResult {
         result(self.inner.create(from_js(&obj, "invalid object")?))
     }
-
     /// Replaces an object (optimistic concurrency on metadata.resourceVersion when given).
     #[wasm_bindgen(unchecked_return_type = "KubeObject")]
     pub fn update(&mut self, obj: Obj) -> JsResult {
         result(self.inner.update(from_js(&obj, "invalid object")?))
     }
-
     /// Creates or updates, like `kubectl apply`.
     #[wasm_bindgen(unchecked_return_type = "KubeObject")]
     pub fn apply(&mut self, obj: Obj) -> JsResult {
         result(self.inner.apply(from_js(&obj, "invalid object")?))
     }
-
     /// `resource` is a kind or a kubectl name (plural, singular, short name).
     #[wasm_bindgen(unchecked_return_type = "KubeObject")]
     pub fn get(&mut self, resource: &str, name: &str, namespace: Option<String>) -> JsResult {
         result(self.inner.get(resource, name, namespace.as_deref()))
     }
-
     /// All objects of a resource (in one namespace, or all), sorted as kubectl lists them.
     #[wasm_bindgen(unchecked_return_type = "KubeObject[]")]
     pub fn list(&mut self, resource: &str, namespace: Option<String>) -> JsResult {
         result(self.inner.list(resource, namespace.as_deref()))
     }
-
-    /// Deletes an object; returns it as the delete left it (with deletionTimestamp while
-    /// finalizers hold it).
+    /// Deletes an object; returns it as left (with deletionTimestamp while finalizers hold it).
     #[wasm_bindgen(unchecked_return_type = "KubeObject")]
     pub fn delete(&mut self, resource: &str, name: &str, namespace: Option<String>) -> JsResult {
         result(self.inner.delete(resource, name, namespace.as_deref()))
     }
-
     /// Runs the controllers until nothing is left to do now (for `autoReconcile: false`).
     pub fn reconcile(&mut self) {
         self.inner.reconcile();
     }
-
     /// Moves the manual clock forward; timed work that falls due runs.
     pub fn advance(&mut self, seconds: f64) -> JsResult<()> {
         self.inner.advance(seconds).map_err(js_error)
     }
-
     /// Advances through every pending timer until nothing is due.
     pub fn settle(&mut self) {
         self.inner.settle();
     }
-
     /// The Kubernetes Events emitted so far.
     #[wasm_bindgen(unchecked_return_type = "Event[]")]
     pub fn events(&self) -> JsResult {
         to_js(&self.inner.events())
     }
-
     /// One kubectl command line, printed exactly as kubectl prints it.
     #[wasm_bindgen(unchecked_return_type = "CommandResult")]
     pub fn kubectl(&mut self, line: &str, stdin: Option<String>) -> JsResult {
         to_js(&self.inner.kubectl(line, stdin.as_deref()))
     }
-
     /// A script in the shell subset docs pages use. Between top-level commands the clock
     /// settles, as if a person paused; `{ settle: false }` turns that off.
     #[wasm_bindgen(unchecked_return_type = "CommandResult")]
@@ -210,25 +191,21 @@ impl Cluster {
         let settle = opts.and_then(|o| o.settle).unwrap_or(true);
         to_js(&self.inner.run_with(script, settle))
     }
-
     /// Pauses (false) or resumes (true) the controllers' run after each call.
     #[wasm_bindgen(js_name = setAutoReconcile)]
     pub fn set_auto_reconcile(&mut self, on: bool) {
         self.inner.set_auto_reconcile(on);
     }
-
     /// Whether controllers run after each call.
     #[wasm_bindgen(getter, js_name = autoReconcile)]
     pub fn auto_reconcile(&self) -> bool {
         self.inner.auto_reconcile()
     }
-
     /// The whole state as JSON-safe data; `Cluster.restore` rebuilds it exactly.
     #[wasm_bindgen(unchecked_return_type = "ClusterSnapshot")]
     pub fn snapshot(&self) -> JsResult {
         to_js(&self.inner.snapshot())
     }
-
     /// Rebuilds a cluster from `snapshot()` (also after a JSON round trip).
     pub fn restore(snapshot: Snapshot) -> JsResult<Cluster> {
         let snap: ClusterSnapshot = from_js(&snapshot, "invalid snapshot")?;
@@ -236,33 +213,23 @@ impl Cluster {
             .map_err(js_error)?
             .into())
     }
-
     /// Changes after `sinceResourceVersion` (all retained changes when omitted), in order.
     #[wasm_bindgen(unchecked_return_type = "WatchEvent[]")]
     pub fn watch(
         &self,
-        #[wasm_bindgen(js_name = sinceResourceVersion)] since: Option<Rv>,
+        #[wasm_bindgen(js_name = sinceResourceVersion)] rv: Option<Rv>,
     ) -> JsResult {
-        // A resourceVersion is a string, but a JS caller may hold it as a number.
-        let since = match opt(since, "sinceResourceVersion")? {
-            None => None,
-            Some(Value::String(s)) => Some(s),
-            Some(Value::Number(n)) if n.is_u64() => Some(n.to_string()),
-            Some(v) => {
-                return Err(bad_request(format!(
-                    "sinceResourceVersion must be a string, got {v}"
-                )))
-            }
-        };
+        // A resourceVersion is a string, but a JS caller may hold it as a number; anything
+        // else fails to parse as one (400).
+        let since: Option<Value> = opt(rv, "sinceResourceVersion")?;
+        let since = since.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
         result(self.inner.watch(since.as_deref()))
     }
-
     /// Per-family allocator view (CIDR, readiness, owning ServiceCIDRs, bands, usage).
     #[wasm_bindgen(js_name = allocatorState, unchecked_return_type = "AllocatorInfo[]")]
     pub fn allocator_state(&self) -> JsResult {
         to_js(&self.inner.allocator_state())
     }
-
     /// The IPs that keep a ServiceCIDR from being deleted, exactly as the
     /// service-cidr-controller decides (empty: it may go). At most `limit` (default 256).
     #[wasm_bindgen(js_name = blockingIPs, unchecked_return_type = "string[]")]
@@ -270,74 +237,42 @@ impl Cluster {
         let limit = count(limit, "limit")?.map_or(256, |l| l.min(1_000_000) as usize);
         result(self.inner.blocking_ips(name, limit))
     }
-
     /// Controller work waiting for the clock, earliest first.
     #[wasm_bindgen(js_name = pendingWork, unchecked_return_type = "PendingWork[]")]
     pub fn pending_work(&self) -> JsResult {
         to_js(&self.inner.pending_work())
     }
-
     /// The cluster clock, epoch milliseconds.
     pub fn now(&self) -> f64 {
         self.inner.now_ms() as f64
     }
-
     /// Why things happened: allocator decisions, controller steps, timers (after `sinceSeq`).
     #[wasm_bindgen(unchecked_return_type = "TraceRecord[]")]
     pub fn trace(&self, #[wasm_bindgen(js_name = sinceSeq)] since_seq: Option<f64>) -> JsResult {
         to_js(&self.inner.trace(count(since_seq, "sinceSeq")?))
     }
-
-    /// Serves one HTTP request (what `servicecidr-sim apiserver` does for each); a watch
-    /// stream stays open under the returned `watch` id.
+    /// Serves one HTTP request (`servicecidr-sim apiserver`); a watch stays open under `watch`.
     #[wasm_bindgen(unchecked_return_type = "HttpResponse")]
     pub fn handle(&mut self, req: Req) -> JsResult {
         let mut r: HttpRequest = serde_wasm_bindgen::from_value(req.clone())
             .map_err(|e| bad_request(format!("invalid request: {e}")))?;
         let body = js_sys::Reflect::get(&req, &"body".into())?;
-        r.body = match body.as_string() {
-            Some(text) => text.into_bytes(),
-            None if body.is_undefined() || body.is_null() => Vec::new(),
-            None => match body.dyn_ref::<js_sys::Uint8Array>() {
-                Some(bytes) => bytes.to_vec(),
-                None => return Err(bad_request("request body: a Uint8Array or a string".into())),
-            },
+        r.body = match (body.as_string(), body.dyn_ref::<js_sys::Uint8Array>()) {
+            (Some(text), _) => text.into_bytes(),
+            (_, Some(bytes)) => bytes.to_vec(),
+            _ if body.is_undefined() || body.is_null() => Vec::new(),
+            _ => return Err(bad_request("request body: a Uint8Array or a string".into())),
         };
-        let resp = handle(&mut self.inner, &r.into());
-        let watch = resp.watch.map(|cursor| {
-            self.next_watch = self.next_watch.wrapping_add(1);
-            self.watches.insert(self.next_watch, cursor);
-            self.next_watch
-        });
-        let (status, headers, body) = (resp.status, resp.headers, Bytes(resp.body));
-        to_js(&HttpResponse {
-            status,
-            headers,
-            body,
-            watch,
-        })
+        to_js(&self.watches.serve(&mut self.inner, r))
     }
-
-    /// What an open watch has to say since the last poll; `done` once it has ended
-    /// (an unknown or closed id is done).
+    /// What an open watch has to say since the last poll; `done` once it has ended.
     #[wasm_bindgen(js_name = watchPoll, unchecked_return_type = "HttpWatchPoll")]
     pub fn watch_poll(&mut self, id: u32) -> JsResult {
-        let poll = match self.watches.get_mut(&id) {
-            Some(cursor) => watch_poll(&self.inner, cursor),
-            None => WatchPoll {
-                chunks: Vec::new(),
-                done: true,
-            },
-        };
-        if poll.done {
-            self.watches.remove(&id);
-        }
-        to_js(&HttpWatchPoll::from(poll))
+        to_js(&self.watches.poll(&self.inner, id))
     }
-
     /// Forgets an open watch (its client went away).
     #[wasm_bindgen(js_name = watchClose)]
     pub fn watch_close(&mut self, id: u32) {
-        self.watches.remove(&id);
+        self.watches.close(id);
     }
 }

@@ -1,8 +1,11 @@
-//! What `cluster.handle()` takes and returns in JS: the HTTP entry of the Node server
-//! (`servicecidr-sim apiserver`), a thin envelope around the apiserver crate's Request/Response.
+//! Request and Response as plain data for a transport that lives outside Rust (the wasm
+//! binding's `cluster.handle()`, under the Node server `servicecidr-sim apiserver`), and the
+//! open watch streams it keeps by id. The TypeScript declarations are generated from these.
 
-use crate::apiserver::{Request, UserInfo, WatchPoll};
+use crate::{handle, watch_poll, Request, UserInfo, WatchCursor, WatchPoll};
 use serde::{Deserialize, Serialize, Serializer};
+use servicecidr_core::Cluster;
+use std::collections::BTreeMap;
 
 /// One HTTP request, already read (`body` is taken from the JS object separately).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -82,5 +85,51 @@ impl From<WatchPoll> for HttpWatchPoll {
             chunks: p.chunks.into_iter().map(Bytes).collect(),
             done: p.done,
         }
+    }
+}
+
+/// Open watch streams by id: `serve` opens one when a response streams, `poll` reads it.
+#[derive(Clone, Debug, Default)]
+pub struct Watches {
+    open: BTreeMap<u32, WatchCursor>,
+    last: u32,
+}
+
+impl Watches {
+    /// Serves one request; a watch response's stream is kept under the returned `watch` id.
+    pub fn serve(&mut self, cluster: &mut Cluster, req: HttpRequest) -> HttpResponse {
+        let resp = handle(cluster, &req.into());
+        let watch = resp.watch.map(|cursor| {
+            self.last = self.last.wrapping_add(1);
+            self.open.insert(self.last, cursor);
+            self.last
+        });
+        let (status, headers, body) = (resp.status, resp.headers, Bytes(resp.body));
+        HttpResponse {
+            status,
+            headers,
+            body,
+            watch,
+        }
+    }
+
+    /// What the stream has to say since the last poll; an ended, closed or unknown id is done.
+    pub fn poll(&mut self, cluster: &Cluster, id: u32) -> HttpWatchPoll {
+        let poll = match self.open.get_mut(&id) {
+            Some(cursor) => watch_poll(cluster, cursor),
+            None => WatchPoll {
+                chunks: Vec::new(),
+                done: true,
+            },
+        };
+        if poll.done {
+            self.open.remove(&id);
+        }
+        poll.into()
+    }
+
+    /// Forgets a stream (its client went away).
+    pub fn close(&mut self, id: u32) {
+        self.open.remove(&id);
     }
 }
