@@ -6,11 +6,13 @@
 //!
 //! A dev-time generator: ts-rs never reaches the wasm module (the `ts` feature is off there).
 
-use servicecidr_sim::apiserver::envelope::{HttpRequest, HttpResponse, HttpUser, HttpWatchPoll};
+use servicecidr_sim::apiserver::envelope::{HttpRequest, HttpResponse, HttpWatchPoll};
+use servicecidr_sim::cluster::range_view::{RangeCell, RangeView};
 use servicecidr_sim::cluster::{
     AllocatorInfo, ClusterOptions, ClusterSnapshot, PendingWork, TraceRecord, WatchEventView,
     WatchObject,
 };
+use servicecidr_sim::controllers::servicecidr::BlockingIPs;
 use servicecidr_sim::model::{
     Condition, Event, IPAddress, IPAddressSpec, ObjectMeta, ObjectReference, ParentReference,
     Service, ServiceCIDR, ServiceCIDRSpec, ServiceCIDRStatus, ServicePort, ServiceSpec,
@@ -59,10 +61,12 @@ fn main() {
     export::<TraceRecord>(&cfg, &mut out);
     export::<AllocatorInfo>(&cfg, &mut out);
     export::<PendingWork>(&cfg, &mut out);
+    export::<BlockingIPs>(&cfg, &mut out);
+    export::<RangeCell>(&cfg, &mut out);
+    export::<RangeView>(&cfg, &mut out);
     export::<RunOptions>(&cfg, &mut out);
     export::<CommandOutput>(&cfg, &mut out);
     export::<ClusterSnapshot>(&cfg, &mut out);
-    export::<HttpUser>(&cfg, &mut out);
     export::<HttpRequest>(&cfg, &mut out);
     export::<HttpResponse>(&cfg, &mut out);
     export::<HttpWatchPoll>(&cfg, &mut out);

@@ -95,6 +95,11 @@ fn opt<T: DeserializeOwned, J: AsRef<JsValue>>(v: Option<J>, what: &str) -> JsRe
     v.map_or(Ok(None), |v| from_js(v.as_ref(), what))
 }
 
+/// `blockingIPs`' limit: default 256, at most 10^6.
+fn blocking_limit(limit: Option<f64>) -> JsResult<usize> {
+    Ok(count(limit, "limit")?.map_or(256, |l| l.min(1_000_000) as usize))
+}
+
 /// A count or sequence number from JS: whole and non-negative.
 fn count(v: Option<f64>, what: &str) -> JsResult<Option<u64>> {
     match v {
@@ -201,6 +206,11 @@ impl Cluster {
     pub fn auto_reconcile(&self) -> bool {
         self.inner.auto_reconcile()
     }
+    /// The emulated Kubernetes release, e.g. "1.33.11".
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> String {
+        self.inner.version()
+    }
     /// The whole state as JSON-safe data; `Cluster.restore` rebuilds it exactly.
     #[wasm_bindgen(unchecked_return_type = "ClusterSnapshot")]
     pub fn snapshot(&self) -> JsResult {
@@ -234,8 +244,27 @@ impl Cluster {
     /// service-cidr-controller decides (empty: it may go). At most `limit` (default 256).
     #[wasm_bindgen(js_name = blockingIPs, unchecked_return_type = "string[]")]
     pub fn blocking_ips(&self, name: &str, limit: Option<f64>) -> JsResult {
-        let limit = count(limit, "limit")?.map_or(256, |l| l.min(1_000_000) as usize);
-        result(self.inner.blocking_ips(name, limit))
+        result(self.inner.blocking_ips(name, blocking_limit(limit)?))
+    }
+    /// `blockingIPs` with the true total and, per family, the smallest CIDR covering all.
+    #[wasm_bindgen(js_name = blockingIPsReport, unchecked_return_type = "BlockingIPs")]
+    pub fn blocking_ips_report(&self, name: &str, limit: Option<f64>) -> JsResult {
+        result(self.inner.blocking_ips_report(name, blocking_limit(limit)?))
+    }
+    /// One view of an allocator CIDR for drawing it: the whole CIDR, or the aligned block of
+    /// 2^`hostBits` addresses `start` (decimal) after its network address. Read-only.
+    #[wasm_bindgen(js_name = rangeView, unchecked_return_type = "RangeView")]
+    pub fn range_view(
+        &self,
+        #[wasm_bindgen(js_name = serviceCIDR)] service_cidr: &str,
+        cidr: &str,
+        start: Option<String>,
+        #[wasm_bindgen(js_name = hostBits)] host_bits: Option<u32>,
+    ) -> JsResult {
+        result(
+            self.inner
+                .range_view(service_cidr, cidr, start.as_deref(), host_bits),
+        )
     }
     /// Controller work waiting for the clock, earliest first.
     #[wasm_bindgen(js_name = pendingWork, unchecked_return_type = "PendingWork[]")]

@@ -21,14 +21,11 @@ pub struct HttpRequest {
     #[cfg_attr(feature = "ts", ts(type = "Uint8Array | string", optional = nullable))]
     pub body: Vec<u8>,
     /// Who is asking, as the server authenticated them (none: anonymous).
-    pub user: Option<HttpUser>,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct HttpUser {
-    pub username: String,
-    pub groups: Vec<String>,
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "{ username: string, uid?: string, groups?: string[] }", optional = nullable)
+    )]
+    pub user: Option<UserInfo>,
 }
 
 impl From<HttpRequest> for Request {
@@ -39,10 +36,7 @@ impl From<HttpRequest> for Request {
             query: r.query.unwrap_or_default(),
             headers: r.headers.unwrap_or_default(),
             body: r.body,
-            user: r.user.map(|u| UserInfo {
-                username: u.username,
-                groups: u.groups,
-            }),
+            user: r.user,
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::served::{GroupVersion, ServedResource, Storage};
 use crate::tables::{self, Printer};
 use crate::{watch, Request, Response};
 use serde_json::{json, Value};
-use servicecidr_core::cluster::{UserInfo as CoreUser, WriteOptions};
+use servicecidr_core::cluster::WriteOptions;
 use servicecidr_core::model::{ApiError, FieldError, Resource};
 use servicecidr_core::Cluster;
 
@@ -35,7 +35,7 @@ pub struct Target<'a> {
     /// The `/status` subresource.
     pub status: bool,
     /// Who asks: the core's admission and trace see this user.
-    pub user: CoreUser,
+    pub user: crate::UserInfo,
 }
 
 impl Target<'_> {
@@ -81,7 +81,7 @@ pub fn serve(cluster: &mut Cluster, req: &Request, t: &Target) -> Response {
     let result = match verb {
         "watch" => return watch::start(cluster, req, t, &q),
         "list" => list(cluster, req, t, &q),
-        "get" => get(cluster, req, t),
+        "get" => get(cluster, req, t, &q),
         "create" => create(cluster, req, t, &q),
         "update" => update(cluster, req, t, &q),
         "patch" => patch(cluster, req, t, &q),
@@ -156,13 +156,14 @@ fn list(cluster: &mut Cluster, req: &Request, t: &Target, q: &Query) -> Result<R
         .collect();
     let rv = cluster.resource_version();
     if let Some(v) = table_version(req) {
-        let table = tables::table(
+        let table = tables::table_with(
             Printer::of(t.resource.storage),
             v,
             &items,
             cluster.now_ms(),
             Some(&rv),
             true,
+            include_object(q)?,
         );
         return Ok(json_response(200, &table));
     }
@@ -177,6 +178,12 @@ fn list(cluster: &mut Cluster, req: &Request, t: &Target, q: &Query) -> Result<R
     ))
 }
 
+/// The Table rows' `includeObject` (a bad value is a BadRequest, as the
+/// TableOptions decoding answers).
+fn include_object(q: &Query) -> Result<tables::IncludeObject, ApiError> {
+    tables::IncludeObject::from_query(q.get("includeObject")).map_err(ApiError::bad_request)
+}
+
 /// One stored object as this endpoint presents it.
 fn fetch(cluster: &mut Cluster, t: &Target, name: &str) -> Result<Value, ApiError> {
     let raw = match t.resource.storage {
@@ -188,16 +195,17 @@ fn fetch(cluster: &mut Cluster, t: &Target, name: &str) -> Result<Value, ApiErro
     Ok(present(t.resource, t.gv, raw))
 }
 
-fn get(cluster: &mut Cluster, req: &Request, t: &Target) -> Result<Response, ApiError> {
+fn get(cluster: &mut Cluster, req: &Request, t: &Target, q: &Query) -> Result<Response, ApiError> {
     let obj = fetch(cluster, t, t.name.unwrap_or(""))?;
     if let Some(v) = table_version(req) {
-        let table = tables::table(
+        let table = tables::table_with(
             Printer::of(t.resource.storage),
             v,
             std::slice::from_ref(&obj),
             cluster.now_ms(),
             None,
             true,
+            include_object(q)?,
         );
         return Ok(json_response(200, &table));
     }
@@ -346,7 +354,7 @@ fn put(cluster: &mut Cluster, t: &Target, obj: Value, dry: bool) -> Result<Value
             out["status"] = obj.get("status").cloned().unwrap_or(Value::Null);
             return Ok(out);
         }
-        return cluster.update_status(obj);
+        return cluster.update_status_with(obj, &write_options(t, false));
     }
     cluster.update_with(obj, &write_options(t, dry))
 }
@@ -391,7 +399,8 @@ fn patch(
     }
     let current = fetch(cluster, t, name)?;
     let patched = patch::apply(patch_type, schema, &current, &req.body)?;
-    let warnings = field_validation::check_patched(patch_type, &req.body, &patched, directive)?;
+    let warnings =
+        field_validation::check_patched(patch_type, &req.body, &current, &patched, directive)?;
     check_name(&patched, t)?;
     let updated = put(cluster, t, patched, dry)?;
     Ok(with_warnings(

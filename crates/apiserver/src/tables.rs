@@ -512,6 +512,51 @@ pub fn table(
     list_rv: Option<&str>,
     headers: bool,
 ) -> Value {
+    table_with(
+        p,
+        table_version,
+        objs,
+        now_ms,
+        list_rv,
+        headers,
+        IncludeObject::Metadata,
+    )
+}
+
+/// What each row's `object` holds (the `includeObject` query parameter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IncludeObject {
+    None,
+    /// PartialObjectMetadata (the default).
+    Metadata,
+    /// The whole object (kubectl asks for it with `--sort-by`).
+    Object,
+}
+
+impl IncludeObject {
+    /// metav1.TableOptions' includeObject; unknown values fail its validation.
+    pub fn from_query(v: Option<&str>) -> Result<IncludeObject, String> {
+        match v.unwrap_or("") {
+            "" | "Metadata" => Ok(IncludeObject::Metadata),
+            "None" => Ok(IncludeObject::None),
+            "Object" => Ok(IncludeObject::Object),
+            other => Err(format!(
+                "includeObject: Unsupported value: \"{other}\": supported values: \"Metadata\", \"None\", \"Object\""
+            )),
+        }
+    }
+}
+
+/// [`table`] with the rows' objects as `include` says.
+pub fn table_with(
+    p: Printer,
+    table_version: &str,
+    objs: &[Value],
+    now_ms: i64,
+    list_rv: Option<&str>,
+    headers: bool,
+    include: IncludeObject,
+) -> Value {
     let rows: Vec<Value> = objs
         .iter()
         .map(|o| {
@@ -522,7 +567,12 @@ pub fn table(
             } else {
                 cells(p, o, now_ms)
             };
-            json!({"cells": cells, "object": partial_object_metadata(o, table_version)})
+            let object = match include {
+                IncludeObject::None => Value::Null,
+                IncludeObject::Metadata => partial_object_metadata(o, table_version),
+                IncludeObject::Object => o.clone(),
+            };
+            json!({"cells": cells, "object": object})
         })
         .collect();
     let metadata = match list_rv {

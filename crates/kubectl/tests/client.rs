@@ -11,6 +11,8 @@ fn cluster() -> Cluster {
         service_cluster_ip_range: Some("10.96.0.0/28".into()),
         seed: Some(3.0),
         now: Some(json!("2026-11-10T10:34:06Z")),
+        // 1.34 serves networking.k8s.io v1 and v1beta1, as these tests expect.
+        version: Some("1.34".into()),
         ..Default::default()
     })
     .expect("cluster")
@@ -91,8 +93,11 @@ fn manifests_go_to_their_own_version() {
     assert_eq!(o.stdout, "[\"10.97.0.0/24\",\"fd00::/112\"]");
     let o = kubectl_line(&mut c, "apply -f -", m);
     assert_eq!(o.exit_code, 1);
+    // 1.34 deprecates v1beta1: the response's Warning header comes first.
     assert!(
-        o.stderr.starts_with("The ServiceCIDR \"b\" is invalid: "),
+        o.stderr.starts_with(
+            "Warning: networking.k8s.io/v1beta1 ServiceCIDR is deprecated in v1.34+, unavailable in v1.37+\nThe ServiceCIDR \"b\" is invalid: "
+        ),
         "{o:?}"
     );
 }
@@ -105,13 +110,21 @@ fn run(
     let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
     let mut client = Client::new(c);
     let o = servicecidr_kubectl::cmd::run(&mut client, &args, stdin);
-    (o, client.requests().to_vec())
+    // The client starts with the dispatcher's /version and discovery's /apis.
+    let reqs = client.requests();
+    assert_eq!(reqs[..2], ["GET /version", "GET /apis"]);
+    (o, reqs[2..].to_vec())
 }
 
-/// The requests kubectl sends (kubectl-over-http.md §4), in order.
+/// The requests kubectl sends (kubectl-over-http.md §4), in order, after the
+/// client's start-up `/version` and `/apis`.
 #[test]
 fn commands_send_kubectls_requests() {
     let mut c = cluster();
+    // version prints what /version said at the start.
+    let (o, reqs) = run(&mut c, "version", "");
+    assert!(reqs.is_empty(), "{reqs:?}");
+    assert!(o.stdout.contains("Server Version: v1."), "{}", o.stdout);
     let (_, reqs) = run(&mut c, "get servicecidr", "");
     assert_eq!(
         reqs,
@@ -170,4 +183,44 @@ fn commands_send_kubectls_requests() {
         o.stderr,
         "Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n"
     );
+}
+
+/// kubectl sends fieldValidation=Strict: an unknown field is the server's
+/// strict decoding error, wrapped with the source as kubectl does.
+#[test]
+fn unknown_fields_are_refused_by_the_server() {
+    let mut c = cluster();
+    let m = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: x\nspec:\n  cidrs:\n  - 10.97.0.0/24\n  bogus: 1\n";
+    let o = kubectl_line(&mut c, "create -f -", m);
+    assert_eq!(
+        o.stderr,
+        "Error from server (BadRequest): error when creating \"STDIN\": ServiceCIDR in version \"v1\" cannot be handled as a ServiceCIDR: strict decoding error: unknown field \"spec.bogus\"\n"
+    );
+    assert_eq!(o.exit_code, 1);
+}
+
+/// `get --sort-by` asks for Table rows with whole objects and sorts them.
+#[test]
+fn sort_by_sorts_the_servers_rows() {
+    let mut c = cluster();
+    kubectl_line(&mut c, "create service clusterip b --tcp 80", "");
+    kubectl_line(&mut c, "create service clusterip a --tcp 80", "");
+    let (o, reqs) = run(&mut c, "get svc --sort-by=.metadata.name --no-headers", "");
+    assert_eq!(
+        reqs,
+        ["GET /api/v1/namespaces/default/services?limit=500&includeObject=Object"]
+    );
+    let names: Vec<&str> = o
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(names, ["a", "b", "kubernetes"]);
+    let (o, _) = run(&mut c, "get svc --sort-by=.spec.clusterIP --no-headers", "");
+    let first: Vec<&str> = o
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(first[0], "kubernetes", "{}", o.stdout);
 }

@@ -6,6 +6,7 @@
 use super::resources::Kind;
 use serde_json::Value;
 use servicecidr_core::model::ApiError;
+use servicecidr_core::Release;
 
 /// What `apply` did to the object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +43,10 @@ pub trait Api {
             .collect())
     }
     /// GET of a server-side Table (kubectl `get`): one object when `name` is
-    /// given, else the list filtered by the selectors. `ns` None = all namespaces.
+    /// given, else the list filtered by the selectors. `ns` None = all
+    /// namespaces. `whole_objects` asks for `includeObject=Object` (rows carry
+    /// the objects, for `--sort-by`).
+    #[allow(clippy::too_many_arguments)]
     fn table(
         &mut self,
         kind: Kind,
@@ -50,6 +54,7 @@ pub trait Api {
         name: Option<&str>,
         label_selector: &str,
         field_selector: &str,
+        whole_objects: bool,
     ) -> Result<Value, ApiError>;
     /// POST. `ns` is the request's namespace (the object's own when empty).
     fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError>;
@@ -89,4 +94,13 @@ pub trait Api {
     fn advance_ms(&mut self, ms: i64);
     /// When the controllers next have something to do, if ever.
     fn next_due_ms(&self) -> Option<i64>;
+    /// The release the in-box kubectl behaves as (it follows the server's).
+    fn release(&self) -> Release {
+        Release::newest()
+    }
+    /// API warnings of the requests since the last call (kubectl prints each
+    /// once as `Warning: …` on stderr).
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }

@@ -209,19 +209,26 @@ impl Api for Fake {
         name: Option<&str>,
         label_selector: &str,
         field_selector: &str,
+        whole_objects: bool,
     ) -> Result<Value, ApiError> {
         let objs = match name {
             Some(n) => vec![self.get(kind, ns.unwrap_or(""), n)?],
             None => self.list_selected(kind, ns, label_selector, field_selector)?,
         };
         let rv = self.rv.to_string();
-        Ok(servicecidr_apiserver::tables::table(
+        let include = if whole_objects {
+            servicecidr_apiserver::tables::IncludeObject::Object
+        } else {
+            servicecidr_apiserver::tables::IncludeObject::Metadata
+        };
+        Ok(servicecidr_apiserver::tables::table_with(
             super::render::printer(kind),
             "v1",
             &objs,
             self.now,
             name.is_none().then_some(rv.as_str()),
             true,
+            include,
         ))
     }
 

@@ -79,7 +79,13 @@ fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
     };
     let mut keyed = Vec::with_capacity(items.len());
     for (k, v) in items.iter() {
-        let key = render::jsonpath(&template, v)
+        // A Table row (includeObject=Object) sorts by its object.
+        let obj = if v.get("cells").is_some() {
+            v.get("object").unwrap_or(v)
+        } else {
+            v
+        };
+        let key = render::jsonpath(&template, obj)
             .map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
         keyed.push((key, (*k, v.clone())));
     }
@@ -199,8 +205,8 @@ fn fetch_table(
     t: &Target,
     ns: &str,
     all_namespaces: bool,
-    label_selector: &str,
-    field_selector: &str,
+    (label_selector, field_selector): (&str, &str),
+    whole_objects: bool,
     found: &mut Found,
     columns: &mut Vec<(Kind, Value)>,
 ) {
@@ -217,8 +223,16 @@ fn fetch_table(
             Some(n),
             "",
             "",
+            whole_objects,
         ),
-        None => api.table(t.kind, scope, None, label_selector, field_selector),
+        None => api.table(
+            t.kind,
+            scope,
+            None,
+            label_selector,
+            field_selector,
+            whole_objects,
+        ),
     };
     match answer {
         Ok(table) => {
@@ -318,10 +332,8 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     }
     let sort_by = p.str("sort-by").filter(|e| !e.is_empty());
     // Tables come from the server (kubectl's Table Accept), filtered there;
-    // --sort-by needs whole objects, so it reads objects and prints them
-    // with the same server printers.
-    let server_tables =
-        matches!(format, OutputFormat::Default | OutputFormat::Wide) && sort_by.is_none();
+    // --sort-by asks for rows with whole objects (includeObject=Object).
+    let server_tables = matches!(format, OutputFormat::Default | OutputFormat::Wide);
     let mut columns: Vec<(Kind, Value)> = Vec::new();
     let mut found = match &per_target_ns {
         _ if server_tables => {
@@ -341,8 +353,8 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
                     t,
                     &ns_t,
                     all,
-                    &label_text,
-                    fields_t,
+                    (&label_text, fields_t),
+                    sort_by.is_some(),
                     &mut f,
                     &mut columns,
                 );
@@ -373,14 +385,9 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
             .errors
             .retain(|e| !matches!(e, CmdError::Api(a) if a.reason == "NotFound"));
     }
-    let now = api.now_ms();
     match format {
         OutputFormat::Default | OutputFormat::Wide => {
-            if server_tables {
-                print_server_tables(&found, &columns, p, &format, all_ns, out);
-            } else {
-                print_tables(&found, p, &format, all_ns, now, out);
-            }
+            print_server_tables(&found, &columns, p, &format, all_ns, out);
             if found.items.is_empty()
                 && found.errors.is_empty()
                 && !p.bool_or("ignore-not-found", false)
@@ -459,7 +466,9 @@ fn print_server_tables(
 ) {
     let with_kind = found.answered.len() > 1 || p.bool_or("show-kind", false);
     let no_headers = p.bool_or("no-headers", false);
-    // Shared by pointer in kubectl: once on, NAMESPACE stays on (see print_tables).
+    // kubectl's per-type printers share one HumanReadableFlags by pointer, so
+    // once a namespaced table under -A turns the NAMESPACE column on, later
+    // cluster-scoped tables keep it (see printers::TableOptions::with_namespace).
     let mut with_namespace = false;
     let mut tables = Vec::new();
     let mut i = 0;
@@ -486,44 +495,6 @@ fn print_server_tables(
         let table = json!({"columnDefinitions": cols, "rows": rows});
         tables.push(render::print_table(kind, &table, &opts));
     }
-    out.out(&render::join_tables(&tables, no_headers));
-}
-
-fn print_tables(
-    found: &Found,
-    p: &Parsed,
-    format: &OutputFormat,
-    all_ns: bool,
-    now: i64,
-    out: &mut Out,
-) {
-    let with_kind = found.answered.len() > 1 || p.bool_or("show-kind", false);
-    let no_headers = p.bool_or("no-headers", false);
-    // kubectl's per-type printers share one HumanReadableFlags by pointer, so
-    // once a namespaced table under -A turns the NAMESPACE column on, later
-    // cluster-scoped tables keep it (see printers::TableOptions::with_namespace).
-    let mut with_namespace = false;
-    let mut tables = Vec::new();
-    let mut i = 0;
-    while i < found.items.len() {
-        let kind = found.items[i].0;
-        let mut group = Vec::new();
-        while i < found.items.len() && found.items[i].0 == kind {
-            group.push(found.items[i].1.clone());
-            i += 1;
-        }
-        with_namespace |= all_ns && kind.info().namespaced;
-        let opts = TableOpts {
-            wide: *format == OutputFormat::Wide,
-            no_headers,
-            show_labels: p.bool_or("show-labels", false),
-            with_namespace,
-            with_kind,
-        };
-        tables.push(render::table(kind, &group, &opts, now));
-    }
-    // The blank line between types only comes with headers (get.go's
-    // separatorWriter), as printers::join_tables implements.
     out.out(&render::join_tables(&tables, no_headers));
 }
 
