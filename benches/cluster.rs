@@ -127,10 +127,8 @@ fn service(name: &str, cluster_ip: Option<&str>) -> Value {
 
 fn used_of(c: &Cluster) -> u128 {
     c.allocator_state()
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["used"].as_str()?.parse::<u128>().ok())
+        .iter()
+        .filter_map(|s| s.used.parse::<u128>().ok())
         .sum()
 }
 

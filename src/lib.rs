@@ -10,12 +10,13 @@ pub use servicecidr_kubectl as kubectl;
 
 pub use servicecidr_core::cluster::{Cluster, ClusterOptions};
 pub use servicecidr_core::release::{Release, Version};
-pub use servicecidr_kubectl::{CommandOutput, Kubectl};
+pub use servicecidr_kubectl::{CommandOutput, Kubectl, RunOptions};
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+// The wasm module's global allocator (linked for its #[global_allocator] alone).
 #[cfg(target_arch = "wasm32")]
-mod wasm_heap;
+use servicecidr_wasm_heap as _;
 
 /// The CEL evaluator linked natively: ValidatingAdmissionPolicies for Rust users
 /// and the native tests (`cluster.set_validating_admission(Some(cel_admission()))`).

@@ -100,7 +100,7 @@ fn deny_policy_refuses_everyone_but_the_apiservers_own_write() {
     let refused = c
         .trace(None)
         .into_iter()
-        .filter_map(|t| t["message"].as_str().map(str::to_string))
+        .map(|t| t.message)
         .any(|m| {
             m == "system:serviceaccount:kube-system:service-cidrs-controller update servicecidrs kubernetes: 422"
         });

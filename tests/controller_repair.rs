@@ -59,15 +59,11 @@ fn find<'a>(list: &'a mut Value, key: &str, name: &str) -> &'a mut Value {
 
 fn warnings(c: &Cluster) -> Vec<(String, String, String)> {
     c.events()
-        .iter()
+        .into_iter()
         .map(|e| {
-            assert_eq!(e["type"], "Warning");
-            assert_eq!(e["reportingController"], "ipallocator-repair-controller");
-            (
-                e["reason"].as_str().unwrap().to_string(),
-                e["action"].as_str().unwrap().to_string(),
-                e["note"].as_str().unwrap().to_string(),
-            )
+            assert_eq!(e.type_, "Warning");
+            assert_eq!(e.reporting_controller, "ipallocator-repair-controller");
+            (e.reason, e.action, e.note)
         })
         .collect()
 }

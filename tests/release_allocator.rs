@@ -72,19 +72,11 @@ fn ipv6_slash_64_out_of_prefix_bug_per_release() {
             let ev = c
                 .events()
                 .into_iter()
-                .find(|e| e["regarding"]["name"] == name.as_str())
+                .find(|e| e.regarding.name == name.as_str())
                 .unwrap_or_else(|| panic!("{version}: no event for {name}"));
             assert_eq!(
-                (
-                    ev["reason"].as_str(),
-                    ev["action"].as_str(),
-                    ev["note"].as_str()
-                ),
-                (
-                    Some("ClusterIPOutOfRange"),
-                    Some("ClusterIPAllocation"),
-                    Some(note.as_str())
-                )
+                (ev.reason.as_str(), ev.action.as_str(), ev.note.as_str()),
+                ("ClusterIPOutOfRange", "ClusterIPAllocation", note.as_str())
             );
         }
         // The out-of-prefix addresses hold no ServiceCIDR: deleting the default
@@ -147,7 +139,7 @@ fn ipv6_slash_64_bug_through_an_added_service_cidr_on_1_33() {
     let out_of_range = c
         .events()
         .iter()
-        .filter(|e| e["reason"] == "ClusterIPOutOfRange")
+        .filter(|e| e.reason == "ClusterIPOutOfRange")
         .count();
     assert_eq!(out_of_range, below);
 }

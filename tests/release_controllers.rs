@@ -53,9 +53,9 @@ fn wrong_reference_wait_per_release() {
         c.advance(7.0).unwrap();
         assert!(c.get("ip", "10.0.0.9", None).is_err(), "{version} at +10 s");
         let ev = c.events().pop().unwrap();
-        assert_eq!(ev["reason"], "IPAddressWrongReference", "{version}");
+        assert_eq!(ev.reason, "IPAddressWrongReference", "{version}");
         assert_eq!(
-            ev["note"],
+            ev.note,
             "IPAddress: 10.0.0.9 for Service default/web has a wrong reference; cleaning up"
         );
     }

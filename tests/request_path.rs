@@ -16,8 +16,8 @@ use servicecidr_sim::Cluster;
 fn requests(c: &Cluster) -> Vec<String> {
     c.trace(None)
         .into_iter()
-        .filter(|t| !t["details"]["request"].is_null())
-        .map(|t| t["message"].as_str().unwrap_or_default().to_string())
+        .filter(|t| !t.details["request"].is_null())
+        .map(|t| t.message)
         .collect()
 }
 
@@ -41,10 +41,10 @@ fn bootstrap_writes_are_requests_of_the_apiserver_and_the_controller() {
     let rec = c
         .trace(None)
         .into_iter()
-        .find(|t| t["message"] == "system:apiserver create servicecidrs kubernetes: 201")
+        .find(|t| t.message == "system:apiserver create servicecidrs kubernetes: 201")
         .unwrap();
     assert_eq!(
-        rec["details"]["request"],
+        rec.details["request"],
         json!({"user": "system:apiserver", "groups": ["system:masters", "system:authenticated"],
                "verb": "create", "resource": "servicecidrs", "group": "networking.k8s.io",
                "subresource": "", "namespace": "", "name": "kubernetes", "code": 201})
@@ -196,10 +196,8 @@ fn admission_sees_every_writer_and_a_denial_writes_nothing() {
     assert!(
         events
             .iter()
-            .any(|e| e["reason"] == "KubernetesDefaultServiceCIDRError"
-                && e["note"]
-                    .as_str()
-                    .is_some_and(|n| n.contains("refused by the test plugin"))),
+            .any(|e| e.reason == "KubernetesDefaultServiceCIDRError"
+                && e.note.contains("refused by the test plugin")),
         "{events:#?}"
     );
     assert!(c.get("servicecidr", "kubernetes", None).is_err());

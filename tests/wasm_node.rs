@@ -72,19 +72,19 @@ fn unknown_option_throws_400_naming_it() {
 
 #[wasm_bindgen_test]
 fn options_object_that_is_not_an_object_throws_400() {
-    let t = thrown(Cluster::new(Some(JsValue::from_str("10.96.0.0/12"))));
+    let t = thrown(Cluster::new(Some(JsValue::from_str("10.96.0.0/12").into())));
     assert_eq!(t.code.as_f64(), Some(400.0));
 }
 
 #[wasm_bindgen_test]
 fn missing_or_undefined_options_mean_defaults() {
     assert!(Cluster::new(None).is_ok());
-    assert!(Cluster::new(Some(JsValue::UNDEFINED)).is_ok());
-    assert!(Cluster::new(Some(JsValue::NULL)).is_ok());
+    assert!(Cluster::new(Some(JsValue::UNDEFINED.into())).is_ok());
+    assert!(Cluster::new(Some(JsValue::NULL.into())).is_ok());
     // An undefined property is "not given", as after a JSON round trip.
     let o = js_sys::Object::new();
     js_sys::Reflect::set(&o, &"seed".into(), &JsValue::UNDEFINED).expect("set");
-    assert!(Cluster::new(Some(o.into())).is_ok());
+    assert!(Cluster::new(Some(o.unchecked_into())).is_ok());
 }
 
 #[wasm_bindgen_test]
@@ -206,7 +206,10 @@ fn undefined_fields_in_objects_are_ignored() {
     let svc = service("undef");
     let spec = js_sys::Reflect::get(&svc, &"spec".into()).expect("spec");
     js_sys::Reflect::set(&spec, &"clusterIP".into(), &JsValue::UNDEFINED).expect("set");
-    let out = to_json(&c.create(svc).expect("create with clusterIP: undefined"));
+    let out = to_json(
+        &c.create(svc.into())
+            .expect("create with clusterIP: undefined"),
+    );
     let ip = out["spec"]["clusterIP"]
         .as_str()
         .expect("allocated clusterIP");
@@ -369,12 +372,14 @@ fn run_settles_between_commands_unless_told_not_to() {
     // The default settles first: the grace period passes and the object is gone.
     let r = to_json(&c.run("kubectl get servicecidr spare", None).expect("run"));
     assert_eq!(r["exitCode"], 1);
-    assert!(thrown(c.run("true", Some(js(r#"{"settle":"yes"}"#))))
+    let msg: String = thrown(c.run("true", Some(js(r#"{"settle":"yes"}"#))))
         .error
         .message()
-        .as_string()
-        .unwrap_or_default()
-        .contains("settle must be a boolean"));
+        .into();
+    assert!(
+        msg.starts_with("invalid run options: ") && msg.contains("expected a boolean"),
+        "{msg}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -413,7 +418,10 @@ fn watch_since_a_resource_version_returns_only_later_changes() {
         .iter()
         .any(|e| e["type"] == "ADDED" && e["object"]["metadata"]["name"] == "w1"));
     c.create(service("w2")).expect("create");
-    let later = to_json(&c.watch(Some(JsValue::from_str(&rv))).expect("watch since"));
+    let later = to_json(
+        &c.watch(Some(JsValue::from_str(&rv).into()))
+            .expect("watch since"),
+    );
     let later = later.as_array().expect("array");
     assert!(!later.is_empty());
     assert!(later
@@ -426,7 +434,7 @@ fn watch_since_a_resource_version_returns_only_later_changes() {
     let numeric: f64 = rv.parse().expect("numeric resourceVersion");
     assert_eq!(
         to_json(
-            &c.watch(Some(JsValue::from_f64(numeric)))
+            &c.watch(Some(JsValue::from_f64(numeric).into()))
                 .expect("watch since number")
         ),
         Value::Array(later.clone())
@@ -436,7 +444,7 @@ fn watch_since_a_resource_version_returns_only_later_changes() {
 #[wasm_bindgen_test]
 fn watch_rejects_a_non_string_resource_version() {
     let c = small();
-    let t = thrown(c.watch(Some(js_sys::Object::new().into())));
+    let t = thrown(c.watch(Some(js_sys::Object::new().unchecked_into())));
     assert_eq!(t.code.as_f64(), Some(400.0));
 }
 
@@ -528,7 +536,7 @@ fn cyclic_object_throws_400_and_the_cluster_stays_usable() {
     let mut c = small();
     let svc = service("loop");
     js_sys::Reflect::set(&svc, &"self".into(), &svc).expect("set");
-    let t = thrown(c.create(svc));
+    let t = thrown(c.create(svc.into()));
     assert_eq!(t.code.as_f64(), Some(400.0));
     assert!(String::from(t.error.message()).contains("cyclic"));
     // The module did not trap: the same cluster answers the next call.

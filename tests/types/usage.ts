@@ -5,6 +5,7 @@ import init, {
   Cluster,
   initSync,
   type ClusterError,
+  type AllocatorInfo,
   type ClusterOptions,
   type BlockingIPs,
   type ClusterSnapshot,
@@ -16,6 +17,7 @@ import init, {
   type KubeObject,
   type ObjectMeta,
   type ParentReference,
+  type PendingWork,
   type Service,
   type ServiceCIDR,
   type Status,
@@ -110,6 +112,17 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   const recent = cluster.trace(trace.at(-1)?.seq);
   const lines = recent.map((r) => `${r.seq} ${r.time} ${r.source}: ${r.message}`);
 
+  // The playground's read-only views are typed too (generated from the core's Rust types).
+  const bands: AllocatorInfo[] = cluster.allocatorState();
+  const family: 'IPv4' | 'IPv6' | undefined = bands[0]?.family;
+  const dynamicBand: [string, string] | null | undefined = bands[0]?.dynamicBand;
+  const work: PendingWork[] = cluster.pendingWork();
+  const due: number | undefined = work[0]?.dueMs;
+  const blocking: string[] = cluster.blockingIPs('newcidr1', 10);
+  void [family, dynamicBand, due, blocking];
+  // @ts-expect-error: sizes are decimal strings (IPv6 ranges exceed 2^53)
+  const size: number = bands[0].size;
+  void size;
   // What the playground draws: the core's answers, typed.
   const report: BlockingIPs = cluster.blockingIPsReport('kubernetes', 10);
   const listed: string[] = [...cluster.blockingIPs('kubernetes'), ...report.ips, ...report.covering];

@@ -7,8 +7,11 @@ use wasm_bindgen::{JsCast, JsValue};
 
 pub const NOW: &str = "2023-10-12T15:00:00Z";
 
-pub fn js(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).expect("test JSON parses")
+/// Parsed JSON as whichever argument type the binding names (`Obj`, `Options`, `JsValue` …).
+pub fn js<T: JsCast>(text: &str) -> T {
+    js_sys::JSON::parse(text)
+        .expect("test JSON parses")
+        .unchecked_into()
 }
 
 /// JSON.stringify then parse: also proves the value is JSON-safe (a BigInt would throw).
@@ -57,7 +60,7 @@ pub fn thrown<T>(r: Result<T, JsValue>) -> Thrown {
     }
 }
 
-pub fn service(name: &str) -> JsValue {
+pub fn service<T: JsCast>(name: &str) -> T {
     // What `kubectl create service clusterip NAME --tcp 80` sends.
     js(&json!({
         "apiVersion": "v1", "kind": "Service",
@@ -68,7 +71,7 @@ pub fn service(name: &str) -> JsValue {
     .to_string())
 }
 
-pub fn service_cidr(name: &str, cidr: &str) -> JsValue {
+pub fn service_cidr<T: JsCast>(name: &str, cidr: &str) -> T {
     js(&json!({
         "apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
         "metadata": {"name": name}, "spec": {"cidrs": [cidr]}

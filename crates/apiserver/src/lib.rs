@@ -10,6 +10,7 @@
 pub mod body;
 pub mod discovery;
 pub mod duration;
+pub mod envelope;
 pub mod field_validation;
 pub mod fields;
 pub mod gofmt;

@@ -1515,9 +1515,10 @@ fn the_requests_user_is_who_the_core_sees() {
         .trace(None)
         .iter()
         .filter_map(|t| {
-            t.pointer("/details/request/name")
+            t.details
+                .pointer("/request/name")
                 .filter(|n| *n == "by-alice")
-                .and(t.pointer("/details/request/user"))
+                .and(t.details.pointer("/request/user"))
         })
         .filter_map(|u| u.as_str().map(str::to_string))
         .collect();

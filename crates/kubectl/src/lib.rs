@@ -19,7 +19,7 @@ pub mod shell;
 pub mod tabwriter;
 pub mod yaml;
 
-pub use output::CommandOutput;
+pub use output::{CommandOutput, RunOptions};
 use servicecidr_core::cluster::Cluster;
 use shell::{ShellHost, ShellOptions};
 

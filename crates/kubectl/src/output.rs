@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// What kubectl() and run() return.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CommandResult"))]
 pub struct CommandOutput {
     pub stdout: String,
     pub stderr: String,
@@ -13,4 +14,13 @@ pub struct CommandOutput {
     /// stdout and stderr interleaved in the order they were written, as a terminal
     /// shows them (docs transcripts need the error line after the addresses).
     pub output: String,
+}
+
+/// Options of `run()`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct RunOptions {
+    /// Settle the clock between top-level commands (default true).
+    pub settle: Option<bool>,
 }

@@ -12,6 +12,7 @@ pub mod request;
 mod services;
 mod snapshot;
 mod store;
+mod views;
 
 pub use bootstrap::ClusterConfig;
 pub use policy_admission::{PolicyAdmission, PolicyEvaluator};
@@ -19,7 +20,8 @@ pub use queue::{Task, WorkQueue};
 pub use request::{
     AdmissionAttributes, AdmissionVerdict, Operation, Reporter, UserInfo, ValidatingAdmission,
 };
-pub use store::{Store, WatchEvent, NAMESPACES};
+pub use store::{Store, WatchEvent, WatchObject, NAMESPACES};
+pub use views::{AllocatorInfo, ClusterSnapshot, PendingWork, WatchEvent as WatchEventView};
 
 use crate::allocator::meta::MetaAllocator;
 use crate::allocator::taken::TakenIndex;
@@ -35,12 +37,14 @@ use std::collections::BTreeMap;
 /// `new Cluster(options)`; every field optional.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ClusterOptions {
     /// kube-apiserver --service-cluster-ip-range ("v4", "v6", "v4,v6" …); default "10.96.0.0/12".
     #[serde(rename = "serviceClusterIPRange")]
     pub service_cluster_ip_range: Option<String>,
     pub seed: Option<f64>,
     /// RFC 3339 string or epoch milliseconds: starts a manual clock.
+    #[cfg_attr(feature = "ts", ts(type = "string | number", optional = nullable))]
     pub now: Option<Value>,
     #[serde(rename = "kubeDNS")]
     pub kube_dns: Option<bool>,
@@ -52,6 +56,7 @@ pub struct ClusterOptions {
 /// One line of `trace()`: why something happened. Never shown as a Kubernetes Event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TraceRecord {
     pub seq: u64,
     pub time: String,
@@ -254,12 +259,8 @@ impl Cluster {
         }
     }
 
-    pub fn events(&self) -> Vec<Value> {
-        self.store
-            .events
-            .iter()
-            .filter_map(|e| serde_json::to_value(e).ok())
-            .collect()
+    pub fn events(&self) -> Vec<Event> {
+        self.store.events.iter().cloned().collect()
     }
 
     /// Turns the after-each-call reconcile on or off (a paused control plane
@@ -294,13 +295,10 @@ impl Cluster {
         self.store.watch_since(since)
     }
 
-    pub fn trace(&self, since_seq: Option<u64>) -> Vec<Value> {
+    pub fn trace(&self, since_seq: Option<u64>) -> Vec<TraceRecord> {
         let since = since_seq.unwrap_or(0);
         let start = self.trace.partition_point(|r| r.seq <= since);
-        self.trace
-            .range(start..)
-            .filter_map(|r| serde_json::to_value(r).ok())
-            .collect()
+        self.trace.range(start..).cloned().collect()
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -365,42 +363,45 @@ impl Cluster {
         self.store.rv.to_string()
     }
 
-    /// Tasks waiting for the clock: (due time RFC 3339, controller, key).
-    pub fn pending_work(&self) -> Vec<Value> {
+    /// Tasks waiting for the clock, earliest first.
+    pub fn pending_work(&self) -> Vec<PendingWork> {
         self.queue
             .pending()
-            .map(|(d, _, t)| json!({"due": format_rfc3339_micro(*d), "dueMs": d, "controller": t.controller(), "key": t.key()}))
+            .map(|(d, _, t)| PendingWork {
+                due: format_rfc3339_micro(*d),
+                due_ms: *d,
+                controller: t.controller().to_string(),
+                key: t.key().to_string(),
+            })
             .collect()
     }
 
     /// Per-family allocator view for the playground: CIDR, readiness, owning ServiceCIDRs, sizes.
-    pub fn allocator_state(&self) -> Value {
+    pub fn allocator_state(&self) -> Vec<AllocatorInfo> {
+        let band = |b: Option<(crate::net::Addr, crate::net::Addr)>| {
+            b.map(|(lo, hi)| (lo.to_string(), hi.to_string()))
+        };
         let mut out = Vec::new();
         for (family, meta) in &self.allocators {
             for info in meta.cidrs() {
                 let r = &info.range;
-                let band = |b: Option<(crate::net::Addr, crate::net::Addr)>| {
-                    b.map_or(Value::Null, |(lo, hi)| {
-                        json!([lo.to_string(), hi.to_string()])
-                    })
-                };
-                out.push(json!({
-                    "family": family.as_str(),
-                    "cidr": info.cidr,
-                    "hostBits": r.prefix().host_bits(),
-                    "ready": info.ready,
-                    "serviceCIDRs": info.names,
-                    "first": r.first().to_string(),
-                    "last": r.last().to_string(),
-                    "size": r.size().to_string(),
-                    "offset": r.offset().to_string(),
-                    "staticBand": band(r.static_band()),
-                    "dynamicBand": band(r.dynamic_band()),
-                    "used": r.used(self.taken.set(*family)).to_string(),
-                }));
+                out.push(AllocatorInfo {
+                    family: family.as_str().to_string(),
+                    cidr: info.cidr.clone(),
+                    host_bits: r.prefix().host_bits(),
+                    ready: info.ready,
+                    service_cidrs: info.names.clone(),
+                    first: r.first().to_string(),
+                    last: r.last().to_string(),
+                    size: r.size().to_string(),
+                    offset: r.offset().to_string(),
+                    static_band: band(r.static_band()),
+                    dynamic_band: band(r.dynamic_band()),
+                    used: r.used(self.taken.set(*family)).to_string(),
+                });
             }
         }
-        Value::Array(out)
+        out
     }
 
     // ----- write paths -----
@@ -944,11 +945,8 @@ mod tests {
             Some(last - TRACE_LIMIT as u64 + 1)
         );
         let tail = c.trace(Some(last - 3));
-        let seqs: Vec<u64> = tail.iter().filter_map(|r| r["seq"].as_u64()).collect();
+        let seqs: Vec<u64> = tail.iter().map(|r| r.seq).collect();
         assert_eq!(seqs, vec![last - 2, last - 1, last]);
-        assert_eq!(
-            tail[2]["message"],
-            json!(format!("record {}", TRACE_LIMIT + 9))
-        );
+        assert_eq!(tail[2].message, format!("record {}", TRACE_LIMIT + 9));
     }
 }

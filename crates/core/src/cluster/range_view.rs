@@ -19,9 +19,11 @@ const NAMES_PER_CELL: usize = 3;
 /// One view of a CIDR: the whole of it, or a zoomed-in aligned block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RangeView {
     /// The allocator's CIDR, as written in the ServiceCIDR.
     pub cidr: String,
+    #[cfg_attr(feature = "ts", ts(type = r#""IPv4" | "IPv6""#))]
     pub family: Family,
     /// The view as a CIDR ("10.96.0.0/28").
     pub prefix: String,
@@ -36,6 +38,7 @@ pub struct RangeView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RangeCell {
     /// The cell's first address.
     pub ip: String,
@@ -45,6 +48,10 @@ pub struct RangeCell {
     /// passes back as `start` to zoom into it.
     pub start: String,
     /// "network", "broadcast", "static", "dynamic": every role an address of the cell has.
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = r#"Array<"network" | "broadcast" | "static" | "dynamic">"#)
+    )]
     pub roles: Vec<&'static str>,
     /// IPAddress objects in the cell.
     pub taken: u64,

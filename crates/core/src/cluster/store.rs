@@ -26,12 +26,22 @@ pub struct WatchEvent {
 /// Serialises as the object itself, so snapshots hold plain Kubernetes JSON.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "KubeObject"))]
 pub enum WatchObject {
     Service(Box<Service>),
     ServiceCIDR(Box<ServiceCIDR>),
     IPAddress(Box<IPAddress>),
     /// An object of a generic kind (admission policies, ConfigMaps), as stored.
-    Generic(Box<Value>),
+    Generic(
+        // Kept as JSON: only its type and object metadata are known (model::RESOURCES).
+        #[cfg_attr(
+            feature = "ts",
+            ts(
+                type = r#"{ apiVersion: string, kind: "ValidatingAdmissionPolicy" | "ValidatingAdmissionPolicyBinding" | "ConfigMap", metadata: ObjectMeta } & { [key in string]: JsonValue }"#
+            )
+        )]
+        Box<Value>,
+    ),
 }
 
 impl<'de> Deserialize<'de> for WatchObject {
@@ -202,7 +212,13 @@ impl Store {
             .watch_log
             .iter()
             .skip(start)
-            .map(|e| serde_json::json!({"type": e.type_, "object": e.object}))
+            .filter_map(|e| {
+                serde_json::to_value(super::views::WatchEvent {
+                    type_: &e.type_,
+                    object: &e.object,
+                })
+                .ok()
+            })
             .collect())
     }
 

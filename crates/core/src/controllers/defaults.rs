@@ -303,12 +303,9 @@ mod tests {
 
     fn notes(c: &Cluster) -> Vec<(String, String)> {
         c.events()
-            .iter()
-            .filter(|e| e["reportingController"] == super::DEFAULT_CIDR_CONTROLLER)
-            .map(|e| {
-                let s = |k: &str| e[k].as_str().unwrap_or("").to_string();
-                (s("reason"), s("note"))
-            })
+            .into_iter()
+            .filter(|e| e.reporting_controller == super::DEFAULT_CIDR_CONTROLLER)
+            .map(|e| (e.reason, e.note))
             .collect()
     }
 

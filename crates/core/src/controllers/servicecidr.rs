@@ -21,8 +21,10 @@ pub const MESSAGE_TERMINATING: &str =
 
 /// What keeps a ServiceCIDR from being deleted, for pages (`blockingIPs` with totals).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BlockingIPs {
     /// Every blocking IP, however many `ips` lists.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,
     /// The first blocking IPs, ascending per CIDR, at most the caller's limit.
     pub ips: Vec<String>,

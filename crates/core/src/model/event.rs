@@ -9,8 +9,11 @@ pub const EVENT_TYPE_WARNING: &str = "Warning";
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Event {
+    #[cfg_attr(feature = "ts", ts(type = r#""events.k8s.io/v1""#))]
     pub api_version: String,
+    #[cfg_attr(feature = "ts", ts(type = r#""Event""#))]
     pub kind: String,
     pub metadata: ObjectMeta,
     /// MicroTime: RFC 3339 with six fractional digits.
@@ -22,11 +25,13 @@ pub struct Event {
     pub regarding: ObjectReference,
     pub note: String,
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "ts", ts(type = r#""Normal" | "Warning""#))]
     pub type_: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ObjectReference {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub kind: String,

@@ -14,25 +14,32 @@ fn is_empty_str(s: &str) -> bool {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IPAddress {
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = r#""networking.k8s.io/v1" | "networking.k8s.io/v1beta1""#, optional = nullable))]
     pub api_version: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = r#""IPAddress""#, optional = nullable))]
     pub kind: String,
     #[serde(default)]
     pub metadata: ObjectMeta,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub spec: IPAddressSpec,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IPAddressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub parent_ref: Option<ParentReference>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ParentReference {
     #[serde(default, skip_serializing_if = "is_empty_str")]
     pub group: String,

@@ -45,6 +45,7 @@ fn is_empty_str(s: &str) -> bool {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ObjectMeta {
     #[serde(default, skip_serializing_if = "is_empty_str")]
     pub name: String,
@@ -57,12 +58,16 @@ pub struct ObjectMeta {
     #[serde(default, skip_serializing_if = "is_empty_str")]
     pub resource_version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub generation: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub creation_timestamp: Option<Time>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub deletion_timestamp: Option<Time>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub deletion_grace_period_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -83,13 +88,17 @@ impl ObjectMeta {
 /// metav1.Condition.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Condition {
     #[serde(rename = "type")]
     pub type_: String,
+    #[cfg_attr(feature = "ts", ts(type = r#""True" | "False" | "Unknown""#))]
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub observed_generation: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub last_transition_time: Time,
     #[serde(default)]
     pub reason: String,

@@ -13,7 +13,7 @@ pub use ipaddress::{IPAddress, IPAddressSpec, ParentReference};
 pub use meta::{Condition, ObjectMeta, Time};
 pub use service::{Service, ServicePort, ServiceSpec, ServiceStatus};
 pub use servicecidr::{ServiceCIDR, ServiceCIDRSpec, ServiceCIDRStatus};
-pub use status::{ApiError, FieldError, FieldErrorType};
+pub use status::{ApiError, FieldError, FieldErrorType, Status, StatusCause, StatusDetails};
 
 /// The resources this apiserver serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

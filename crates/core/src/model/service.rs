@@ -22,21 +22,27 @@ fn is_empty_str(s: &str) -> bool {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Service {
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = r#""v1""#, optional = nullable))]
     pub api_version: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = r#""Service""#, optional = nullable))]
     pub kind: String,
     #[serde(default)]
     pub metadata: ObjectMeta,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub spec: ServiceSpec,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub status: ServiceStatus,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ServicePort>,
@@ -47,10 +53,15 @@ pub struct ServiceSpec {
     #[serde(default, rename = "clusterIPs", skip_serializing_if = "Vec::is_empty")]
     pub cluster_ips: Vec<String>,
     #[serde(default, rename = "type", skip_serializing_if = "is_empty_str")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = r#""ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName""#)
+    )]
     pub type_: String,
     #[serde(default, rename = "externalIPs", skip_serializing_if = "Vec::is_empty")]
     pub external_ips: Vec<String>,
     #[serde(default, skip_serializing_if = "is_empty_str")]
+    #[cfg_attr(feature = "ts", ts(type = r#""None" | "ClientIP""#))]
     pub session_affinity: String,
     #[serde(
         default,
@@ -61,14 +72,22 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "is_empty_str")]
     pub external_name: String,
     #[serde(default, skip_serializing_if = "is_empty_str")]
+    #[cfg_attr(feature = "ts", ts(type = r#""Cluster" | "Local""#))]
     pub external_traffic_policy: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(type = r#"Array<"IPv4" | "IPv6">"#))]
     pub ip_families: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = r#""SingleStack" | "PreferDualStack" | "RequireDualStack""#)
+    )]
     pub ip_family_policy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub allocate_load_balancer_node_ports: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = r#""Cluster" | "Local""#))]
     pub internal_traffic_policy: Option<String>,
     /// Fields this model does not interpret (sessionAffinityConfig, loadBalancerClass,
     /// trafficDistribution, …): stored and returned unchanged.
@@ -78,27 +97,34 @@ pub struct ServiceSpec {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServicePort {
     #[serde(default, skip_serializing_if = "is_empty_str")]
     pub name: String,
     #[serde(default, skip_serializing_if = "is_empty_str")]
+    #[cfg_attr(feature = "ts", ts(type = r#""TCP" | "UDP" | "SCTP""#))]
     pub protocol: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub app_protocol: Option<String>,
     #[serde(default)]
     pub port: i32,
     /// IntOrString: a number or a named port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | string"))]
     pub target_port: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub node_port: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceStatus {
     /// Always present (`{}` when empty) because the Go field is a struct.
     #[serde(default = "empty_object")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub load_balancer: Value,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Value>,

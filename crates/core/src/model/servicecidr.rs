@@ -12,27 +12,34 @@ pub const DEFAULT_SERVICE_CIDR_NAME: &str = "kubernetes";
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceCIDR {
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = r#""networking.k8s.io/v1" | "networking.k8s.io/v1beta1""#, optional = nullable))]
     pub api_version: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = r#""ServiceCIDR""#, optional = nullable))]
     pub kind: String,
     #[serde(default)]
     pub metadata: ObjectMeta,
     /// Go serialises the (non-pointer) spec and status structs even when empty.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub spec: ServiceCIDRSpec,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub status: ServiceCIDRStatus,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceCIDRSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cidrs: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceCIDRStatus {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,

@@ -1,6 +1,7 @@
 //! The apiserver's error answers (metav1.Status) and field errors
 //! (apimachinery `util/validation/field`), with upstream's exact texts.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::fmt;
 
@@ -350,21 +351,27 @@ impl ApiError {
         ApiError::new(400, "BadRequest", msg)
     }
 
-    /// The whole metav1.Status object.
-    pub fn status(&self) -> Value {
-        let mut s = json!({
-            "kind": "Status",
-            "apiVersion": "v1",
-            "metadata": {},
-            "status": "Failure",
-            "message": self.message,
-            "reason": self.reason,
-            "code": self.code,
-        });
-        if let Some(d) = &self.details {
-            s["details"] = d.clone();
+    /// The whole metav1.Status object, typed.
+    pub fn status_object(&self) -> Status {
+        Status {
+            kind: "Status".into(),
+            api_version: "v1".into(),
+            metadata: Default::default(),
+            status: "Failure".into(),
+            message: self.message.clone(),
+            reason: self.reason.clone(),
+            code: self.code,
+            // Every details value is built by this module in StatusDetails' shape.
+            details: self
+                .details
+                .as_ref()
+                .and_then(|d| serde_json::from_value(d.clone()).ok()),
         }
-        s
+    }
+
+    /// The whole metav1.Status object as JSON.
+    pub fn status(&self) -> Value {
+        serde_json::to_value(self.status_object()).unwrap_or(Value::Null)
     }
 
     /// The causes' (field, message) pairs, for kubectl's Invalid rendering.
@@ -406,4 +413,52 @@ fn details(name: &str, group: &str, kind: &str, causes: Option<Vec<Value>>) -> V
         d.insert("causes".into(), Value::Array(c));
     }
     Value::Object(d)
+}
+
+/// metav1.Status: the apiserver's answer to a failed request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct Status {
+    #[cfg_attr(feature = "ts", ts(type = r#""Status""#))]
+    pub kind: String,
+    #[cfg_attr(feature = "ts", ts(type = r#""v1""#))]
+    pub api_version: String,
+    /// Always `{}` on errors.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, never>"))]
+    pub metadata: serde_json::Map<String, Value>,
+    #[cfg_attr(feature = "ts", ts(type = r#""Failure""#))]
+    pub status: String,
+    pub message: String,
+    /// StatusReason: "NotFound", "AlreadyExists", "Conflict", "Invalid", "InternalError", "BadRequest" …
+    pub reason: String,
+    pub code: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<StatusDetails>,
+}
+
+/// metav1.StatusDetails
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct StatusDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub causes: Option<Vec<StatusCause>>,
+}
+
+/// metav1.StatusCause
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct StatusCause {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }

@@ -654,11 +654,7 @@ impl Api for Client<'_> {
     }
 
     fn next_due_ms(&self) -> Option<i64> {
-        self.cluster
-            .pending_work()
-            .iter()
-            .filter_map(|w| w.get("dueMs").and_then(Value::as_i64))
-            .min()
+        self.cluster.pending_work().iter().map(|w| w.due_ms).min()
     }
 }
 

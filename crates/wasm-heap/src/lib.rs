@@ -12,6 +12,8 @@
 //! logarithmic in the heap size; the price is at most 1/16 of linear memory reserved but
 //! not yet used.
 
+#![cfg(target_arch = "wasm32")]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::arch::wasm32::memory_size;
 
