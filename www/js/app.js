@@ -501,8 +501,16 @@ function showVersion() {
   const v = S.cluster?.version;
   $('version-badge').textContent = v ? t('versionBadge', { version: `v${v}` }) : '';
   const sel = $('version');
-  // The picker shows what was asked for ('1.33' is the newest modelled 1.33 patch).
-  sel.value = S.settings.version ?? sel.options[0]?.value ?? '';
+  // The picker shows what was asked for ('1.33' is the newest modelled 1.33 patch); a
+  // release the list does not offer (from a link or an embed's `version`) joins it.
+  const want = S.settings.version ?? sel.options[0]?.value ?? '';
+  if (want && ![...sel.options].some((o) => o.value === want)) {
+    const o = document.createElement('option');
+    o.value = want;
+    o.textContent = want;
+    sel.prepend(o);
+  }
+  sel.value = want;
 }
 
 function wireVersion() {
