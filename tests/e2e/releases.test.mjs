@@ -176,3 +176,29 @@ test('side by side: an unknown range is reported on both sides, nothing breaks',
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('side by side: every example runs on the releases it names', async () => {
+  const { context, page, problems } = await open();
+  await page.click('#btn-compare');
+  const ids = await page.locator('#cmp-examples [data-example]').evaluateAll((bs) => bs.map((b) => b.dataset.example));
+  assert.deepEqual(ids, ['ipv6-64', 'strict-ip', 'delete-line']);
+  for (const id of ids) {
+    await page.click(`#cmp-examples [data-example="${id}"]`);
+    await page.waitForSelector('#cmp-result:not([hidden])');
+    assert.doesNotMatch(await page.locator('#cmp-result').innerText(), /Could not run/, id);
+    assert.ok(await page.locator(`#cmp-why li[data-behaviour="${id}"]`).count(), `${id} names its change`);
+    assert.notEqual(await page.inputValue('#cmp-a'), '');
+    assert.notEqual(await page.inputValue('#cmp-b'), '');
+  }
+  // kubectl 1.33's delete line against 1.34's (PR #126619), marked on both sides.
+  assert.deepEqual(
+    (await page.locator('#cmp-out-a mark.diff').allInnerTexts()).map((l) => l.replace(/^differs:\s*/, '')).filter((l) => l.startsWith('service "web"')),
+    ['service "web" deleted'],
+  );
+  assert.deepEqual(
+    (await page.locator('#cmp-out-b mark.diff').allInnerTexts()).map((l) => l.replace(/^differs:\s*/, '')).filter((l) => l.startsWith('service "web"')),
+    ['service "web" deleted from default namespace'],
+  );
+  assert.deepEqual(problems, []);
+  await context.close();
+});

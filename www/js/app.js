@@ -9,7 +9,8 @@ import { Terminal, completions } from './terminal.js';
 import { RangeMaps } from './rangemap.js';
 import { EventLog, Panes } from './panes.js';
 import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
-import { Compare, fillReleaseSelect } from './compare.js';
+import { Compare, fillReleaseSelect, selectRelease } from './compare.js';
+import { RELEASES } from './releases.js';
 import { clearState, decodeHash, encodeState, FORMAT, loadPrefs, loadState, savePrefs, saveState } from './persist.js';
 
 const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
@@ -503,14 +504,7 @@ function showVersion() {
   const sel = $('version');
   // The picker shows what was asked for ('1.33' is the newest modelled 1.33 patch); a
   // release the list does not offer (from a link or an embed's `version`) joins it.
-  const want = S.settings.version ?? sel.options[0]?.value ?? '';
-  if (want && ![...sel.options].some((o) => o.value === want)) {
-    const o = document.createElement('option');
-    o.value = want;
-    o.textContent = want;
-    sel.prepend(o);
-  }
-  sel.value = want;
+  selectRelease(sel, S.settings.version ?? RELEASES[0]);
 }
 
 function wireVersion() {

@@ -16,7 +16,21 @@ export function fillReleaseSelect(sel, value) {
     o.textContent = v;
     sel.append(o);
   }
-  sel.value = RELEASES.includes(value) ? value : RELEASES[0];
+  selectRelease(sel, value || RELEASES[0]);
+}
+
+/**
+ * Selects a release; one the list does not offer (a link's or an embed's "1.33", a saved
+ * "1.34.3") joins it rather than leaving the picker blank. The core judges it when used.
+ */
+export function selectRelease(sel, value) {
+  if (value && ![...sel.options].some((o) => o.value === value)) {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = value;
+    sel.prepend(o);
+  }
+  sel.value = value;
 }
 
 export class Compare {
@@ -50,8 +64,8 @@ export class Compare {
       b.dataset.example = ex.id;
       b.textContent = ex[lang()] ?? ex.en;
       b.addEventListener('click', () => {
-        $('cmp-a').value = ex.a;
-        $('cmp-b').value = ex.b;
+        selectRelease($('cmp-a'), ex.a);
+        selectRelease($('cmp-b'), ex.b);
         $('cmp-range').value = ex.range;
         $('cmp-script').value = ex.script;
         this.run();
@@ -121,7 +135,7 @@ export class Compare {
           el.className = 'ln';
           el.textContent = text;
         }
-        pre.append(el, '\n');
+        pre.append(el);
       });
     }
     const n = fa.filter(Boolean).length + fb.filter(Boolean).length;

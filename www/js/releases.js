@@ -212,8 +212,8 @@ export const EXAMPLES = [
   },
   {
     id: 'delete-line',
-    a: '1.33',
-    b: '1.34',
+    a: '1.33.11',
+    b: '1.34.8',
     range: '10.96.0.0/24',
     script: 'kubectl create service clusterip web --tcp 80\nkubectl delete service web\nkubectl version',
     en: 'kubectl output: 1.33 vs 1.34',
