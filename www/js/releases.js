@@ -137,7 +137,8 @@ function cmp(a, b) {
   return 0;
 }
 
-function has(behaviour, v) {
+/** Whether exact release `v` ([major, minor, patch]) has the behaviour. */
+export function has(behaviour, v) {
   return behaviour.in.some(([from, to]) => cmp(parseVersion(from), v) <= 0 && cmp(v, parseVersion(to)) <= 0);
 }
 
