@@ -181,16 +181,24 @@ test('side by side: every example runs on the releases it names', async () => {
   const { context, page, problems } = await open();
   await page.click('#btn-compare');
   const ids = await page.locator('#cmp-examples [data-example]').evaluateAll((bs) => bs.map((b) => b.dataset.example));
-  assert.deepEqual(ids, ['ipv6-64', 'strict-ip', 'delete-line']);
+  assert.deepEqual(ids, ['ipv6-64', 'strict-ip', 'delete-line', 'docs-page']);
+  const behaviourOf = { 'docs-page': 'delete-line' };
   for (const id of ids) {
     await page.click(`#cmp-examples [data-example="${id}"]`);
     await page.waitForSelector('#cmp-result:not([hidden])');
     assert.doesNotMatch(await page.locator('#cmp-result').innerText(), /Could not run/, id);
-    assert.ok(await page.locator(`#cmp-why li[data-behaviour="${id}"]`).count(), `${id} names its change`);
+    assert.ok(await page.locator(`#cmp-why li[data-behaviour="${behaviourOf[id] ?? id}"]`).count(), `${id} names its change`);
     assert.notEqual(await page.inputValue('#cmp-a'), '');
     assert.notEqual(await page.inputValue('#cmp-b'), '');
   }
+  // The docs page: only kubectl's four delete lines differ between 1.33 and 1.36.
+  const onlyDeletes = (ls) => ls.map((l) => l.replace(/^differs:\s*/, ''));
+  assert.deepEqual(onlyDeletes(await page.locator('#cmp-out-a mark.diff').allInnerTexts()),
+    [13, 14, 15, 16].map((i) => `service "test-${i}" deleted`));
+  assert.deepEqual(onlyDeletes(await page.locator('#cmp-out-b mark.diff').allInnerTexts()),
+    [13, 14, 15, 16].map((i) => `service "test-${i}" deleted from default namespace`));
   // kubectl 1.33's delete line against 1.34's (PR #126619), marked on both sides.
+  await page.click('#cmp-examples [data-example="delete-line"]');
   assert.deepEqual(
     (await page.locator('#cmp-out-a mark.diff').allInnerTexts()).map((l) => l.replace(/^differs:\s*/, '')).filter((l) => l.startsWith('service "web"')),
     ['service "web" deleted'],

@@ -68,6 +68,7 @@ export class Compare {
         selectRelease($('cmp-b'), ex.b);
         $('cmp-range').value = ex.range;
         $('cmp-script').value = ex.script;
+        $('cmp-script').rows = Math.min(12, Math.max(4, ex.script.split('\n').length));
         this.run();
       });
       li.append(b);

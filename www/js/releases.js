@@ -191,7 +191,10 @@ export function diffLines(linesA, linesB) {
   return [fa, fb];
 }
 
-/** Ready-made comparisons: the releases, the range and a script that shows the change. */
+/**
+ * Ready-made comparisons: the releases, the range and a script that shows the change
+ * (`behaviour`, else `id`, names it in BEHAVIOURS).
+ */
 export const EXAMPLES = [
   {
     id: 'ipv6-64',
@@ -219,5 +222,35 @@ export const EXAMPLES = [
     script: 'kubectl create service clusterip web --tcp 80\nkubectl delete service web\nkubectl version',
     en: 'kubectl output: 1.33 vs 1.34',
     ja: 'kubectl の出力: 1.33 と 1.34',
+  },
+  {
+    // The commands of the "Extend Service IP Ranges" docs page (en and ja alike), whose
+    // sample output comes from 1.33: on 1.36 only kubectl's delete lines differ.
+    id: 'docs-page',
+    behaviour: 'delete-line',
+    a: '1.33.11',
+    b: '1.36',
+    range: '10.96.0.0/28',
+    script: [
+      'kubectl get servicecidr',
+      'kubectl get service kubernetes',
+      'for i in $(seq 1 13); do kubectl create service clusterip "test-$i" --tcp 80 -o json | jq -r .spec.clusterIP; done',
+      'cat <<EOF | kubectl apply -f -',
+      'apiVersion: networking.k8s.io/v1',
+      'kind: ServiceCIDR',
+      'metadata:',
+      '  name: newcidr1',
+      'spec:',
+      '  cidrs:',
+      '  - 10.96.0.0/24',
+      'EOF',
+      'for i in $(seq 13 16); do kubectl create service clusterip "test-$i" --tcp 80 -o json | jq -r .spec.clusterIP; done',
+      'kubectl delete servicecidr newcidr1 --wait=false',
+      'kubectl get servicecidr newcidr1 -o yaml',
+      'for i in $(seq 13 16); do kubectl delete service "test-$i" ; done',
+      'kubectl get servicecidr newcidr1',
+    ].join('\n'),
+    en: 'The docs page: 1.33 vs 1.36',
+    ja: 'ドキュメントのページ: 1.33 と 1.36',
   },
 ];
