@@ -210,3 +210,18 @@ test('side by side: every example runs on the releases it names', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('side by side: the chosen releases, range and script survive a reload', async () => {
+  const { context, page, problems } = await open();
+  await page.click('#btn-compare');
+  await page.click('#cmp-examples [data-example="strict-ip"]');
+  await page.waitForSelector('#cmp-result:not([hidden])');
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await page.inputValue('#cmp-a'), '1.35');
+  assert.equal(await page.inputValue('#cmp-b'), '1.36');
+  assert.equal(await page.inputValue('#cmp-range'), '10.96.0.0/24');
+  assert.match(await page.inputValue('#cmp-script'), /::ffff:10\.96\.0\.3/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
