@@ -9,8 +9,9 @@ use servicecidr_sim::cel::cel_admission;
 use servicecidr_sim::cluster::{UserInfo, WriteOptions};
 use servicecidr_sim::Cluster;
 
-const DEFAULT_SAMPLE: &str = include_str!("../../shared/reference/vap-servicecidr-default.yaml");
-const DENY_SAMPLE: &str = include_str!("../../shared/reference/vap-servicecidr-deny.yaml");
+const DEFAULT_SAMPLE: &str =
+    include_str!("../crates/admission/tests/data/vap-servicecidr-default.yaml");
+const DENY_SAMPLE: &str = include_str!("../crates/admission/tests/data/vap-servicecidr-deny.yaml");
 
 fn cidr(name: &str, cidrs: &[&str]) -> Value {
     json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",

@@ -91,12 +91,23 @@ test('bad sinceSeq / sinceResourceVersion: 400', () => {
 
 test('a failed call changes nothing', () => {
   const c = new Cluster({ serviceClusterIPRange: '10.96.0.0/28', seed: 1, now: NOW });
-  const before = JSON.stringify(c.snapshot());
+  // The trace is an audit log: it records refused requests too. Everything
+  // else in the snapshot stays exactly as it was.
+  const withoutTrace = (s) => {
+    const { trace, traceSeq, ...rest } = s;
+    return JSON.stringify(rest);
+  };
+  const before = withoutTrace(c.snapshot());
+  const seq = c.trace().at(-1).seq;
   caught(() =>
     c.create({ apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: 'x' }, spec: { cidrs: ['nope'] } }),
   );
   caught(() => c.get('servicecidr', 'nope'));
   caught(() => c.delete('service', 'nope', 'default'));
-  assert.equal(JSON.stringify(c.snapshot()), before);
+  assert.equal(withoutTrace(c.snapshot()), before);
   assert.notEqual(before, 'null');
+  assert.deepEqual(
+    c.trace(seq).map((t) => t.message),
+    ['kubernetes-admin create servicecidrs x: 422', 'kubernetes-admin delete services default/nope: 404'],
+  );
 });

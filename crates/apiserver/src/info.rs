@@ -6,17 +6,24 @@ use crate::Response;
 use serde_json::{json, Value};
 use servicecidr_core::Cluster;
 
-/// `/version` as the emulated release's kube-apiserver answers it. The
-/// kubectl dispatcher (G1) picks its kubectl from `minor`; the build fields
-/// (commit, date, Go version) are not modelled and say so.
+/// `/version` as the emulated release's kube-apiserver answers it: major,
+/// minor and gitVersion are the release's (the kubectl dispatcher (G1) picks
+/// its kubectl from `minor`); the build facts (commit, date, Go version) are
+/// those of the real 1.34.0 build, one set for every release.
 pub fn version_info(cluster: &Cluster) -> Value {
-    let v = cluster.release().version_info();
+    release_info(cluster.release())
+}
+
+/// `/version` of a kube-apiserver of release `r`.
+pub fn release_info(r: &servicecidr_core::Release) -> Value {
+    let v = r.version_info();
+    let min_compat = r.version.minor.saturating_sub(1).to_string();
     json!({
-        "major": v.major, "minor": v.minor,
-        "emulationMajor": v.major, "emulationMinor": v.minor,
-        "gitVersion": v.git_version, "gitCommit": "0000000000000000000000000000000000000000",
-        "gitTreeState": "clean", "buildDate": "1970-01-01T00:00:00Z",
-        "goVersion": "go (servicecidr-sim)", "compiler": "gc", "platform": "wasm32/servicecidr-sim"
+        "major": v.major, "minor": v.minor, "emulationMajor": v.major, "emulationMinor": v.minor,
+        "minCompatibilityMajor": "1", "minCompatibilityMinor": min_compat,
+        "gitVersion": v.git_version, "gitCommit": "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45",
+        "gitTreeState": "clean", "buildDate": "2025-08-27T10:09:04Z",
+        "goVersion": "go1.24.6", "compiler": "gc", "platform": "linux/amd64"
     })
 }
 

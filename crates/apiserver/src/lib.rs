@@ -121,9 +121,40 @@ fn route(cluster: &mut Cluster, req: &Request) -> Response {
             Some(gv) => get_only(http::json_response(200, &discovery::resource_list(&gv))),
             None => http::not_found_page(),
         },
+        ["openapi", ..] => openapi(cluster, req),
         ["api", version, rest @ ..] => resource_route(cluster, req, "", version, rest),
         ["apis", group, version, rest @ ..] => resource_route(cluster, req, group, version, rest),
         _ => http::not_found_page(),
+    }
+}
+
+/// `/openapi/v3` (index and group-version documents) and `/openapi/v2`, for
+/// the group-versions served.
+fn openapi(cluster: &Cluster, req: &Request) -> Response {
+    if req.method != "GET" && req.method != "HEAD" {
+        return http::method_not_allowed();
+    }
+    let keys: Vec<String> = served::served(cluster)
+        .iter()
+        .map(|gv| openapi::gv_key(&gv.group_version()))
+        .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    match openapi::handle(&req.path, &req.query, &keys) {
+        Some(reply) => {
+            let mut headers = http::base_headers(reply.content_type);
+            for (k, v) in reply.headers {
+                // A document fetched by its hash may be cached for good.
+                headers.retain(|(h, _)| !h.eq_ignore_ascii_case(k));
+                headers.push((k.to_string(), v));
+            }
+            Response {
+                status: reply.status,
+                headers,
+                body: reply.body.into_bytes(),
+                watch: None,
+            }
+        }
+        None => http::not_found_page(),
     }
 }
 
@@ -182,6 +213,7 @@ fn resource_route(
             namespace,
             name,
             status: sub.is_some(),
+            user: req.user.clone().unwrap_or_default(),
         },
     )
 }

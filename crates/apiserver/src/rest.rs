@@ -4,11 +4,13 @@
 //! them: the object or a Table by `Accept`, metav1.Status errors.
 
 use crate::body;
+use crate::field_validation::{self, Directive};
 use crate::fields::FieldSelector;
 use crate::http::{
     error_response, json_response, method_not_allowed, parse_query, success_status, Query,
 };
 use crate::labels::Selector;
+use crate::managed_fields;
 use crate::negotiate::{content_type, table_version};
 use crate::objects::{namespace, namespaces, present};
 use crate::patch::{self, PatchType};
@@ -16,7 +18,6 @@ use crate::protobuf;
 use crate::schema;
 use crate::served::{GroupVersion, ServedResource, Storage};
 use crate::tables::{self, Printer};
-use crate::UserInfo;
 use crate::{watch, Request, Response};
 use serde_json::{json, Value};
 use servicecidr_core::cluster::WriteOptions;
@@ -33,6 +34,8 @@ pub struct Target<'a> {
     pub name: Option<&'a str>,
     /// The `/status` subresource.
     pub status: bool,
+    /// Who asks: the core's admission and trace see this user.
+    pub user: crate::UserInfo,
 }
 
 impl Target<'_> {
@@ -267,11 +270,11 @@ fn decode_body(req: &Request, t: &Target) -> Result<Value, ApiError> {
     Ok(obj)
 }
 
-fn write_options(req: &Request, t: &Target, dry_run: bool) -> WriteOptions {
+fn write_options(t: &Target, dry_run: bool) -> WriteOptions {
     WriteOptions {
         dry_run,
         namespace: t.namespace.unwrap_or("").to_string(),
-        user: req.user.clone().unwrap_or_default(),
+        user: t.user.clone(),
     }
 }
 
@@ -282,9 +285,32 @@ fn create(
     q: &Query,
 ) -> Result<Response, ApiError> {
     let dry = query_dry_run(q, "CreateOptions")?;
+    let directive = Directive::from_query(q.get("fieldValidation"), "CreateOptions")?;
     let obj = decode_body(req, t)?;
-    let created = cluster.create_with(obj, &write_options(req, t, dry))?;
-    Ok(json_response(201, &present(t.resource, t.gv, created)))
+    let warnings = strict_check(req, directive, t)?;
+    let created = cluster.create_with(obj, &write_options(t, dry))?;
+    Ok(with_warnings(
+        json_response(201, &present(t.resource, t.gv, created)),
+        &warnings,
+    ))
+}
+
+/// fieldValidation over a JSON body: unknown and duplicate fields are
+/// warnings (Warn) or a 400 (Strict).
+fn strict_check(req: &Request, directive: Directive, t: &Target) -> Result<Vec<String>, ApiError> {
+    if content_type(req) != "application/json" {
+        return Ok(Vec::new());
+    }
+    field_validation::check_body(&req.body, directive, t.resource.kind)
+}
+
+/// Warnings go out as `Warning` headers (kubectl prints `Warning: <text>`).
+fn with_warnings(mut r: Response, warnings: &[String]) -> Response {
+    for w in warnings {
+        r.headers
+            .push(("Warning".into(), field_validation::warning_header(w)));
+    }
+    r
 }
 
 /// handlers' checkName: the body names the object the URL names.
@@ -310,13 +336,7 @@ fn check_name(obj: &Value, t: &Target) -> Result<(), ApiError> {
 }
 
 /// PUT of the object (or its status) as decoded and checked.
-fn put(
-    cluster: &mut Cluster,
-    req: &Request,
-    t: &Target,
-    obj: Value,
-    dry: bool,
-) -> Result<Value, ApiError> {
+fn put(cluster: &mut Cluster, t: &Target, obj: Value, dry: bool) -> Result<Value, ApiError> {
     if t.status {
         if dry {
             // The core's status path has no dry run; answer what it would
@@ -326,9 +346,9 @@ fn put(
             out["status"] = obj.get("status").cloned().unwrap_or(Value::Null);
             return Ok(out);
         }
-        return cluster.update_status_with(obj, &write_options(req, t, false));
+        return cluster.update_status_with(obj, &write_options(t, false));
     }
-    cluster.update_with(obj, &write_options(req, t, dry))
+    cluster.update_with(obj, &write_options(t, dry))
 }
 
 fn update(
@@ -338,10 +358,15 @@ fn update(
     q: &Query,
 ) -> Result<Response, ApiError> {
     let dry = query_dry_run(q, "UpdateOptions")?;
+    let directive = Directive::from_query(q.get("fieldValidation"), "UpdateOptions")?;
     let obj = decode_body(req, t)?;
+    let warnings = strict_check(req, directive, t)?;
     check_name(&obj, t)?;
-    let updated = put(cluster, req, t, obj, dry)?;
-    Ok(json_response(200, &present(t.resource, t.gv, updated)))
+    let updated = put(cluster, t, obj, dry)?;
+    Ok(with_warnings(
+        json_response(200, &present(t.resource, t.gv, updated)),
+        &warnings,
+    ))
 }
 
 fn patch(
@@ -351,26 +376,76 @@ fn patch(
     q: &Query,
 ) -> Result<Response, ApiError> {
     let dry = query_dry_run(q, "PatchOptions")?;
+    let directive = Directive::from_query(q.get("fieldValidation"), "PatchOptions")?;
     body::check_size(&req.body)?;
-    let schema = schema::lookup(&t.gv.group_version(), t.resource.kind);
+    let gv = t.gv.group_version();
+    let schema = schema::lookup(&gv, t.resource.kind);
     let patch_type = PatchType::from_content_type(&content_type(req))
         .filter(|pt| patch::accepts(schema, *pt))
-        // Server-side apply needs managed fields (the managed_fields module);
-        // until it is wired, apply patches are refused like unknown types.
-        .filter(|pt| *pt != PatchType::Apply)
         .ok_or_else(|| patch::unsupported_media_type(schema))?;
-    let current = fetch(cluster, t, t.name.unwrap_or(""))?;
+    let force = q.get("force").map(|_| q.flag("force"));
+    managed_fields::validate_patch_options(patch_type, q.get("fieldManager"), force)?;
+    let name = t.name.unwrap_or("");
+    if patch_type == PatchType::Apply {
+        return server_side_apply(cluster, req, t, q, dry, force.unwrap_or(false));
+    }
+    let current = fetch(cluster, t, name)?;
     let patched = patch::apply(patch_type, schema, &current, &req.body)?;
+    let warnings =
+        field_validation::check_patched(patch_type, &req.body, &current, &patched, directive)?;
     check_name(&patched, t)?;
-    let updated = put(cluster, req, t, patched, dry)?;
-    Ok(json_response(200, &present(t.resource, t.gv, updated)))
+    let updated = put(cluster, t, patched, dry)?;
+    Ok(with_warnings(
+        json_response(200, &present(t.resource, t.gv, updated)),
+        &warnings,
+    ))
+}
+
+/// `application/apply-patch+yaml`: the applied configuration merged over the
+/// live object (or created when there is none: 201) by managed_fields::apply.
+fn server_side_apply(
+    cluster: &mut Cluster,
+    req: &Request,
+    t: &Target,
+    q: &Query,
+    dry: bool,
+    force: bool,
+) -> Result<Response, ApiError> {
+    let gv = t.gv.group_version();
+    let config = managed_fields::decode_apply_body(&req.body)?;
+    let live = match fetch(cluster, t, t.name.unwrap_or("")) {
+        Ok(v) => Some(v),
+        Err(e) if e.code == 404 => None,
+        Err(e) => return Err(e),
+    };
+    let manager = q.get("fieldManager").unwrap_or("");
+    let subresource = if t.status { "status" } else { "" };
+    let now = servicecidr_core::clock::format_rfc3339(cluster.now_ms().div_euclid(1000));
+    let applied = managed_fields::apply(
+        live.as_ref(),
+        &config,
+        manager,
+        force,
+        &gv,
+        subresource,
+        &now,
+    )?;
+    check_name(&applied, t)?;
+    match live {
+        None => {
+            let created = cluster.create_with(applied, &write_options(t, dry))?;
+            Ok(json_response(201, &present(t.resource, t.gv, created)))
+        }
+        Some(_) => {
+            let updated = put(cluster, t, applied, dry)?;
+            Ok(json_response(200, &present(t.resource, t.gv, updated)))
+        }
+    }
 }
 
 /// The DeleteOptions a DELETE may carry in its body.
 struct DeleteOptions {
     dry_run: bool,
-    /// Who asks: the core records it and admission sees it.
-    user: UserInfo,
     uid: Option<String>,
     resource_version: Option<String>,
 }
@@ -382,7 +457,6 @@ fn delete_options(req: &Request, q: &Query) -> Result<DeleteOptions, ApiError> {
             .map(|(_, v)| v.clone())
             .collect();
     let mut opts = DeleteOptions {
-        user: req.user.clone().unwrap_or_default(),
         dry_run: false,
         uid: None,
         resource_version: None,
@@ -464,7 +538,7 @@ fn delete_one(
         &WriteOptions {
             dry_run: opts.dry_run,
             namespace: t.namespace.unwrap_or("").to_string(),
-            user: opts.user.clone(),
+            user: t.user.clone(),
         },
     )?;
     let held = after
@@ -518,7 +592,7 @@ fn delete_collection(
             &WriteOptions {
                 dry_run: opts.dry_run,
                 namespace: t.namespace.unwrap_or("").to_string(),
-                user: opts.user.clone(),
+                user: t.user.clone(),
             },
         );
         // An object that went away in the meantime is not an error here.

@@ -21,9 +21,9 @@ pub enum Printer {
     IPAddress,
     Event,
     Namespace,
+    ConfigMap,
     ValidatingAdmissionPolicy,
     ValidatingAdmissionPolicyBinding,
-    ConfigMap,
 }
 
 impl Printer {
@@ -34,13 +34,13 @@ impl Printer {
             Storage::Core(Resource::IPAddresses) => Printer::IPAddress,
             Storage::Core(Resource::Events) | Storage::CoreEvents => Printer::Event,
             Storage::Namespaces => Printer::Namespace,
+            Storage::Core(Resource::ConfigMaps) => Printer::ConfigMap,
             Storage::Core(Resource::ValidatingAdmissionPolicies) => {
                 Printer::ValidatingAdmissionPolicy
             }
             Storage::Core(Resource::ValidatingAdmissionPolicyBindings) => {
                 Printer::ValidatingAdmissionPolicyBinding
             }
-            Storage::Core(Resource::ConfigMaps) => Printer::ConfigMap,
         }
     }
 }
@@ -70,93 +70,93 @@ const DOC_EVENT_FIRST: &str =
     "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)";
 const DOC_EVENT_COUNT: &str = "The number of times this event has occurred.";
 
-/// (name, format, description, priority); every column has type "string".
-type Column = (&'static str, &'static str, &'static str, u8);
+const DOC_CONFIGMAP_DATA: &str = "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.";
+
+/// (name, type, format, description, priority).
+type Column = (&'static str, &'static str, &'static str, &'static str, u8);
 
 const SERVICE_COLUMNS: &[Column] = &[
-    ("Name", "name", DOC_NAME, 0),
-    ("Type", "", DOC_SERVICE_TYPE, 0),
-    ("Cluster-IP", "", DOC_CLUSTER_IP, 0),
-    ("External-IP", "", DOC_EXTERNAL_IPS, 0),
-    ("Port(s)", "", DOC_PORTS, 0),
-    ("Age", "", DOC_CREATION_TIMESTAMP, 0),
-    ("Selector", "", DOC_SELECTOR, 1),
+    ("Name", "string", "name", DOC_NAME, 0),
+    ("Type", "string", "", DOC_SERVICE_TYPE, 0),
+    ("Cluster-IP", "string", "", DOC_CLUSTER_IP, 0),
+    ("External-IP", "string", "", DOC_EXTERNAL_IPS, 0),
+    ("Port(s)", "string", "", DOC_PORTS, 0),
+    ("Age", "string", "", DOC_CREATION_TIMESTAMP, 0),
+    ("Selector", "string", "", DOC_SELECTOR, 1),
 ];
 
 const SERVICECIDR_COLUMNS: &[Column] = &[
-    ("Name", "name", DOC_NAME, 0),
-    ("CIDRs", "", DOC_CIDRS, 0),
-    ("Age", "", DOC_CREATION_TIMESTAMP, 0),
+    ("Name", "string", "name", DOC_NAME, 0),
+    ("CIDRs", "string", "", DOC_CIDRS, 0),
+    ("Age", "string", "", DOC_CREATION_TIMESTAMP, 0),
 ];
 
 const IPADDRESS_COLUMNS: &[Column] = &[
-    ("Name", "name", DOC_NAME, 0),
-    ("ParentRef", "", DOC_PARENT_REF, 0),
+    ("Name", "string", "name", DOC_NAME, 0),
+    ("ParentRef", "string", "", DOC_PARENT_REF, 0),
 ];
 
 const EVENT_COLUMNS: &[Column] = &[
-    ("Last Seen", "", DOC_EVENT_LAST, 0),
-    ("Type", "", DOC_EVENT_TYPE, 0),
-    ("Reason", "", DOC_EVENT_REASON, 0),
-    ("Object", "", DOC_EVENT_OBJECT, 0),
-    ("Subobject", "", DOC_FIELD_PATH, 1),
-    ("Source", "", DOC_EVENT_SOURCE, 1),
-    ("Message", "", DOC_EVENT_MESSAGE, 0),
-    ("First Seen", "", DOC_EVENT_FIRST, 1),
-    ("Count", "", DOC_EVENT_COUNT, 1),
-    ("Name", "name", DOC_NAME, 1),
+    ("Last Seen", "string", "", DOC_EVENT_LAST, 0),
+    ("Type", "string", "", DOC_EVENT_TYPE, 0),
+    ("Reason", "string", "", DOC_EVENT_REASON, 0),
+    ("Object", "string", "", DOC_EVENT_OBJECT, 0),
+    ("Subobject", "string", "", DOC_FIELD_PATH, 1),
+    ("Source", "string", "", DOC_EVENT_SOURCE, 1),
+    ("Message", "string", "", DOC_EVENT_MESSAGE, 0),
+    ("First Seen", "string", "", DOC_EVENT_FIRST, 1),
+    ("Count", "string", "", DOC_EVENT_COUNT, 1),
+    ("Name", "string", "name", DOC_NAME, 1),
 ];
 
 const NAMESPACE_COLUMNS: &[Column] = &[
-    ("Name", "name", DOC_NAME, 0),
-    ("Status", "", "The status of the namespace", 0),
-    ("Age", "", DOC_CREATION_TIMESTAMP, 0),
+    ("Name", "string", "name", DOC_NAME, 0),
+    ("Status", "string", "", "The status of the namespace", 0),
+    ("Age", "string", "", DOC_CREATION_TIMESTAMP, 0),
+];
+
+const CONFIGMAP_COLUMNS: &[Column] = &[
+    ("Name", "string", "name", DOC_NAME, 0),
+    ("Data", "string", "", DOC_CONFIGMAP_DATA, 0),
+    ("Age", "string", "", DOC_CREATION_TIMESTAMP, 0),
 ];
 
 const VAP_COLUMNS: &[Column] = &[
-    ("Name", "name", DOC_NAME, 0),
+    ("Name", "string", "name", DOC_NAME, 0),
     (
         "Validations",
+        "integer",
         "",
         "Validations indicates the number of validation rules defined in this configuration",
         0,
     ),
     (
         "ParamKind",
+        "string",
         "",
         "ParamKind specifies the kind of resources used to parameterize this policy",
         0,
     ),
-    ("Age", "", DOC_CREATION_TIMESTAMP, 0),
+    ("Age", "string", "", DOC_CREATION_TIMESTAMP, 0),
 ];
 
 const VAPB_COLUMNS: &[Column] = &[
-    ("Name", "name", DOC_NAME, 0),
+    ("Name", "string", "name", DOC_NAME, 0),
     (
         "PolicyName",
+        "string",
         "",
         "PolicyName indicates the policy definition which the policy binding binded to",
         0,
     ),
     (
         "ParamRef",
+        "string",
         "",
         "ParamRef indicates the param resource which sets the configration param",
         0,
     ),
-    ("Age", "", DOC_CREATION_TIMESTAMP, 0),
-];
-
-const CONFIGMAP_COLUMNS: &[Column] = &[
-    ("Name", "name", DOC_NAME, 0),
-    ("Data", "", "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.", 0),
-    ("Age", "", DOC_CREATION_TIMESTAMP, 0),
-];
-
-/// The columns upstream declares as integers (counts); every other is a string.
-const INTEGER_COLUMNS: &[(Printer, &str)] = &[
-    (Printer::ValidatingAdmissionPolicy, "Validations"),
-    (Printer::ConfigMap, "Data"),
+    ("Age", "string", "", DOC_CREATION_TIMESTAMP, 0),
 ];
 
 fn columns(p: Printer) -> &'static [Column] {
@@ -166,9 +166,9 @@ fn columns(p: Printer) -> &'static [Column] {
         Printer::IPAddress => IPADDRESS_COLUMNS,
         Printer::Event => EVENT_COLUMNS,
         Printer::Namespace => NAMESPACE_COLUMNS,
+        Printer::ConfigMap => CONFIGMAP_COLUMNS,
         Printer::ValidatingAdmissionPolicy => VAP_COLUMNS,
         Printer::ValidatingAdmissionPolicyBinding => VAPB_COLUMNS,
-        Printer::ConfigMap => CONFIGMAP_COLUMNS,
     }
 }
 
@@ -177,13 +177,8 @@ pub fn column_definitions(p: Printer) -> Value {
     Value::Array(
         columns(p)
             .iter()
-            .map(|(name, format, description, priority)| {
-                let ty = if INTEGER_COLUMNS.contains(&(p, *name)) {
-                    "integer"
-                } else {
-                    "string"
-                };
-                json!({"name": name, "type": ty, "format": format,
+            .map(|(name, type_, format, description, priority)| {
+                json!({"name": name, "type": type_, "format": format,
                        "description": description, "priority": priority})
             })
             .collect(),
@@ -326,6 +321,61 @@ pub fn parent_ref_text(ip: &Value) -> String {
     s
 }
 
+/// The binding's ParamRef cell: `ns/name`, `*/name` without a namespace, the
+/// selector in Go's LabelSelector.String() form, or `<unset>`.
+fn param_ref_text(obj: &Value) -> String {
+    let Some(pr) = obj.pointer("/spec/paramRef").filter(|p| p.is_object()) else {
+        return "<unset>".into();
+    };
+    let name = str_at(pr, "/name");
+    if !name.is_empty() {
+        let ns = str_at(pr, "/namespace");
+        return if ns.is_empty() {
+            format!("*/{name}")
+        } else {
+            format!("{ns}/{name}")
+        };
+    }
+    let Some(sel) = pr.get("selector").filter(|s| s.is_object()) else {
+        return "<unset>".into();
+    };
+    let mut labels: Vec<(String, String)> = sel
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    labels.sort();
+    let labels: String = labels.iter().map(|(k, v)| format!("{k}: {v},")).collect();
+    let exprs: String = sel
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    let values: Vec<&str> = e
+                        .get("values")
+                        .and_then(Value::as_array)
+                        .map(|v| v.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    format!(
+                        "LabelSelectorRequirement{{Key:{},Operator:{},Values:[{}],}},",
+                        str_at(e, "/key"),
+                        str_at(e, "/operator"),
+                        values.join(" ")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    format!(
+        "&LabelSelector{{MatchLabels:map[string]string{{{labels}}},MatchExpressions:[]LabelSelectorRequirement{{{exprs}}},}}"
+    )
+}
+
 fn first_non_empty(a: &str, b: &str) -> String {
     if a.is_empty() { b } else { a }.to_string()
 }
@@ -417,18 +467,20 @@ pub fn cells(p: Printer, obj: &Value, now_ms: i64) -> Vec<Value> {
         Printer::IPAddress => vec![name(), json!(parent_ref_text(obj)), age()],
         Printer::Event => event_cells(obj, now_ms),
         Printer::Namespace => vec![name(), json!(str_at(obj, "/status/phase")), age()],
+        Printer::ConfigMap => {
+            let count = |k: &str| obj.get(k).and_then(Value::as_object).map_or(0, |m| m.len());
+            vec![name(), json!(count("data") + count("binaryData")), age()]
+        }
         Printer::ValidatingAdmissionPolicy => {
-            let count = obj
+            let validations = obj
                 .pointer("/spec/validations")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
-            let param_kind = match obj.pointer("/spec/paramKind") {
-                Some(pk) if pk.is_object() => {
-                    format!("{}/{}", str_at(pk, "/apiVersion"), str_at(pk, "/kind"))
-                }
-                _ => "<unset>".into(),
+            let param_kind = match obj.pointer("/spec/paramKind").filter(|p| p.is_object()) {
+                Some(p) => format!("{}/{}", str_at(p, "/apiVersion"), str_at(p, "/kind")),
+                None => "<unset>".into(),
             };
-            vec![name(), json!(count), json!(param_kind), age()]
+            vec![name(), json!(validations), json!(param_kind), age()]
         }
         Printer::ValidatingAdmissionPolicyBinding => vec![
             name(),
@@ -436,74 +488,7 @@ pub fn cells(p: Printer, obj: &Value, now_ms: i64) -> Vec<Value> {
             json!(param_ref_text(obj)),
             age(),
         ],
-        Printer::ConfigMap => {
-            let len = |p: &str| {
-                obj.pointer(p)
-                    .and_then(Value::as_object)
-                    .map_or(0, |m| m.len())
-            };
-            vec![name(), json!(len("/data") + len("/binaryData")), age()]
-        }
     }
-}
-
-/// printValidatingAdmissionPolicyBinding's PARAMREF: `ns/name`, `*/name` when
-/// the namespace is not given, the selector's text, or `<unset>`.
-fn param_ref_text(obj: &Value) -> String {
-    let Some(pr) = obj.pointer("/spec/paramRef").filter(|v| v.is_object()) else {
-        return "<unset>".into();
-    };
-    let name = str_at(pr, "/name");
-    let ns = str_at(pr, "/namespace");
-    if !name.is_empty() {
-        return if ns.is_empty() {
-            format!("*/{name}")
-        } else {
-            format!("{ns}/{name}")
-        };
-    }
-    match pr.get("selector") {
-        Some(sel) if sel.is_object() => label_selector_go_string(sel),
-        _ => "<unset>".into(),
-    }
-}
-
-/// The generated `(*metav1.LabelSelector).String()` that printer calls (gogo
-/// protobuf's debug format, map keys sorted), e.g.
-/// `&LabelSelector{MatchLabels:map[string]string{a: b,},MatchExpressions:[]LabelSelectorRequirement{},}`.
-fn label_selector_go_string(sel: &Value) -> String {
-    let mut labels = String::from("map[string]string{");
-    if let Some(m) = sel.get("matchLabels").and_then(Value::as_object) {
-        let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort();
-        for k in keys {
-            labels.push_str(&format!("{k}: {},", m[k].as_str().unwrap_or("")));
-        }
-    }
-    labels.push('}');
-    let mut exprs = String::from("[]LabelSelectorRequirement{");
-    for e in sel
-        .get("matchExpressions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let values: Vec<&str> = e
-            .get("values")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        exprs.push_str(&format!(
-            "LabelSelectorRequirement{{Key:{},Operator:{},Values:[{}],}},",
-            str_at(e, "/key"),
-            str_at(e, "/operator"),
-            values.join(" ")
-        ));
-    }
-    exprs.push('}');
-    format!("&LabelSelector{{MatchLabels:{labels},MatchExpressions:{exprs},}}")
 }
 
 /// meta.AsPartialObjectMetadata: the row's object under the default
@@ -633,6 +618,33 @@ mod tests {
             "nodes/n1"
         );
         assert_eq!(parent_ref_text(&json!({"spec": {}})), "<none>");
+    }
+
+    #[test]
+    fn admission_policy_cells() {
+        let vap = json!({"metadata": {"name": "p"},
+            "spec": {"paramKind": {"apiVersion": "v1", "kind": "ConfigMap"},
+                     "validations": [{"expression": "true"}, {"expression": "false"}]}});
+        assert_eq!(
+            cells(Printer::ValidatingAdmissionPolicy, &vap, NOW)[..3],
+            [json!("p"), json!(2), json!("v1/ConfigMap")]
+        );
+        let bare = json!({"metadata": {"name": "q"}, "spec": {}});
+        assert_eq!(
+            cells(Printer::ValidatingAdmissionPolicy, &bare, NOW)[2],
+            "<unset>"
+        );
+        let b = |pr: Value| json!({"metadata": {"name": "b"}, "spec": {"policyName": "p", "paramRef": pr}});
+        let cell =
+            |v: Value| cells(Printer::ValidatingAdmissionPolicyBinding, &b(v), NOW)[2].clone();
+        assert_eq!(cell(json!({"name": "cfg", "namespace": "ns"})), "ns/cfg");
+        assert_eq!(cell(json!({"name": "cfg"})), "*/cfg");
+        assert_eq!(cell(Value::Null), "<unset>");
+        assert_eq!(
+            cell(json!({"selector": {"matchLabels": {"b": "2", "a": "1"},
+                "matchExpressions": [{"key": "k", "operator": "In", "values": ["x", "y"]}]}})),
+            "&LabelSelector{MatchLabels:map[string]string{a: 1,b: 2,},MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:k,Operator:In,Values:[x y],},},}"
+        );
     }
 
     #[test]

@@ -132,7 +132,9 @@ fn unsupported_verbs_answer_405_status() {
             json_of(&r),
             json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                    "message": "the server does not allow this method on the requested resource",
-                   "reason": "MethodNotAllowed", "details": {}, "code": 405})
+                   "reason": "MethodNotAllowed",
+                   "details": {"causes": [{"reason": "UnexpectedServerResponse", "message": "405: Method Not Allowed"}]},
+                   "code": 405})
         );
     }
 }
@@ -1300,4 +1302,185 @@ mod no_panics {
             }
         }
     }
+}
+
+#[test]
+fn openapi_v3_index_and_documents() {
+    let mut c = cluster();
+    let r = call(&mut c, "GET", "/openapi/v3", "");
+    assert_eq!(r.status, 200);
+    let v = json_of(&r);
+    let url = v["paths"]["apis/networking.k8s.io/v1"]["serverRelativeURL"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with("/openapi/v3/apis/networking.k8s.io/v1?hash="));
+    assert!(v["paths"]["api/v1"].is_object());
+    let r = call(&mut c, "GET", &url, "");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("cache-control"), Some("public, immutable"));
+    assert!(json_of(&r)["components"]["schemas"].is_object());
+    let r = call(&mut c, "GET", "/openapi/v2", "");
+    assert_eq!(
+        (r.status, r.body.as_slice()),
+        (404, b"404 page not found\n".as_slice())
+    );
+}
+
+#[test]
+fn field_validation_strict_and_warn() {
+    let mut c = cluster();
+    let body = json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+        "metadata": {"name": "u"}, "spec": {"cidrs": ["10.97.0.0/24"], "bogus": 1}})
+    .to_string();
+    let r = call(
+        &mut c,
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs?fieldValidation=Strict",
+        &body,
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        json_of(&r)["message"],
+        "ServiceCIDR in version \"v1\" cannot be handled as a ServiceCIDR: strict decoding error: unknown field \"spec.bogus\""
+    );
+    let r = call(
+        &mut c,
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs",
+        &body,
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(
+        r.header("warning"),
+        Some("299 - \"unknown field \\\"spec.bogus\\\"\"")
+    );
+    let r = call(
+        &mut c,
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs?fieldValidation=Sometimes",
+        &body,
+    );
+    assert_eq!(r.status, 422);
+}
+
+#[test]
+fn server_side_apply_creates_then_updates() {
+    let mut c = cluster();
+    let target =
+        "/apis/networking.k8s.io/v1/servicecidrs/ssa?fieldManager=kubectl&fieldValidation=Strict&force=false";
+    let body = json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+        "metadata": {"name": "ssa"}, "spec": {"cidrs": ["10.97.0.0/24"]}});
+    let r = patch_req(
+        &mut c,
+        target,
+        "application/apply-patch+yaml",
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let mut body = body;
+    body["metadata"]["labels"] = json!({"x": "y"});
+    let r = patch_req(
+        &mut c,
+        target,
+        "application/apply-patch+yaml",
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(json_of(&r)["metadata"]["labels"], json!({"x": "y"}));
+    // fieldManager is required for apply.
+    let r = patch_req(
+        &mut c,
+        "/apis/networking.k8s.io/v1/servicecidrs/ssa",
+        "application/apply-patch+yaml",
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 422);
+}
+
+/// The generic kinds the core keeps are served with upstream's printers
+/// (the policy printers' cells: tables.rs unit tests).
+#[test]
+fn configmaps_and_admission_policies_are_served_with_their_printers() {
+    let mut c = cluster();
+    let get = |c: &mut Cluster, target: &str| {
+        json_of(&handle(
+            c,
+            &req("GET", target, &[("Accept", TABLE_ACCEPT)], ""),
+        ))
+    };
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"},
+        "data": {"a": "1", "b": "2"}});
+    let r = call(
+        &mut c,
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        &cm.to_string(),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let t = get(&mut c, "/api/v1/namespaces/default/configmaps/cfg");
+    assert_eq!(t["rows"][0]["cells"], json!(["cfg", 2, "0s"]));
+    // Policies need the CEL admission module to be created; their list is served.
+    let t = get(
+        &mut c,
+        "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies",
+    );
+    assert_eq!(t["columnDefinitions"][1]["name"], "Validations");
+    assert_eq!(t["columnDefinitions"][1]["type"], "integer");
+    let v = json_of(&call(&mut c, "GET", "/apis", ""));
+    let names: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "events.k8s.io",
+            "networking.k8s.io",
+            "admissionregistration.k8s.io"
+        ]
+    );
+}
+
+/// The request's user reaches the core's request path: the trace names who
+/// asked (kubernetes-admin when the transport says nothing).
+#[test]
+fn the_requests_user_is_who_the_core_sees() {
+    let mut c = cluster();
+    let mut r = req(
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs",
+        &[],
+        &cidr("by-alice", "10.97.0.0/24"),
+    );
+    r.user = Some(servicecidr_apiserver::UserInfo::new(
+        "alice",
+        &["system:authenticated"],
+    ));
+    assert_eq!(handle(&mut c, &r).status, 201);
+    call(
+        &mut c,
+        "DELETE",
+        "/apis/networking.k8s.io/v1/servicecidrs/by-alice",
+        "",
+    );
+    let users: Vec<String> = c
+        .trace(None)
+        .iter()
+        .filter_map(|t| {
+            t.pointer("/details/request/name")
+                .filter(|n| *n == "by-alice")
+                .and(t.pointer("/details/request/user"))
+        })
+        .filter_map(|u| u.as_str().map(str::to_string))
+        .collect();
+    // The create is alice's, the delete the default user's; the controller's
+    // writes in between carry its own identity.
+    assert_eq!(users.first().map(String::as_str), Some("alice"));
+    assert_eq!(users.last().map(String::as_str), Some("kubernetes-admin"));
+    assert!(users[1..users.len() - 1]
+        .iter()
+        .all(|u| u == "system:serviceaccount:kube-system:service-cidrs-controller"));
 }

@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 use servicecidr_core::{Cluster, ClusterOptions};
+use servicecidr_kubectl::cmd::client::Client;
 use servicecidr_kubectl::kubectl_line;
 
 fn cluster() -> Cluster {
@@ -98,5 +99,83 @@ fn manifests_go_to_their_own_version() {
             "Warning: networking.k8s.io/v1beta1 ServiceCIDR is deprecated in v1.34+, unavailable in v1.37+\nThe ServiceCIDR \"b\" is invalid: "
         ),
         "{o:?}"
+    );
+}
+
+fn run(
+    c: &mut Cluster,
+    line: &str,
+    stdin: &str,
+) -> (servicecidr_kubectl::CommandOutput, Vec<String>) {
+    let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+    let mut client = Client::new(c);
+    let o = servicecidr_kubectl::cmd::run(&mut client, &args, stdin);
+    (o, client.requests().to_vec())
+}
+
+/// The requests kubectl sends (kubectl-over-http.md §4), in order.
+#[test]
+fn commands_send_kubectls_requests() {
+    let mut c = cluster();
+    let (o, reqs) = run(&mut c, "version", "");
+    assert_eq!(reqs, ["GET /version?timeout=32s"]);
+    assert!(o.stdout.ends_with("Server Version: v1.34.8\n"));
+    let (_, reqs) = run(&mut c, "get servicecidr", "");
+    assert_eq!(
+        reqs,
+        ["GET /apis/networking.k8s.io/v1/servicecidrs?limit=500"]
+    );
+    let (_, reqs) = run(&mut c, "create service clusterip test-1 --tcp 80", "");
+    assert_eq!(
+        reqs,
+        ["POST /api/v1/namespaces/default/services?fieldManager=kubectl-create&fieldValidation=Strict"]
+    );
+    let m = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: newcidr1\nspec:\n  cidrs:\n  - 10.96.0.0/24\n";
+    let (o, reqs) = run(&mut c, "apply -f -", m);
+    assert_eq!(o.stdout, "servicecidr.networking.k8s.io/newcidr1 created\n");
+    assert_eq!(
+        reqs.last().map(String::as_str),
+        Some("POST /apis/networking.k8s.io/v1/servicecidrs?fieldManager=kubectl-client-side-apply&fieldValidation=Strict")
+    );
+    let (o, reqs) = run(
+        &mut c,
+        "apply -f -",
+        &m.replace("name: newcidr1", "name: newcidr1\n  labels:\n    a: b"),
+    );
+    assert_eq!(
+        o.stdout,
+        "servicecidr.networking.k8s.io/newcidr1 configured\n"
+    );
+    assert_eq!(
+        reqs.last().map(String::as_str),
+        Some("PATCH /apis/networking.k8s.io/v1/servicecidrs/newcidr1?fieldManager=kubectl-client-side-apply&fieldValidation=Strict")
+    );
+    c.settle();
+    // The blocking delete: DELETE, GET, then LIST and WATCH by name until DELETED.
+    let (o, reqs) = run(&mut c, "delete servicecidr newcidr1", "");
+    assert_eq!(
+        o.stdout,
+        "servicecidr.networking.k8s.io \"newcidr1\" deleted\n"
+    );
+    assert_eq!(o.exit_code, 0, "{}", o.stderr);
+    assert_eq!(
+        reqs[0],
+        "DELETE /apis/networking.k8s.io/v1/servicecidrs/newcidr1"
+    );
+    assert_eq!(
+        reqs[1],
+        "GET /apis/networking.k8s.io/v1/servicecidrs/newcidr1"
+    );
+    assert_eq!(
+        reqs[2],
+        "GET /apis/networking.k8s.io/v1/servicecidrs?fieldSelector=metadata.name%3Dnewcidr1&limit=500&resourceVersion=0"
+    );
+    assert!(reqs[3].starts_with("GET /apis/networking.k8s.io/v1/servicecidrs?allowWatchBookmarks=true&fieldSelector=metadata.name%3Dnewcidr1&resourceVersion="), "{reqs:?}");
+    assert!(reqs[3].ends_with("&watch=true"));
+    assert_eq!(reqs.len(), 4, "the watch saw DELETED: no more requests");
+    let (o, _) = run(&mut c, "get servicecidr newcidr1", "");
+    assert_eq!(
+        o.stderr,
+        "Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n"
     );
 }

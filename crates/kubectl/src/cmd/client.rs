@@ -7,7 +7,7 @@
 use super::api::{Api, Applied};
 use super::resources::Kind;
 use serde_json::{json, Map, Value};
-use servicecidr_apiserver::{handle, Request, Response};
+use servicecidr_apiserver::{handle, watch_poll, Request, Response, WatchCursor};
 use servicecidr_core::cluster::{three_way_merge, with_last_applied};
 use servicecidr_core::model::ApiError;
 use servicecidr_core::{Cluster, Release};
@@ -24,6 +24,10 @@ pub struct Client<'a> {
     warnings: Vec<String>,
     /// group → preferred version, from discovery (`/apis`), as kubectl maps kinds.
     preferred: std::collections::BTreeMap<String, String>,
+    /// The open watch of a delete wait, and whether it has seen the deletion.
+    watch: Option<(WatchCursor, bool)>,
+    /// `METHOD target` of every request sent, in order.
+    requests: Vec<String>,
 }
 
 impl<'a> Client<'a> {
@@ -33,6 +37,8 @@ impl<'a> Client<'a> {
             release: Release::newest(),
             warnings: Vec::new(),
             preferred: Default::default(),
+            watch: None,
+            requests: Vec::new(),
         };
         let v = c.send("GET", "/version", "application/json", "", Vec::new());
         if let Some(r) = serde_json::from_slice::<Value>(&v.body)
@@ -63,7 +69,15 @@ impl<'a> Client<'a> {
                 }
             }
         }
+        // What the client learnt at start (kubectl's discovery, cached on disk
+        // by the real one) is not part of any command's request sequence.
+        c.requests.clear();
         c
+    }
+
+    /// The requests sent so far, as `METHOD path?query`.
+    pub fn requests(&self) -> &[String] {
+        &self.requests
     }
 
     fn send(
@@ -74,6 +88,7 @@ impl<'a> Client<'a> {
         ct: &str,
         body: Vec<u8>,
     ) -> Response {
+        self.requests.push(format!("{method} {target}"));
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let mut headers = vec![("Accept".to_string(), accept.to_string())];
         if !body.is_empty() {
@@ -190,6 +205,15 @@ fn status_error(code: u16, body: Option<&Value>) -> ApiError {
             ),
         ),
     }
+}
+
+/// Whether a watch chunk carries a DELETED event (kubectl's wait ends on any).
+fn saw_deleted(chunk: &[u8]) -> bool {
+    String::from_utf8_lossy(chunk).lines().any(|l| {
+        serde_json::from_str::<Value>(l)
+            .ok()
+            .is_some_and(|e| e.get("type").and_then(Value::as_str) == Some("DELETED"))
+    })
 }
 
 /// A path segment, percent-encoded like Go's url.PathEscape.
@@ -318,7 +342,7 @@ fn query(base: &str, dry_run: bool) -> String {
 }
 
 /// A JSON merge patch (RFC 7386) that turns `from` into `to`.
-fn merge_diff(from: &Value, to: &Value) -> Value {
+pub(crate) fn merge_diff(from: &Value, to: &Value) -> Value {
     match (from, to) {
         (Value::Object(f), Value::Object(t)) => {
             let mut out = Map::new();
@@ -508,6 +532,113 @@ impl Api for Client<'_> {
             return Ok(json!({"metadata": meta}));
         }
         Ok(v)
+    }
+
+    fn patch(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        status: bool,
+        content_type: &str,
+        body: &[u8],
+        query: &str,
+    ) -> Result<Value, ApiError> {
+        let mut target = self.item(kind, ns, name);
+        if status {
+            target.push_str("/status");
+        }
+        if !query.is_empty() {
+            target = format!("{target}?{query}");
+        }
+        let r = self.send(
+            "PATCH",
+            &target,
+            "application/json",
+            content_type,
+            body.to_vec(),
+        );
+        let v: Option<Value> = serde_json::from_slice(&r.body).ok();
+        if r.status >= 400 {
+            return Err(status_error(r.status, v.as_ref()));
+        }
+        v.ok_or_else(|| ApiError::internal("the server's answer was not JSON"))
+    }
+
+    fn get_path(&mut self, path: &str) -> Result<Value, ApiError> {
+        self.call("GET", path, "application/json", "", None)
+    }
+
+    fn server_version(&mut self) -> Result<Value, ApiError> {
+        self.call(
+            "GET",
+            "/version?timeout=32s",
+            "application/json, */*",
+            "",
+            None,
+        )
+    }
+
+    fn begin_delete_watch(&mut self, kind: Kind, ns: &str, name: &str, timeout_ms: i64) -> bool {
+        self.watch = None;
+        let ns = (!ns.is_empty()).then_some(ns);
+        let by_name = format!(
+            "fieldSelector={}",
+            escape_query(&format!("metadata.name={name}"))
+        );
+        let version = self.version_of(kind);
+        let base = kind_collection_at(
+            kind,
+            &version,
+            ns.or(Some("default")).filter(|_| kind.info().namespaced),
+        );
+        let Ok(list) = self.call(
+            "GET",
+            &format!("{base}?{by_name}&limit=500&resourceVersion=0"),
+            "application/json",
+            "",
+            None,
+        ) else {
+            return false;
+        };
+        let rv = list
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let gone = list
+            .get("items")
+            .and_then(Value::as_array)
+            .is_none_or(|i| i.is_empty());
+        let timeout_s = (timeout_ms.max(0) + 999) / 1000;
+        let r = self.send(
+            "GET",
+            &format!("{base}?allowWatchBookmarks=true&{by_name}&resourceVersion={rv}&timeoutSeconds={timeout_s}&watch=true"),
+            "application/json",
+            "",
+            Vec::new(),
+        );
+        match r.watch {
+            Some(cursor) => {
+                let seen = gone || saw_deleted(&r.body);
+                self.watch = Some((cursor, seen));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn delete_seen(&mut self) -> Option<bool> {
+        let (cursor, seen) = self.watch.as_mut()?;
+        if !*seen {
+            let poll = watch_poll(self.cluster, cursor);
+            *seen = poll.chunks.iter().any(|c| saw_deleted(c));
+        }
+        Some(*seen)
+    }
+
+    fn end_delete_watch(&mut self) {
+        self.watch = None;
     }
 
     fn now_ms(&self) -> i64 {

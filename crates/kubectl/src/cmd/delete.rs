@@ -125,8 +125,30 @@ fn delete(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i
                 "name cannot be provided when a selector is specified".into(),
             ));
         }
-        let found = fetch(api, &ra.targets, &ns, all_ns, p.str_or("selector", ""));
-        (found.items, "", found.errors)
+        if ra.targets.iter().all(|t| t.name.is_some()) {
+            // Named objects are deleted by name without a prior GET, as kubectl
+            // does; a missing one answers the DELETE with NotFound.
+            let items = ra
+                .targets
+                .iter()
+                .map(|t| {
+                    let n = if t.kind.info().namespaced {
+                        ns.as_str()
+                    } else {
+                        ""
+                    };
+                    let name = t.name.clone().unwrap_or_default();
+                    (
+                        t.kind,
+                        serde_json::json!({"metadata": {"name": name, "namespace": n}}),
+                    )
+                })
+                .collect();
+            (items, "", Vec::new())
+        } else {
+            let found = fetch(api, &ra.targets, &ns, all_ns, p.str_or("selector", ""));
+            (found.items, "", found.errors)
+        }
     };
     if p.bool_or("ignore-not-found", false) {
         errs.retain(|e| !matches!(e, CmdError::Api(a) if a.reason == "NotFound"));

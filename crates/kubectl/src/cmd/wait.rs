@@ -92,23 +92,41 @@ pub fn wait_all(
     let deadline = api.now_ms().saturating_add(timeout_ms.max(0));
     let mut steps = 0usize;
     for w in objs {
+        // A deletion is waited for as kubectl does: GET, then LIST + WATCH.
+        let mut watching = false;
+        let mut watch_tried = false;
         loop {
-            if holds(api, w, cond) {
+            let met = match (watching, api.delete_seen()) {
+                (true, Some(seen)) => seen,
+                _ => holds(api, w, cond),
+            };
+            if met {
+                api.end_delete_watch();
                 on_met(w);
                 break;
             }
             let now = api.now_ms();
             if timeout_ms == 0 {
+                api.end_delete_watch();
                 return Err(CmdError::Client(format!(
                     "condition not met for {}",
                     w.object_name()
                 )));
             }
             if now >= deadline {
+                api.end_delete_watch();
                 return Err(CmdError::Client(format!(
                     "{TIMED_OUT} on {}",
                     w.object_name()
                 )));
+            }
+            if *cond == Condition::Deleted && !watch_tried {
+                watch_tried = true;
+                watching = api.begin_delete_watch(w.kind, &w.ns, &w.name, deadline - now);
+                if watching {
+                    // The LIST may already show it gone: look before the clock moves.
+                    continue;
+                }
             }
             steps += 1;
             // Step from one due task to the next (at least a millisecond, so the
