@@ -69,6 +69,20 @@ for (const [scheme, lang] of CASES) {
     await context.close();
   });
 
+  test(`axe: the release picker and the side-by-side view, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
+    await page.selectOption('#version', '1.33.11');
+    await page.waitForSelector('#notice:not([hidden])');
+    // Marked and unmarked lines, an error pane is another test's; the list of changes with links.
+    await page.click('#btn-compare');
+    await page.click('#cmp-examples [data-example="ipv6-64"]');
+    await page.waitForSelector('#cmp-result:not([hidden]) #cmp-out-a mark.diff');
+    await page.screenshot({ path: `${SHOTS}a11y-compare-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), []);
+    await context.close();
+  });
+
   test(`axe: the embed demo, ${scheme}, ${lang}`, async () => {
     const { context, page } = await open(`embed-demo.html?lang=${lang}`, scheme);
     assert.equal(await page.getAttribute('html', 'lang'), lang);

@@ -170,7 +170,8 @@ test('demo page: the whole walk-through runs through the `after` chain', async (
   assert.match(url.hash, /^#s=[A-Za-z0-9_-]+$/);
   const state = JSON.parse(inflateRawSync(Buffer.from(url.hash.slice(3), 'base64url')).toString('utf8'));
   assert.equal(state.v, 1);
-  assert.deepEqual(state.settings, { range: '10.96.0.0/28', seed: 2023, start: '2023-09-25T15:11:07Z' });
+  // s1's version="1.33" (the release the page's sample output is from) carries down the chain.
+  assert.deepEqual(state.settings, { range: '10.96.0.0/28', seed: 2023, start: '2023-09-25T15:11:07Z', version: '1.33' });
   assert.deepEqual(state.log.slice(0, 4), [
     ['adv', 17 * 86400], ['run', 'kubectl get servicecidr'], ['settle'], ['run', 'kubectl get service kubernetes'],
   ]);
@@ -290,5 +291,42 @@ test('"Open in playground" opens the playground on the example\'s state', async 
   const rows = await pg.page.evaluate(() =>
     [...document.querySelectorAll('#pane-ip tbody tr')].map((r) => r.innerText.trim().split(/\s+/)[0]));
   assert.deepEqual(rows.sort(), expected);
+  assert.deepEqual([...problems, ...pg.problems], []);
+});
+
+test('the version attribute: each example runs on its release, names it, and hands it on', async (t) => {
+  const { page, problems } = await open(t, '/fixtures/embed-versions.html');
+  const release = (id) => page.locator(`#${id}`).evaluate((el) => {
+    const r = el.shadowRoot.querySelector('.release');
+    return r.hidden ? null : r.textContent;
+  });
+  // Before any run: the attribute as written.
+  assert.equal(await release('v133'), 'Kubernetes 1.33');
+  assert.equal(await release('vdefault'), null, 'no attribute, no label');
+  for (const id of ['v133', 'v136', 'vdefault', 'v133-next']) await clickAndWait(page, id, 'run');
+  // kubectl 1.33 does not name the namespace in its delete line; 1.34 and later do (PR #126619).
+  assert.equal((await shown(page, 'v133'))[1].output, 'service "web" deleted');
+  assert.equal((await shown(page, 'v136'))[1].output, 'service "web" deleted from default namespace');
+  assert.equal(await release('v133'), 'Kubernetes 1.33.11');
+  assert.equal(await page.locator('#v133').evaluate((el) => el.version), '1.33.11');
+  assert.equal(await page.locator('#v136').evaluate((el) => el.version), '1.36.0');
+  assert.match((await shown(page, 'vdefault'))[0].output, /Server Version: v1\.37\.0/);
+  // A continued example runs on its predecessor's release.
+  assert.match((await shown(page, 'v133-next'))[0].output, /Server Version: v1\.33\.11/);
+  assert.equal(await release('v133-next'), 'Kubernetes 1.33.11');
+  // The playground link carries the release.
+  const href = await page.locator('#v133').evaluate((el) => el.playgroundUrl());
+  const b64 = new URL(href).hash.slice(3).replace(/-/g, '+').replace(/_/g, '/');
+  const state = JSON.parse(inflateRawSync(Buffer.from(b64, 'base64')).toString('utf8'));
+  assert.equal(state.settings.version, '1.33');
+  const pg = await open(t, new URL(href).pathname + new URL(href).hash);
+  await pg.page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 30_000 });
+  assert.equal(await pg.page.inputValue('#version'), '1.33');
+  assert.equal(await pg.page.textContent('#version-badge'), 'Kubernetes v1.33.11');
+  assert.ok((await pg.page.locator('#term-out').textContent()).includes('service "web" deleted'));
+  // A release the core does not model: the run fails with the core's message, nothing else breaks.
+  await page.locator('#v128 button.run').click();
+  await page.waitForFunction(() => /not a modelled Kubernetes release/.test(document.getElementById('v128').shadowRoot.textContent), null, { timeout: 30_000 });
+  assert.equal(await page.locator('#v128').evaluate((el) => el.version), null);
   assert.deepEqual([...problems, ...pg.problems], []);
 });

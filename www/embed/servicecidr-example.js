@@ -117,6 +117,8 @@ button { font: inherit; padding: .15em .8em; border: 1px solid #94a3b8; border-r
   background: white; cursor: pointer; }
 button:disabled { opacity: .5; cursor: default; }
 .status { color: #475569; font-size: 12px; }
+.release { font: 600 12px ui-monospace, monospace; color: #1e3a8a; border: 1px solid #1e3a8a;
+  border-radius: 9px; padding: 0 .5em; }
 a.playground { margin-left: auto; font-size: 12px; }
 textarea { display: block; box-sizing: border-box; width: 100%; min-height: 6em; border: 0;
   border-bottom: 1px solid #cbd5e1; padding: .5em; font: 13px/1.4 ui-monospace, monospace; resize: vertical; }
@@ -168,6 +170,7 @@ export class ServiceCIDRExample extends HTMLElement {
     <button class="run" part="button run" type="button"></button>
     <button class="step" part="button step" type="button"></button>
     <button class="reset" part="button reset" type="button"></button>
+    <span class="release" part="release" hidden></span>
     <span class="status" part="status" role="status"></span>
     <a class="playground" part="playground" target="_blank" rel="noopener"></a>
   </div>
@@ -179,6 +182,7 @@ export class ServiceCIDRExample extends HTMLElement {
       run: root.querySelector('.run'),
       step: root.querySelector('.step'),
       reset: root.querySelector('.reset'),
+      release: root.querySelector('.release'),
       status: root.querySelector('.status'),
       link: root.querySelector('.playground'),
       editor: root.querySelector('.editor'),
@@ -258,6 +262,19 @@ export class ServiceCIDRExample extends HTMLElement {
     this._el.status.textContent = text;
   }
 
+  /** The emulated release, exact ("1.33.11"), once the cluster exists; else null. */
+  get version() {
+    return this._cluster?.version ?? null;
+  }
+
+  /** Names the release in the toolbar when the page chose one (a docs page pinned to it). */
+  _showRelease() {
+    const asked = this._settings?.version ?? this.getAttribute('version')?.trim();
+    const el = this._el.release;
+    el.hidden = !asked;
+    el.textContent = asked ? `Kubernetes ${this._cluster?.version ?? asked}` : '';
+  }
+
   /** Cluster options from the attributes; a seed is always fixed so the link can replay. */
   _options() {
     if (!this._settings) {
@@ -272,6 +289,9 @@ export class ServiceCIDRExample extends HTMLElement {
       const opts = { seed, now };
       const range = this.getAttribute('range');
       if (range) opts.serviceClusterIPRange = range.trim();
+      // The Kubernetes release to emulate ("1.33", "1.33.11"); the core rejects unknown ones.
+      const version = this.getAttribute('version');
+      if (version && version.trim()) opts.version = version.trim();
       this._settings = opts;
     }
     return this._settings;
@@ -294,12 +314,15 @@ export class ServiceCIDRExample extends HTMLElement {
       if (chain.has(prev)) throw new Error(this._t('cycle') + after);
       const snap = await prev._finalState(chain);
       this._cluster = sim.Cluster.restore(snap.snapshot);
+      // A continued example runs on its predecessor's release (the snapshot carries it).
       this._settings = { ...snap.settings };
+      this._showRelease();
       this._log = [...snap.log];
       this._needsSettle = true;
     } else {
       const { advance, ...opts } = this._options();
       this._cluster = new sim.Cluster(opts);
+      this._showRelease();
       const age = parseAge(this.getAttribute('age'));
       if (age) this._cluster.advance(age);
       // Kept with the settings so the playground link (and `after` chains) can replay it.
@@ -418,7 +441,7 @@ export class ServiceCIDRExample extends HTMLElement {
   /**
    * The playground's share link for this example's state, in the playground's own format
    * (www/js/persist.js): `index.html#s=` + base64url(raw DEFLATE(JSON)) of
-   * { v: 1, settings: { range, seed, start }, log: [['adv', s] | ['run', script] | ['settle']] }.
+   * { v: 1, settings: { range, seed, start, version? }, log: [['adv', s] | ['run', script] | ['settle']] }.
    * The log replays this example exactly: the predecessors' entries first (for `after`), the
    * age as an advance, and a settle between commands as the example does.
    */
@@ -434,6 +457,8 @@ export class ServiceCIDRExample extends HTMLElement {
       settings: { range: s.serviceClusterIPRange ?? '10.96.0.0/12', seed: s.seed, start: rfc3339(s.now) },
       log,
     };
+    // The playground opens on the same release (its picker shows it).
+    if (s.version) state.settings.version = s.version;
     const base = this.getAttribute('playground') || new URL('../index.html', import.meta.url).href;
     return `${base}#s=${base64url(await deflateRaw(JSON.stringify(state)))}`;
   }
@@ -451,6 +476,7 @@ export class ServiceCIDRExample extends HTMLElement {
     el.step.textContent = this._t('step');
     el.reset.textContent = this._t('reset');
     el.link.textContent = this._t('playground');
+    this._showRelease();
     this._updateLink();
     el.editor.hidden = !this.hasAttribute('editable');
     el.editor.setAttribute('aria-label', this._t('edit'));

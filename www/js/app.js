@@ -9,6 +9,8 @@ import { Terminal, completions } from './terminal.js';
 import { RangeMaps } from './rangemap.js';
 import { EventLog, Panes } from './panes.js';
 import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
+import { Compare, fillReleaseSelect, selectRelease } from './compare.js';
+import { RELEASES } from './releases.js';
 import { clearState, decodeHash, encodeState, FORMAT, loadPrefs, loadState, savePrefs, saveState } from './persist.js';
 
 const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
@@ -33,16 +35,20 @@ let maps;
 let panes;
 let eventLog;
 let tour;
+let compare;
 
 // ---------- cluster lifecycle ----------
 
 function newCluster(settings) {
-  return new Cluster({
+  const opts = {
     serviceClusterIPRange: settings.range,
     seed: settings.seed,
     now: settings.start,
     autoReconcile: true,
-  });
+  };
+  // No version: the newest release the core models (its default).
+  if (settings.version) opts.version = settings.version;
+  return new Cluster(opts);
 }
 
 /** autoReconcile is a constructor option; flip it in place when the core allows, else via snapshot. */
@@ -123,7 +129,9 @@ function boot(state, { quiet = false } = {}) {
   eventLog.clear();
   S.cluster = newCluster(S.settings);
   const { range, seed } = S.settings;
-  term.note(() => t('noteBoot', { range, seed }), 'note boot');
+  const version = S.cluster.version;
+  showVersion();
+  term.note(() => t('noteBoot', { version, range, seed }), 'note boot');
   for (const e of state.log) {
     let out;
     try {
@@ -454,7 +462,9 @@ async function runOps(ops) {
 async function runOpsNow(ops) {
   for (const op of ops) {
     if (op.reset) {
-      boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...op.reset }, log: [] });
+      // Scenarios and tour steps run on the release the learner picked.
+      const keep = S.settings.version ? { version: S.settings.version } : {};
+      boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...keep, ...op.reset }, log: [] });
       fillSettingsForm();
     } else if (op.run !== undefined) act(['run', op.run]);
     else if (op.adv !== undefined) act(['adv', op.adv]);
@@ -483,6 +493,38 @@ function renderScenarios() {
     li.append(b);
     ul.append(li);
   }
+}
+
+// ---------- release ----------
+
+/** The header names the release the core runs (exact patch, as `cluster.version` says). */
+function showVersion() {
+  const v = S.cluster?.version;
+  $('version-badge').textContent = v ? t('versionBadge', { version: `v${v}` }) : '';
+  const sel = $('version');
+  // The picker shows what was asked for ('1.33' is the newest modelled 1.33 patch); a
+  // release the list does not offer (from a link or an embed's `version`) joins it.
+  selectRelease(sel, S.settings.version ?? RELEASES[0]);
+}
+
+function wireVersion() {
+  const sel = $('version');
+  fillReleaseSelect(sel, undefined);
+  sel.addEventListener('change', () => {
+    const settings = { ...S.settings, version: sel.value };
+    try {
+      newCluster(settings).free?.();
+    } catch (err) {
+      notice(() => t('badVersion', { msg: err.message }), 'err');
+      showVersion();
+      return;
+    }
+    // Same script, other release: the log replays, so what differs is the release's doing.
+    const log = S.log;
+    boot({ v: FORMAT, settings, log });
+    const version = S.cluster.version;
+    notice(() => t('versionReplayed', { version, n: log.length }), 'info');
+  });
 }
 
 // ---------- settings, share, reset ----------
@@ -523,7 +565,8 @@ function wireSettings() {
   });
   $('btn-reset').addEventListener('click', () => {
     clearState();
-    boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
+    // Reset empties the log and the settings; the chosen release stays, like the language.
+    boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...(S.settings.version ? { version: S.settings.version } : {}) }, log: [] });
     prefs.tourStep = 0;
     savePrefs(prefs);
     tour.done.clear();
@@ -590,6 +633,8 @@ function relabel() {
   updateClock(pending());
   relabelNotice();
   term.relabel();
+  showVersion();
+  compare?.relabel();
 }
 
 // ---------- wiring ----------
@@ -679,6 +724,13 @@ async function main() {
     },
   });
   wireSettings();
+  wireVersion();
+  $('btn-compare').addEventListener('click', () => {
+    const box = $('compare');
+    box.hidden = !box.hidden;
+    $('btn-compare').setAttribute('aria-expanded', String(!box.hidden));
+    if (!box.hidden) $('cmp-a').focus();
+  });
   wirePrefs();
   wireActions();
   renderScenarios();
@@ -688,6 +740,16 @@ async function main() {
   performance.mark('playground:init-start');
   await init();
   performance.mark('playground:wasm-ready');
+  compare = new Compare({
+    Cluster,
+    seed: DEFAULT_SETTINGS.seed,
+    start: DEFAULT_SETTINGS.start,
+    load: () => prefs.compare,
+    save: (c) => {
+      prefs.compare = c;
+      savePrefs(prefs);
+    },
+  });
 
   // A shared link wins over the local state; it then becomes the local state.
   let state = null;

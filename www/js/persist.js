@@ -70,7 +70,13 @@ export function validState(s) {
     else if (e[0] === 'pause' && typeof e[1] === 'boolean') log.push(['pause', e[1]]);
     else return null;
   }
-  return { v: FORMAT, settings: { range: st.range, seed: Math.trunc(st.seed), start: st.start }, log };
+  const settings = { range: st.range, seed: Math.trunc(st.seed), start: st.start };
+  // The release is optional: states saved before the picker existed mean the default one.
+  if (st.version !== undefined) {
+    if (typeof st.version !== 'string') return null;
+    settings.version = st.version;
+  }
+  return { v: FORMAT, settings, log };
 }
 
 function toBase64Url(bytes) {
