@@ -2,9 +2,12 @@
 //! path (decode, defaulting, allocation, validation, storage) and the clock and
 //! work queue that drive the controllers. Every mutation goes through here.
 
+mod apiservers;
 mod bootstrap;
+pub mod capacity;
 mod crud;
 mod generic;
+pub mod import;
 pub mod policy_admission;
 pub mod queue;
 pub mod range_view;
@@ -13,6 +16,7 @@ mod services;
 mod snapshot;
 mod store;
 
+pub use apiservers::{ApiserverInstance, ApiserverState, REPAIR_HOOK_FAILURE};
 pub use bootstrap::ClusterConfig;
 pub use policy_admission::{PolicyAdmission, PolicyEvaluator};
 pub use queue::{Task, WorkQueue};
@@ -151,6 +155,10 @@ pub struct Cluster {
     /// API warnings (the `Warning:` headers) of the requests since the last
     /// [`Cluster::take_warnings`], de-duplicated, at most WARNING_LIMIT.
     pub(crate) warnings: Vec<String>,
+    /// The kube-apiserver processes: the first serves requests and its flags
+    /// are `config`'s; any other runs its own default-ServiceCIDR controller,
+    /// `kubernetes` Service reconciler and repair loop (see apiservers.rs).
+    pub(crate) apiservers: Vec<ApiserverInstance>,
 }
 
 impl Cluster {
@@ -708,8 +716,16 @@ impl Cluster {
             Task::ServiceCidr(name) => self.sync_service_cidr(&name),
             Task::DefaultServiceCidr => self.sync_default_service_cidr(),
             Task::KubernetesService => self.sync_kubernetes_service(),
-            Task::RepairService(key) => self.repair_service(&key),
-            Task::RepairIPAddress(name) => self.repair_ip_address(&name),
+            Task::RepairService(key) => {
+                let _ = self.repair_service(&key);
+            }
+            Task::RepairIPAddress(name) => {
+                let _ = self.repair_ip_address(&name);
+            }
+            Task::ApiserverStart(name) => {
+                // A queued start's failure is kept in apiservers() and the trace.
+                let _ = self.start_instance(&name);
+            }
             Task::RepairResync => {
                 self.repair_full_pass();
                 self.enqueue(Task::RepairResync, bootstrap::REPAIR_INTERVAL_MS);
