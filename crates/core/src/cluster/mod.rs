@@ -8,6 +8,7 @@ pub mod capacity;
 mod crud;
 mod generic;
 pub mod import;
+pub mod plan;
 pub mod policy_admission;
 pub mod queue;
 pub mod range_view;
