@@ -292,6 +292,27 @@ fn unknown_kinds_are_reported_not_dropped_silently() {
     assert!(Cluster::from_objects(json!("nope"), opts(LATER)).is_err());
 }
 
+/// Namespaces the model does not create are kept for Services read from an export.
+#[test]
+fn services_of_any_namespace_are_kept() {
+    let input = json!({"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "shop",
+            "uid": "5f0c0b5e-1111-4c3e-9a4e-000000000001", "resourceVersion": "912",
+            "creationTimestamp": "2026-10-01T00:00:00Z"},
+         "spec": {"clusterIP": "10.96.3.4", "clusterIPs": ["10.96.3.4"], "ipFamilies": ["IPv4"],
+            "ipFamilyPolicy": "SingleStack", "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}],
+            "sessionAffinity": "None", "type": "ClusterIP"},
+         "status": {"loadBalancer": {}}}
+    ]});
+    let (mut c, report) = Cluster::from_objects(input.clone(), opts(LATER)).expect("import");
+    assert_eq!(
+        (report.services, report.resource_version.as_str()),
+        (1, "912")
+    );
+    let got = kubectl_json(&mut c, "kubectl get services -A -o json");
+    assert_eq!(got["items"], input["items"]);
+}
+
 /// An admission plugin that is not ready yet (kubernetes#136288): every write
 /// of system:apiserver to IPAddresses is Forbidden.
 struct NotReady;
