@@ -209,3 +209,25 @@ fn capacity_per_service_cidr_and_band() {
     let j = serde_json::to_value(w).unwrap();
     assert_eq!(j["staticFree"], "15");
 }
+
+/// The shell's simulated `kube-apiserver` pseudo-command: step 6 and 7 typed
+/// into the docs shell.
+#[test]
+fn the_shell_restarts_and_runs_a_second_apiserver() {
+    use servicecidr_sim::Kubectl;
+    let mut c = cluster("10.96.0.0/28");
+    let o = c.run("kube-apiserver --service-cluster-ip-range=10.96.0.0/28,fd00::/120");
+    let want = format!(
+        "kube-apiserver (simulated): kube-apiserver v{} running with --service-cluster-ip-range=10.96.0.0/28,fd00::/120\n",
+        c.version()
+    );
+    assert_eq!((o.stdout.as_str(), o.exit_code), (want.as_str(), 0));
+    let o = c.run("kube-apiserver --name=new --service-cluster-ip-range 10.97.0.0/28,fd00::/120 && kube-apiserver --stop=kube-apiserver");
+    assert_eq!(o.exit_code, 0, "{}", o.output);
+    assert_eq!(c.apiservers()[0].name, "new");
+    let o = c.run("kube-apiserver --service-cluster-ip-range=10.96.0.0/28,10.97.0.0/28");
+    assert_eq!(
+        (o.stderr.as_str(), o.exit_code),
+        ("kube-apiserver (simulated): --service-cluster-ip-range[0] and --service-cluster-ip-range[1] must be of different IP family\n", 1)
+    );
+}

@@ -4,6 +4,7 @@
 //! simulated cluster exactly as kubectl 1.33 prints it; `run_script` runs a
 //! docs page's shell block, sending every `kubectl` to `kubectl_args`.
 
+mod apiserver_cmd;
 pub mod cmd;
 pub mod describe;
 
@@ -97,6 +98,10 @@ impl ShellHost for ClusterHost<'_> {
         // The shell only passes finite, non-negative durations it has parsed;
         // advance() refuses anything else without changing the cluster.
         let _ = self.cluster.advance(seconds);
+    }
+
+    fn kube_apiserver(&mut self, args: &[String]) -> Option<CommandOutput> {
+        Some(apiserver_cmd::run(self.cluster, args))
     }
 }
 
