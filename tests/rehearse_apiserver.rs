@@ -231,3 +231,13 @@ fn the_shell_restarts_and_runs_a_second_apiserver() {
         ("kube-apiserver (simulated): --service-cluster-ip-range[0] and --service-cluster-ip-range[1] must be of different IP family\n", 1)
     );
 }
+
+/// Instances survive snapshot/restore, and a restored cluster keeps running both.
+#[test]
+fn apiserver_instances_survive_snapshot_and_restore() {
+    let mut c = cluster("10.96.0.0/28");
+    c.start_apiserver("second", "10.97.0.0/28").unwrap();
+    let back = Cluster::restore(c.snapshot()).unwrap();
+    assert_eq!(back.apiservers(), c.apiservers());
+    assert_eq!(back.apiservers().len(), 2);
+}
