@@ -241,3 +241,25 @@ fn apiserver_instances_survive_snapshot_and_restore() {
     assert_eq!(back.apiservers(), c.apiservers());
     assert_eq!(back.apiservers().len(), 2);
 }
+
+/// An upgrade by restart: the new release serves the stored objects in its
+/// preferred version (v1beta1 on 1.32, v1 from 1.33, reference §10).
+#[test]
+fn restart_with_a_newer_version_serves_its_api_version() {
+    let mut c = Cluster::new(ClusterOptions {
+        service_cluster_ip_range: Some("10.96.0.0/28".into()),
+        seed: Some(7.0),
+        now: Some(json!("2026-11-01T08:00:00Z")),
+        version: Some("1.32".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let v =
+        |c: &mut Cluster| c.get("servicecidr", "kubernetes", None).unwrap()["apiVersion"].clone();
+    assert_eq!(v(&mut c), "networking.k8s.io/v1beta1");
+    let a = c.restart_apiserver("10.96.0.0/28", Some("1.33")).unwrap();
+    assert!(a.version.starts_with("1.33."));
+    assert_eq!(v(&mut c), "networking.k8s.io/v1");
+    let ip = c.get("ipaddress", "10.96.0.1", None).unwrap();
+    assert_eq!(ip["apiVersion"], "networking.k8s.io/v1");
+}

@@ -156,6 +156,14 @@ impl Cluster {
             .map_or(KUBE_APISERVER.to_string(), |a| a.name.clone());
         self.release = release;
         self.config.version = self.release.version.to_string();
+        // The new binary serves what etcd holds in its own preferred version.
+        let api_version = self.release.networking_api_version();
+        for sc in self.store.service_cidrs.values_mut() {
+            sc.api_version = api_version.clone();
+        }
+        for ip in self.store.ip_addresses.values_mut() {
+            ip.api_version = api_version.clone();
+        }
         self.config.ranges = ranges;
         self.config.service_cluster_ip_range = join(&self.config.ranges);
         self.rebuild_allocators();
