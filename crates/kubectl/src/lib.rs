@@ -5,6 +5,7 @@
 //! requests through the apiserver crate's `handle` (cmd/client.rs); `run_script` runs a
 //! docs page's shell block, sending every `kubectl` to `kubectl_args`.
 
+mod apiserver_cmd;
 pub mod cmd;
 pub mod describe;
 
@@ -98,6 +99,10 @@ impl ShellHost for ClusterHost<'_> {
         // The shell only passes finite, non-negative durations it has parsed;
         // advance() refuses anything else without changing the cluster.
         let _ = self.cluster.advance(seconds);
+    }
+
+    fn kube_apiserver(&mut self, args: &[String]) -> Option<CommandOutput> {
+        Some(apiserver_cmd::run(self.cluster, args))
     }
 }
 

@@ -50,6 +50,12 @@ pub trait ShellHost {
     fn between_commands(&mut self);
     /// `sleep N`: the simulated clock should move on by `seconds`.
     fn sleep(&mut self, seconds: f64);
+    /// `kube-apiserver --service-cluster-ip-range=…`: a simulated restart of
+    /// the apiserver process (None: the host has no apiserver to restart,
+    /// and the shell answers "command not found" as bash would).
+    fn kube_apiserver(&mut self, _args: &[String]) -> Option<CommandOutput> {
+        None
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -3037,6 +3043,18 @@ impl<'h> Shell<'h> {
         let args = argv.get(1..).unwrap_or_default();
         match name.as_str() {
             "kubectl" => self.run_kubectl(args, io),
+            "kube-apiserver" => match self.host.kube_apiserver(args) {
+                Some(out) => {
+                    for (is_err, text) in split_output(&out) {
+                        self.write(if is_err { io.err } else { io.out }, &text)?;
+                    }
+                    Ok(out.exit_code.rem_euclid(256))
+                }
+                None => {
+                    self.diag(io, "kube-apiserver: command not found")?;
+                    Ok(127)
+                }
+            },
             "jq" => {
                 let input = self.take_input(io.input);
                 let (chunks, code) = crate::jq::run_jq_chunks(args, &input);

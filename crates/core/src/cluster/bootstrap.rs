@@ -172,6 +172,23 @@ fn parse_seed(v: Option<f64>) -> Result<u64, ApiError> {
 }
 
 pub(crate) fn new_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
+    let kube_dns = opts.kube_dns.unwrap_or(true);
+    let mut c = blank_cluster(opts)?;
+    // kube-apiserver start-up blocks until the default ServiceCIDR exists.
+    c.sync_default_service_cidr();
+    c.drain_due();
+    c.sync_kubernetes_service();
+    if kube_dns {
+        c.create_kube_dns()?;
+    }
+    c.enqueue(Task::RepairResync, REPAIR_INTERVAL_MS);
+    c.drain_due();
+    Ok(c)
+}
+
+/// A control plane with validated flags and an empty store (what `new` and
+/// an import start from).
+pub(crate) fn blank_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
     let flag = opts
         .service_cluster_ip_range
         .as_deref()
@@ -219,7 +236,9 @@ pub(crate) fn new_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
         trace_buffer: Vec::new(),
         admission: None,
         warnings: Vec::new(),
+        apiservers: Vec::new(),
     };
+    c.apiservers = vec![c.serving_instance(super::apiservers::ApiserverState::Running)];
     c.trace_push(
         "apiserver",
         format!(
@@ -228,15 +247,6 @@ pub(crate) fn new_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
         ),
         json!({"seed": c.config.seed}),
     );
-    // kube-apiserver start-up blocks until the default ServiceCIDR exists.
-    c.sync_default_service_cidr();
-    c.drain_due();
-    c.sync_kubernetes_service();
-    if c.config.kube_dns {
-        c.create_kube_dns()?;
-    }
-    c.enqueue(Task::RepairResync, REPAIR_INTERVAL_MS);
-    c.drain_due();
     Ok(c)
 }
 
@@ -249,8 +259,7 @@ pub(crate) fn nth_address(p: Prefix, offset: u128) -> Option<Addr> {
 
 impl Cluster {
     /// The `default/kubernetes` Service as kube-apiserver's reconciler writes it.
-    pub(crate) fn kubernetes_service_object(&self) -> Option<Service> {
-        let primary = self.config.primary()?;
+    pub(crate) fn kubernetes_service_object(&self, primary: Prefix) -> Option<Service> {
         let ip = nth_address(primary, 1)?;
         let mut svc = Service {
             api_version: "v1".into(),

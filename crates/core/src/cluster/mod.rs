@@ -2,9 +2,13 @@
 //! path (decode, defaulting, allocation, validation, storage) and the clock and
 //! work queue that drive the controllers. Every mutation goes through here.
 
+mod apiservers;
 mod bootstrap;
+pub mod capacity;
 mod crud;
 mod generic;
+pub mod import;
+pub mod plan;
 pub mod policy_admission;
 pub mod queue;
 pub mod range_view;
@@ -14,6 +18,7 @@ mod snapshot;
 mod store;
 mod views;
 
+pub use apiservers::{ApiserverInstance, ApiserverState, REPAIR_HOOK_FAILURE};
 pub use bootstrap::ClusterConfig;
 pub use policy_admission::{PolicyAdmission, PolicyEvaluator};
 pub use queue::{Task, WorkQueue};
@@ -156,6 +161,10 @@ pub struct Cluster {
     /// API warnings (the `Warning:` headers) of the requests since the last
     /// [`Cluster::take_warnings`], de-duplicated, at most WARNING_LIMIT.
     pub(crate) warnings: Vec<String>,
+    /// The kube-apiserver processes: the first serves requests and its flags
+    /// are `config`'s; any other runs its own default-ServiceCIDR controller,
+    /// `kubernetes` Service reconciler and repair loop (see apiservers.rs).
+    pub(crate) apiservers: Vec<ApiserverInstance>,
 }
 
 impl Cluster {
@@ -683,8 +692,16 @@ impl Cluster {
             Task::ServiceCidr(name) => self.sync_service_cidr(&name),
             Task::DefaultServiceCidr => self.sync_default_service_cidr(),
             Task::KubernetesService => self.sync_kubernetes_service(),
-            Task::RepairService(key) => self.repair_service(&key),
-            Task::RepairIPAddress(name) => self.repair_ip_address(&name),
+            Task::RepairService(key) => {
+                let _ = self.repair_service(&key);
+            }
+            Task::RepairIPAddress(name) => {
+                let _ = self.repair_ip_address(&name);
+            }
+            Task::ApiserverStart(name) => {
+                // A queued start's failure is kept in apiservers() and the trace.
+                let _ = self.start_instance(&name);
+            }
             Task::RepairResync => {
                 self.repair_full_pass();
                 self.enqueue(Task::RepairResync, bootstrap::REPAIR_INTERVAL_MS);

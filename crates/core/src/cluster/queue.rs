@@ -25,6 +25,10 @@ pub enum Task {
     /// ipallocator-repair-controller's periodic resync: a full pass over every
     /// Service and IPAddress (upstream: informer resync every repair interval).
     RepairResync,
+    /// A kube-apiserver instance's start-up (key = instance name): its default
+    /// ServiceCIDR controller, `kubernetes` Service reconciler and the repair
+    /// loop's first pass. Queued by an import; `restart_apiserver` runs it at once.
+    ApiserverStart(String),
 }
 
 impl Task {
@@ -36,6 +40,7 @@ impl Task {
             Task::RepairService(_) | Task::RepairIPAddress(_) | Task::RepairResync => {
                 "ipallocator-repair-controller"
             }
+            Task::ApiserverStart(_) => "kube-apiserver",
         }
     }
     /// Periodic tasks always exist; `settle()` does not wait for them.
@@ -44,7 +49,10 @@ impl Task {
     }
     pub fn key(&self) -> &str {
         match self {
-            Task::ServiceCidr(k) | Task::RepairService(k) | Task::RepairIPAddress(k) => k,
+            Task::ServiceCidr(k)
+            | Task::RepairService(k)
+            | Task::RepairIPAddress(k)
+            | Task::ApiserverStart(k) => k,
             Task::DefaultServiceCidr => "kubernetes",
             Task::KubernetesService => "default/kubernetes",
             Task::RepairResync => "resync",

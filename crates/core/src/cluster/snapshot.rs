@@ -38,6 +38,9 @@ struct Snapshot {
     trace: Vec<TraceRecord>,
     trace_seq: String,
     reported_once: BTreeSet<String>,
+    /// Snapshots from before apiserver instances restore with one running instance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    apiservers: Vec<super::ApiserverInstance>,
 }
 
 pub(crate) fn snapshot(c: &Cluster) -> Value {
@@ -63,6 +66,7 @@ pub(crate) fn snapshot(c: &Cluster) -> Value {
         trace: c.trace.iter().cloned().collect(),
         trace_seq: c.trace_seq.to_string(),
         reported_once: c.reported_once.clone(),
+        apiservers: c.apiservers.clone(),
     };
     serde_json::to_value(&s).unwrap_or(Value::Null)
 }
@@ -98,7 +102,11 @@ pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
         trace_buffer: Vec::new(),
         admission: None,
         warnings: Vec::new(),
+        apiservers: s.apiservers,
     };
+    if c.apiservers.is_empty() {
+        c.apiservers = vec![c.serving_instance(super::apiservers::ApiserverState::Running)];
+    }
     c.store.rv = s.resource_version.parse().map_err(bad)?;
     for svc in s.services {
         c.store

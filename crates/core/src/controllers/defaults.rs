@@ -35,8 +35,16 @@ impl Cluster {
         }
     }
 
+    /// Every running kube-apiserver's controller syncs with its own flags
+    /// (the serving instance first); "once per process" events are keyed per instance.
     pub(crate) fn sync_default_service_cidr(&mut self) {
-        let flags: Vec<String> = self.config.ranges.iter().map(|p| p.to_string()).collect();
+        for (once, ranges) in self.running_apiserver_flags() {
+            let flags: Vec<String> = ranges.iter().map(|p| p.to_string()).collect();
+            self.sync_default_service_cidr_with(flags, &once);
+        }
+    }
+
+    pub(crate) fn sync_default_service_cidr_with(&mut self, flags: Vec<String>, once: &str) {
         let Some(existing) = self
             .listers()
             .service_cidr(DEFAULT_SERVICE_CIDR_NAME)
@@ -67,7 +75,7 @@ impl Cluster {
                 );
                 return;
             }
-            self.sync_default_service_cidr_status();
+            self.sync_default_service_cidr_status(&flags, once);
             return;
         };
         // Single → dual upgrade: the flags gained a secondary range and kept the primary.
@@ -96,10 +104,10 @@ impl Cluster {
             }
             return;
         }
-        self.sync_default_service_cidr_status();
+        self.sync_default_service_cidr_status(&flags, once);
     }
 
-    fn sync_default_service_cidr_status(&mut self) {
+    fn sync_default_service_cidr_status(&mut self, flags: &[String], once: &str) {
         let Some(sc) = self
             .listers()
             .service_cidr(DEFAULT_SERVICE_CIDR_NAME)
@@ -110,14 +118,13 @@ impl Cluster {
         if sc.metadata.deletion_timestamp.is_some() {
             return;
         }
-        let flags: Vec<String> = self.config.ranges.iter().map(|p| p.to_string()).collect();
         let readiness = self.release.default_cidr_readiness;
         if readiness == DefaultCidrReadiness::CopyConditionEverySync {
-            self.sync_default_service_cidr_status_legacy(&sc, &flags);
+            self.sync_default_service_cidr_status_legacy(&sc, flags);
             return;
         }
         if sc.spec.cidrs != flags {
-            if self.reported_once.insert("inconsistent".into()) {
+            if self.reported_once.insert(format!("{once}inconsistent")) {
                 let r = self.default_cidr_ref();
                 self.record_event(
                     r,
@@ -133,7 +140,7 @@ impl Cluster {
         match sc.ready_condition().map(|c| c.status.clone()) {
             Some(s) if s == "True" => {}
             Some(s) if s == "False" => {
-                if self.reported_once.insert("notready".into()) {
+                if self.reported_once.insert(format!("{once}notready")) {
                     let c = sc.ready_condition().cloned().unwrap_or_default();
                     // 1.33's intermediate controller (PR #131263) sends the
                     // condition's message as is; PR #131469 (1.34) prefixes it.
@@ -220,12 +227,22 @@ impl Cluster {
         }
     }
 
-    /// Recreates `default/kubernetes` when it is missing.
+    /// Recreates `default/kubernetes` when it is missing: every running
+    /// kube-apiserver's reconciler tries, the serving one first, each at the
+    /// first address of its own primary range.
     pub(crate) fn sync_kubernetes_service(&mut self) {
+        for (_, ranges) in self.running_apiserver_flags() {
+            if let Some(primary) = ranges.first() {
+                self.sync_kubernetes_service_with(*primary);
+            }
+        }
+    }
+
+    pub(crate) fn sync_kubernetes_service_with(&mut self, primary: crate::net::Prefix) {
         if self.listers().service("default", "kubernetes").is_some() {
             return;
         }
-        let Some(svc) = self.kubernetes_service_object() else {
+        let Some(svc) = self.kubernetes_service_object(primary) else {
             return;
         };
         self.trace_push(
@@ -272,11 +289,11 @@ mod tests {
             ("1.37", true),
         ] {
             let mut c = cluster(v);
-            c.config.ranges = vec![
+            let ranges = [
                 parse_cidr("10.96.0.0/28").unwrap(),
                 parse_cidr("fd00::/120").unwrap(),
             ];
-            c.sync_default_service_cidr();
+            c.sync_default_service_cidr_with(ranges.iter().map(|p| p.to_string()).collect(), "");
             let cidrs = c
                 .listers()
                 .service_cidr("kubernetes")

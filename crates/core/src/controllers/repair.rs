@@ -6,7 +6,9 @@
 use crate::cluster::{Cluster, Reporter, Task, UserInfo};
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
-use crate::model::{IPAddress, ObjectReference, ParentReference, Resource, Service, Time};
+use crate::model::{
+    ApiError, IPAddress, ObjectReference, ParentReference, Resource, Service, Time,
+};
 use crate::net::{parse_service_ip, Addr};
 use serde_json::Value;
 
@@ -69,10 +71,12 @@ impl Cluster {
 
     /// Deletes the IPAddress of `addr` (if any) and creates it anew for `svc`,
     /// as the loop's client does (system:apiserver).
-    fn recreate_ip_address(&mut self, addr: Addr, svc: &Service) {
+    /// Errors are returned as well as traced: the first pass stops at the
+    /// first one (upstream's doRunOnce returns it), later passes carry on.
+    fn recreate_ip_address(&mut self, addr: Addr, svc: &Service) -> Result<(), ApiError> {
         let name = addr.to_string();
         if self.listers().ip_address(&name).is_some() {
-            self.remove_ip_address(&name);
+            self.remove_ip_address(&name)?;
         }
         let ip = self.allocator_ip_address(addr, &svc.metadata.namespace, &svc.metadata.name);
         if let Err(e) = self.client_create(UserInfo::apiserver(), &ip) {
@@ -81,25 +85,29 @@ impl Cluster {
                 &format!("recreating IPAddress {name}"),
                 &e,
             );
+            return Err(e);
         }
+        Ok(())
     }
 
-    fn remove_ip_address(&mut self, name: &str) {
+    fn remove_ip_address(&mut self, name: &str) -> Result<(), ApiError> {
         if let Err(e) = self.client_delete(UserInfo::apiserver(), Resource::IPAddresses, "", name) {
             self.client_failed(REPAIR_CONTROLLER, &format!("deleting IPAddress {name}"), &e);
+            return Err(e);
         }
+        Ok(())
     }
 
     /// The Service worker.
-    pub(crate) fn repair_service(&mut self, key: &str) {
+    pub(crate) fn repair_service(&mut self, key: &str) -> Result<(), ApiError> {
         let Some((ns, name)) = key.split_once('/') else {
-            return;
+            return Ok(());
         };
         let Some(svc) = self.listers().service(ns, name).cloned() else {
-            return;
+            return Ok(());
         };
         if svc.spec.cluster_ip.is_empty() || svc.spec.cluster_ip == "None" {
-            return;
+            return Ok(());
         }
         for ip_text in svc.spec.cluster_ips.clone() {
             let Some(addr) = parse_service_ip(&ip_text) else {
@@ -134,7 +142,7 @@ impl Cluster {
                     "ClusterIPAllocation",
                     format!("Cluster IP [{family}]: {ip_text} is not allocated; repairing"),
                 );
-                self.recreate_ip_address(addr, &svc);
+                self.recreate_ip_address(addr, &svc)?;
                 continue;
             };
             let parent = ip.spec.parent_ref.clone();
@@ -146,7 +154,7 @@ impl Cluster {
                     "ClusterIPAllocation",
                     format!("the ClusterIP [{family}]: {ip_text} for Service {ns}/{name} has a wrong reference; repairing"),
                 );
-                self.recreate_ip_address(addr, &svc);
+                self.recreate_ip_address(addr, &svc)?;
                 continue;
             }
             let p = parent.unwrap_or_default();
@@ -159,7 +167,7 @@ impl Cluster {
                             "ClusterIPAllocation",
                             format!("the ClusterIP [{family}]: {ip_text} for Service {ns}/{name} has a wrong reference; repairing"),
                         );
-                        self.recreate_ip_address(addr, &svc);
+                        self.recreate_ip_address(addr, &svc)?;
                     }
                     Some(other)
                         if other
@@ -193,20 +201,21 @@ impl Cluster {
                     ),
                     Value::Null,
                 );
-                self.recreate_ip_address(addr, &svc);
+                self.recreate_ip_address(addr, &svc)?;
             }
         }
+        Ok(())
     }
 
     /// The IPAddress worker (managed IPAddresses only).
-    pub(crate) fn repair_ip_address(&mut self, name: &str) {
+    pub(crate) fn repair_ip_address(&mut self, name: &str) -> Result<(), ApiError> {
         let Some(ip) = self.listers().ip_address(name).cloned() else {
-            return;
+            return Ok(());
         };
         if ip.metadata.labels.get(LABEL_MANAGED_BY).map(String::as_str)
             != Some(IPALLOCATOR_CONTROLLER_NAME)
         {
-            return;
+            return Ok(());
         }
         let parent = ip.spec.parent_ref.clone();
         let Some(p) = parent.filter(|p| p.is_core_service()) else {
@@ -219,8 +228,8 @@ impl Cluster {
                     parent_ref_text(ip.spec.parent_ref.as_ref())
                 ),
             );
-            self.remove_ip_address(name);
-            return;
+            self.remove_ip_address(name)?;
+            return Ok(());
         };
         let now = self.now_ms();
         let ip_created = created_ms(ip.metadata.creation_timestamp);
@@ -238,7 +247,7 @@ impl Cluster {
                         p.namespace, p.name
                     ),
                 );
-                self.remove_ip_address(name);
+                self.remove_ip_address(name)?;
             } else {
                 self.trace_push(
                     REPAIR_CONTROLLER,
@@ -247,7 +256,7 @@ impl Cluster {
                 );
                 self.enqueue(Task::RepairIPAddress(name.to_string()), LEAK_GRACE_MS - age);
             }
-            return;
+            return Ok(());
         };
         let listed = svc
             .spec
@@ -255,7 +264,7 @@ impl Cluster {
             .iter()
             .any(|c| parse_service_ip(c).map(|a| a.to_string()).as_deref() == Some(name));
         if listed {
-            return;
+            return Ok(());
         }
         let svc_created = created_ms(svc.metadata.creation_timestamp);
         let age = now.saturating_sub(ip_created);
@@ -263,7 +272,7 @@ impl Cluster {
         let delay = self.release.wrong_reference_delay_ms;
         if ip_created > svc_created && age < delay {
             self.enqueue(Task::RepairIPAddress(name.to_string()), delay - age);
-            return;
+            return Ok(());
         }
         self.event(
             ip_ref(&ip),
@@ -274,18 +283,30 @@ impl Cluster {
                 p.namespace, p.name
             ),
         );
-        self.remove_ip_address(name);
+        self.remove_ip_address(name)?;
+        Ok(())
     }
 
-    /// The resync: every Service, then every IPAddress.
+    /// The resync: every Service, then every IPAddress. Later passes carry on
+    /// past a failed write (the queue retries it).
     pub(crate) fn repair_full_pass(&mut self) {
+        let _ = self.repair_pass(false);
+    }
+
+    /// One pass; with `stop_at_error` it ends at the first failed write and
+    /// returns it, as upstream's runOnce does on the first pass after start-up
+    /// (repairip.go doRunOnce: `if err != nil { return err }` per object).
+    pub(crate) fn repair_pass(&mut self, stop_at_error: bool) -> Result<(), ApiError> {
         let keys: Vec<String> = self
             .listers()
             .services()
             .map(|s| format!("{}/{}", s.metadata.namespace, s.metadata.name))
             .collect();
         for k in keys {
-            self.repair_service(&k);
+            let r = self.repair_service(&k);
+            if stop_at_error {
+                r?;
+            }
         }
         let names: Vec<String> = self
             .listers()
@@ -293,7 +314,11 @@ impl Cluster {
             .map(|ip| ip.metadata.name.clone())
             .collect();
         for n in names {
-            self.repair_ip_address(&n);
+            let r = self.repair_ip_address(&n);
+            if stop_at_error {
+                r?;
+            }
         }
+        Ok(())
     }
 }
