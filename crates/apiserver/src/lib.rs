@@ -205,16 +205,18 @@ fn resource_route(
         Some("status") if r.status => {}
         Some(_) => return http::not_found_page(),
     }
-    rest::serve(
-        cluster,
-        req,
-        &rest::Target {
-            gv: &gv,
-            resource: &r,
-            namespace,
-            name,
-            status: sub.is_some(),
-            user: req.user.clone().unwrap_or_default(),
-        },
-    )
+    let t = rest::Target {
+        gv: &gv,
+        resource: &r,
+        namespace,
+        name,
+        status: sub.is_some(),
+        user: req.user.clone().unwrap_or_default(),
+    };
+    let q = http::Query(http::parse_query(&req.query));
+    match rest::verb_of(req, &t, &q) {
+        Some("watch") => watch::start(cluster, req, &t, &q),
+        Some(verb) => rest::serve(cluster, req, &t, &q, verb),
+        None => http::method_not_allowed(),
+    }
 }

@@ -6,9 +6,7 @@
 use crate::body;
 use crate::field_validation::{self, Directive};
 use crate::fields::FieldSelector;
-use crate::http::{
-    error_response, json_response, method_not_allowed, parse_query, success_status, Query,
-};
+use crate::http::{error_response, json_response, method_not_allowed, success_status, Query};
 use crate::labels::Selector;
 use crate::managed_fields;
 use crate::negotiate::{content_type, table_version};
@@ -18,7 +16,7 @@ use crate::protobuf;
 use crate::schema;
 use crate::served::{GroupVersion, ServedResource, Storage};
 use crate::tables::{self, Printer};
-use crate::{watch, Request, Response};
+use crate::{Request, Response};
 use serde_json::{json, Value};
 use servicecidr_core::cluster::WriteOptions;
 use servicecidr_core::model::{ApiError, FieldError, Resource};
@@ -60,8 +58,9 @@ impl Target<'_> {
     }
 }
 
-pub fn serve(cluster: &mut Cluster, req: &Request, t: &Target) -> Response {
-    let q = Query(parse_query(&req.query));
+/// The verb a request on a resource path asks for (the RBAC verb), if the
+/// resource serves it.
+pub fn verb_of(req: &Request, t: &Target, q: &Query) -> Option<&'static str> {
     let namespaced_without_ns = t.resource.namespaced && t.namespace.is_none();
     let verb = match (req.method.as_str(), t.name) {
         ("GET" | "HEAD", None) if q.flag("watch") => "watch",
@@ -73,20 +72,22 @@ pub fn serve(cluster: &mut Cluster, req: &Request, t: &Target) -> Response {
         ("PATCH", Some(_)) => "patch",
         ("DELETE", Some(_)) => "delete",
         ("DELETE", None) if !namespaced_without_ns => "deletecollection",
-        _ => return method_not_allowed(),
+        _ => return None,
     };
-    if !t.allows(verb) {
-        return method_not_allowed();
-    }
+    t.allows(verb).then_some(verb)
+}
+
+/// Serves one of the non-watch verbs (the router hands `watch` to the watch module).
+pub fn serve(cluster: &mut Cluster, req: &Request, t: &Target, q: &Query, verb: &str) -> Response {
     let result = match verb {
-        "watch" => return watch::start(cluster, req, t, &q),
-        "list" => list(cluster, req, t, &q),
-        "get" => get(cluster, req, t, &q),
-        "create" => create(cluster, req, t, &q),
-        "update" => update(cluster, req, t, &q),
-        "patch" => patch(cluster, req, t, &q),
-        "delete" => delete(cluster, req, t, &q),
-        _ => delete_collection(cluster, req, t, &q),
+        "list" => list(cluster, req, t, q),
+        "get" => get(cluster, req, t, q),
+        "create" => create(cluster, req, t, q),
+        "update" => update(cluster, req, t, q),
+        "patch" => patch(cluster, req, t, q),
+        "delete" => delete(cluster, req, t, q),
+        "deletecollection" => delete_collection(cluster, req, t, q),
+        _ => return method_not_allowed(),
     };
     result.unwrap_or_else(|e| error_response(&e))
 }
