@@ -106,3 +106,28 @@ fn deny_policy_refuses_everyone_but_the_apiservers_own_write() {
         });
     assert!(refused, "the controller's finalizer removal is refused");
 }
+
+#[test]
+fn the_samples_apply_with_the_in_box_kubectl() {
+    use servicecidr_sim::Kubectl;
+    let mut c = cluster(3.0);
+    c.set_validating_admission(Some(cel_admission()));
+    let o = c.kubectl("apply -f -", Some(DEFAULT_SAMPLE));
+    assert_eq!(
+        (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
+        (
+            "validatingadmissionpolicy.admissionregistration.k8s.io/servicecidrs.default created\nvalidatingadmissionpolicybinding.admissionregistration.k8s.io/servicecidrs-default-binding created\n",
+            "",
+            0
+        )
+    );
+    let o = c.kubectl("get validatingadmissionpolicy", None);
+    assert_eq!(o.stdout, "NAME                   VALIDATIONS   PARAMKIND   AGE\nservicecidrs.default   1             <unset>     0s\n", "{o:?}");
+    let m = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: outside\nspec:\n  cidrs:\n  - 172.20.0.0/16\n";
+    let o = c.kubectl("apply -f -", Some(m));
+    assert_eq!(o.exit_code, 1);
+    assert_eq!(
+        o.stderr,
+        "The servicecidrs \"outside\" is invalid: : ValidatingAdmissionPolicy 'servicecidrs.default' with binding 'servicecidrs-default-binding' denied request: failed expression: object.spec.cidrs.all(newCIDR, variables.allowed.exists(allowedCIDR, cidr(allowedCIDR).containsCIDR(newCIDR)))\n"
+    );
+}

@@ -60,12 +60,15 @@ fn api_resources() {
     assert_eq!(
         out(&k(&mut c, "api-resources")),
         (
-            "NAME           SHORTNAMES   APIVERSION             NAMESPACED   KIND\n\
-             events         ev           v1                     true         Event\n\
-             services       svc          v1                     true         Service\n\
-             events         ev           events.k8s.io/v1       true         Event\n\
-             ipaddresses    ip           networking.k8s.io/v1   false        IPAddress\n\
-             servicecidrs                networking.k8s.io/v1   false        ServiceCIDR\n",
+            "NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND\n\
+             configmaps                          cm           v1                                true         ConfigMap\n\
+             events                              ev           v1                                true         Event\n\
+             services                            svc          v1                                true         Service\n\
+             events                              ev           events.k8s.io/v1                  true         Event\n\
+             ipaddresses                         ip           networking.k8s.io/v1              false        IPAddress\n\
+             servicecidrs                                     networking.k8s.io/v1              false        ServiceCIDR\n\
+             validatingadmissionpolicies                      admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicy\n\
+             validatingadmissionpolicybindings                admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicyBinding\n",
             "",
             0
         )

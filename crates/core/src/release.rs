@@ -301,8 +301,12 @@ impl Release {
     /// preferred first; empty for a resource this simulator does not serve.
     pub fn served_group_versions(&self, resource: &str) -> Vec<String> {
         match resource {
-            "services" => vec!["v1".into()],
+            "services" | "configmaps" => vec!["v1".into()],
             "events" => vec!["events.k8s.io/v1".into()],
+            // GA in 1.30 (v1beta1 only in 1.29 — not modelled: v1 throughout).
+            "validatingadmissionpolicies" | "validatingadmissionpolicybindings" => {
+                vec!["admissionregistration.k8s.io/v1".into()]
+            }
             "servicecidrs" | "ipaddresses" => self
                 .networking_versions
                 .iter()

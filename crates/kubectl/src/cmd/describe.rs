@@ -71,6 +71,12 @@ fn describe_one(
         Kind::CoreEvent | Kind::Event => Err(CmdError::Client(
             "describing events is not available in this simulator; use kubectl get events".into(),
         )),
+        Kind::ConfigMap
+        | Kind::ValidatingAdmissionPolicy
+        | Kind::ValidatingAdmissionPolicyBinding => Err(CmdError::Client(format!(
+            "describing {} is not available in this simulator; use kubectl get -o yaml",
+            kind.info().plural
+        ))),
     }
 }
 

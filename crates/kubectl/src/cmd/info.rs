@@ -275,17 +275,20 @@ mod tests {
         let o = kubectl(&mut f, "api-resources", "");
         assert_eq!(
             o.stdout,
-            "NAME           SHORTNAMES   APIVERSION             NAMESPACED   KIND\n\
-             events         ev           v1                     true         Event\n\
-             services       svc          v1                     true         Service\n\
-             events         ev           events.k8s.io/v1       true         Event\n\
-             ipaddresses    ip           networking.k8s.io/v1   false        IPAddress\n\
-             servicecidrs                networking.k8s.io/v1   false        ServiceCIDR\n"
+            "NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND\n\
+             configmaps                          cm           v1                                true         ConfigMap\n\
+             events                              ev           v1                                true         Event\n\
+             services                            svc          v1                                true         Service\n\
+             events                              ev           events.k8s.io/v1                  true         Event\n\
+             ipaddresses                         ip           networking.k8s.io/v1              false        IPAddress\n\
+             servicecidrs                                     networking.k8s.io/v1              false        ServiceCIDR\n\
+             validatingadmissionpolicies                      admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicy\n\
+             validatingadmissionpolicybindings                admissionregistration.k8s.io/v1   false        ValidatingAdmissionPolicyBinding\n"
         );
         let o = kubectl(&mut f, "api-resources --namespaced=false -o name", "");
         assert_eq!(
             o.stdout,
-            "ipaddresses.networking.k8s.io\nservicecidrs.networking.k8s.io\n"
+            "ipaddresses.networking.k8s.io\nservicecidrs.networking.k8s.io\nvalidatingadmissionpolicies.admissionregistration.k8s.io\nvalidatingadmissionpolicybindings.admissionregistration.k8s.io\n"
         );
         let o = kubectl(
             &mut f,

@@ -56,6 +56,9 @@ pub fn printer(kind: Kind) -> Printer {
         Kind::ServiceCIDR => Printer::ServiceCIDR,
         Kind::IPAddress => Printer::IPAddress,
         Kind::CoreEvent | Kind::Event => Printer::Event,
+        Kind::ConfigMap => Printer::ConfigMap,
+        Kind::ValidatingAdmissionPolicy => Printer::ValidatingAdmissionPolicy,
+        Kind::ValidatingAdmissionPolicyBinding => Printer::ValidatingAdmissionPolicyBinding,
     }
 }
 

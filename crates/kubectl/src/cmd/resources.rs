@@ -12,11 +12,14 @@ use servicecidr_core::model::{Resource, RESOURCES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
+    ConfigMap,
     CoreEvent,
     Service,
     Event,
     IPAddress,
     ServiceCIDR,
+    ValidatingAdmissionPolicy,
+    ValidatingAdmissionPolicyBinding,
 }
 
 /// Discovery facts of one resource (what `kubectl api-resources` lists).
@@ -60,6 +63,7 @@ const fn served(kind: Kind, resource: Resource, categories: &'static [&'static s
 
 /// In `kubectl api-resources` order: by group (core first), then by name.
 pub const KINDS: &[KindInfo] = &[
+    served(Kind::ConfigMap, Resource::ConfigMaps, &[]),
     // The core-group view of the stored events.k8s.io Events.
     KindInfo {
         group: "",
@@ -69,6 +73,18 @@ pub const KINDS: &[KindInfo] = &[
     served(Kind::Event, Resource::Events, &[]),
     served(Kind::IPAddress, Resource::IPAddresses, &[]),
     served(Kind::ServiceCIDR, Resource::ServiceCIDRs, &[]),
+    // admissionregistration.k8s.io's group priority (16700) is below
+    // networking.k8s.io's (17200), so discovery lists it last.
+    served(
+        Kind::ValidatingAdmissionPolicy,
+        Resource::ValidatingAdmissionPolicies,
+        &["api-extensions"],
+    ),
+    served(
+        Kind::ValidatingAdmissionPolicyBinding,
+        Resource::ValidatingAdmissionPolicyBindings,
+        &["api-extensions"],
+    ),
 ];
 
 impl Kind {
@@ -108,6 +124,11 @@ impl Kind {
             Kind::Service => Storage::Core(Resource::Services),
             Kind::ServiceCIDR => Storage::Core(Resource::ServiceCIDRs),
             Kind::IPAddress => Storage::Core(Resource::IPAddresses),
+            Kind::ConfigMap => Storage::Core(Resource::ConfigMaps),
+            Kind::ValidatingAdmissionPolicy => Storage::Core(Resource::ValidatingAdmissionPolicies),
+            Kind::ValidatingAdmissionPolicyBinding => {
+                Storage::Core(Resource::ValidatingAdmissionPolicyBindings)
+            }
         }
     }
 
