@@ -6,10 +6,12 @@
 //!
 //! A dev-time generator: ts-rs never reaches the wasm module (the `ts` feature is off there).
 
+use servicecidr_sim::cluster::range_view::{RangeCell, RangeView};
 use servicecidr_sim::cluster::{
     AllocatorInfo, ClusterOptions, ClusterSnapshot, PendingWork, TraceRecord, WatchEventView,
     WatchObject,
 };
+use servicecidr_sim::controllers::servicecidr::BlockingIPs;
 use servicecidr_sim::http::{HttpRequest, HttpResponse, HttpUser, HttpWatchPoll};
 use servicecidr_sim::model::{
     Condition, Event, IPAddress, IPAddressSpec, ObjectMeta, ObjectReference, ParentReference,
@@ -58,6 +60,9 @@ fn main() {
     export::<WatchEventView>(&cfg, &mut out);
     export::<TraceRecord>(&cfg, &mut out);
     export::<AllocatorInfo>(&cfg, &mut out);
+    export::<BlockingIPs>(&cfg, &mut out);
+    export::<RangeView>(&cfg, &mut out);
+    export::<RangeCell>(&cfg, &mut out);
     export::<PendingWork>(&cfg, &mut out);
     export::<RunOptions>(&cfg, &mut out);
     export::<CommandOutput>(&cfg, &mut out);

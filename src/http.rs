@@ -38,6 +38,7 @@ impl From<HttpRequest> for Request {
             body: r.body,
             user: r.user.map(|u| UserInfo {
                 username: u.username,
+                uid: String::new(),
                 groups: u.groups,
             }),
         }

@@ -223,6 +223,12 @@ impl Cluster {
         self.inner.auto_reconcile()
     }
 
+    /// The emulated Kubernetes release, e.g. "1.33.11".
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> String {
+        self.inner.version()
+    }
+
     /// The whole state as JSON-safe data; `Cluster.restore` rebuilds it exactly.
     #[wasm_bindgen(unchecked_return_type = "ClusterSnapshot")]
     pub fn snapshot(&self) -> JsResult {
@@ -264,7 +270,8 @@ impl Cluster {
     }
 
     /// The IPs that keep a ServiceCIDR from being deleted, exactly as the
-    /// service-cidr-controller decides (empty: it may go). At most `limit` (default 256).
+    /// service-cidr-controller decides (empty: it may go). At most `limit` (default 256);
+    /// `blockingIPsReport` tells how many there are in all.
     #[wasm_bindgen(js_name = blockingIPs, unchecked_return_type = "string[]")]
     pub fn blocking_ips(&self, name: &str, limit: Option<f64>) -> JsResult {
         let limit = count(limit, "limit")?.map_or(256, |l| l.min(1_000_000) as usize);

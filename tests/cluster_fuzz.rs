@@ -129,8 +129,8 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_options_never_panic(range in "[ -~]{0,30}", seed in any::<f64>(), now in leaf(), dns in any::<bool>()) {
-        let _ = Cluster::new(ClusterOptions { service_cluster_ip_range: Some(range), seed: Some(seed), now: Some(now), kube_dns: Some(dns), auto_reconcile: None });
+    fn arbitrary_options_never_panic(range in "[ -~]{0,30}", seed in any::<f64>(), now in leaf(), dns in any::<bool>(), version in "[ -~]{0,12}") {
+        let _ = Cluster::new(ClusterOptions { service_cluster_ip_range: Some(range), seed: Some(seed), now: Some(now), kube_dns: Some(dns), auto_reconcile: None, version: Some(version) });
     }
 
     #[test]

@@ -259,3 +259,57 @@ fn blocking_ips_lists_what_can_delete_looks_at() {
     );
     assert_eq!(c.blocking_ips("nope", 10).unwrap_err().code, 404);
 }
+
+#[test]
+fn blocking_report_counts_every_ip_and_covers_all_of_them() {
+    let mut c = cluster();
+    sc(&mut c, "big", &["10.1.0.0/20"]);
+    // 300 managed IPs only the /20 contains, more than the listed limit.
+    for i in 0..300u32 {
+        ip(
+            &mut c,
+            &format!("10.1.{}.{}", 1 + i / 200, 10 + i % 200),
+            true,
+        );
+    }
+    ip(&mut c, "10.1.0.0", true); // network address: never blocks
+    ip(&mut c, "10.1.9.9", false); // not managed: never blocks
+    let r = c.blocking_ips_report("big", 5).unwrap();
+    assert_eq!(r.total, 300, "the true count, not the listed one");
+    assert_eq!(
+        r.ips,
+        vec![
+            "10.1.1.10",
+            "10.1.1.11",
+            "10.1.1.12",
+            "10.1.1.13",
+            "10.1.1.14"
+        ]
+    );
+    assert_eq!(
+        r.ips,
+        c.blocking_ips("big", 5).unwrap(),
+        "same list as blockingIPs"
+    );
+    // Lowest 10.1.1.10, highest 10.1.2.109: the smallest range holding both is a /22.
+    assert_eq!(r.covering, vec!["10.1.0.0/22"]);
+    // Once a ServiceCIDR covers that suggestion, nothing blocks any more.
+    sc(&mut c, "cover", &["10.1.0.0/22"]);
+    let r = c.blocking_ips_report("big", 5).unwrap();
+    assert_eq!((r.total, r.ips.len(), r.covering.len()), (0, 0, 0));
+}
+
+#[test]
+fn blocking_report_covers_each_family_apart() {
+    let mut c = cluster();
+    sc(&mut c, "dual", &["10.2.0.0/24", "fd01::/112"]);
+    ip(&mut c, "10.2.0.5", true);
+    ip(&mut c, "fd01::1", true);
+    ip(&mut c, "fd01::ff", true);
+    let r = c.blocking_ips_report("dual", 256).unwrap();
+    assert_eq!(r.total, 3);
+    // One IPv4 address needs a /30 (not the network, not the broadcast); IPv6 keeps
+    // its all-ones address, so fd01::1..fd01::ff fit a /120.
+    assert_eq!(r.covering, vec!["10.2.0.4/30", "fd01::/120"]);
+    assert_eq!(c.blocking_ips_report("nope", 1).unwrap_err().code, 404);
+}

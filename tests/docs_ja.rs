@@ -15,6 +15,9 @@
 //! - its `-o yaml` shows `apiVersion: networking.k8s.io/v1beta1` and
 //!   `reason: OrphanIPAddress`: kubectl reads the preferred version (v1), and
 //!   the controller's reason is `Terminating`.
+//!
+//! The page runs on 1.33 (a release that serves its v1beta1 manifest); the
+//! 1.36 run differs from it exactly where upstream does (see the last tests).
 
 mod common;
 
@@ -27,8 +30,15 @@ use servicecidr_sim::Cluster;
 use servicecidr_sim::Kubectl;
 use std::collections::BTreeSet;
 
+/// The page's v1beta1 manifest needs a release that serves v1beta1 (1.31–1.36).
 fn page_cluster(seed: u64) -> Cluster {
-    common::aged_cluster(seed as f64, "2023-09-25T15:11:07Z")
+    page_cluster_at(seed, "1.33")
+}
+
+fn page_cluster_at(seed: u64, version: &str) -> Cluster {
+    let mut c = common::cluster_release_at(seed as f64, "2023-09-25T15:11:07Z", version);
+    c.advance(17.0 * 86400.0).expect("advance");
+    c
 }
 
 // The page's shell blocks, verbatim.
@@ -185,4 +195,71 @@ status:
         "service \"test-13\" deleted\nservice \"test-14\" deleted\nservice \"test-15\" deleted\nservice \"test-16\" deleted\n",
     );
     fails(&c.run(GET_NEWCIDR), NOT_FOUND);
+}
+
+/// The page (heredoc fixed) on 1.33 and on 1.36, same seed: the transcripts
+/// differ exactly where upstream does, and nowhere else:
+/// - applying the v1beta1 manifest: 1.36 sends the deprecation warning
+///   (v1beta1 deprecated in 1.34, removed in 1.37, k8s.io/api prerelease
+///   lifecycle), which kubectl prints on stderr before the `created` line;
+/// - deleting the Services: kubectl 1.34+ names the namespace (PR #126619).
+#[test]
+fn the_1_33_and_1_36_runs_differ_where_upstream_does() {
+    let fixed = APPLY.replace("cat <EOF", "cat <<EOF");
+    let blocks = [
+        GET_SERVICECIDR,
+        GET_SERVICE,
+        GET_IPADDRESS,
+        CREATE_1_13,
+        fixed.as_str(),
+        CREATE_13_16,
+        DELETE,
+        GET_YAML,
+        DELETE_SERVICES,
+        GET_NEWCIDR,
+    ];
+    let run = |version: &str| {
+        let mut c = page_cluster_at(7, version);
+        blocks.iter().map(|b| c.run(b)).collect::<Vec<_>>()
+    };
+    let (old, new) = (run("1.33"), run("1.36"));
+    let warning = "Warning: networking.k8s.io/v1beta1 ServiceCIDR is deprecated in v1.34+, unavailable in v1.37+\n";
+    for (i, block) in blocks.iter().enumerate() {
+        let (o, n) = (&old[i], &new[i]);
+        if *block == fixed.as_str() {
+            assert_eq!(o.output, "servicecidr.networking.k8s.io/newcidr1 created\n");
+            assert_eq!(n.stderr, warning);
+            assert_eq!(n.output, format!("{warning}{}", o.output));
+            assert_eq!(
+                (n.stdout.as_str(), n.exit_code),
+                (o.stdout.as_str(), o.exit_code)
+            );
+        } else if *block == DELETE_SERVICES {
+            assert_eq!(
+                n.output,
+                o.output
+                    .replace(" deleted\n", " deleted from default namespace\n")
+            );
+            assert_ne!(n.output, o.output);
+        } else {
+            assert_eq!(
+                (&n.stdout, &n.stderr, &n.output, n.exit_code),
+                (&o.stdout, &o.stderr, &o.output, o.exit_code),
+                "block {i}: {block}"
+            );
+        }
+    }
+}
+
+/// 1.37 removed networking.k8s.io/v1beta1 (PR #139820): the page's manifest
+/// no longer maps to anything.
+#[test]
+fn the_v1beta1_manifest_on_1_37() {
+    let mut c = page_cluster_at(1, "1.37");
+    first_steps(&mut c);
+    let o = c.run(&APPLY.replace("cat <EOF", "cat <<EOF"));
+    fails(
+        &o,
+        "error: resource mapping not found for name: \"newcidr1\" namespace: \"\" from \"STDIN\": no matches for kind \"ServiceCIDR\" in version \"networking.k8s.io/v1beta1\"\nensure CRDs are installed first\n",
+    );
 }

@@ -26,6 +26,8 @@ impl ValidatingAdmission for Plain {
     fn validate(&mut self, _c: &Cluster, _a: &AdmissionAttributes) -> AdmissionVerdict {
         AdmissionVerdict::default()
     }
+    fn default_object(&self, _r: Resource, _o: &mut Value) {}
+
     fn validate_object(&self, r: Resource, o: &Value, _old: Option<&Value>) -> Vec<FieldError> {
         if r == Resource::ValidatingAdmissionPolicies && !o["spec"]["validations"].is_array() {
             return vec![FieldError::required("spec.validations", "")];

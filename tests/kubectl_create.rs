@@ -296,7 +296,8 @@ fn manifest_errors() {
 
 #[test]
 fn manifests_may_say_v1beta1() {
-    let mut c = cluster();
+    // Served 1.31 to 1.36; 1.37 removed it (PR #139820), see tests/release_api.rs.
+    let mut c = common::cluster_release(1.0, "1.36");
     let m =
         cidr("old", "10.97.0.0/24").replace("networking.k8s.io/v1", "networking.k8s.io/v1beta1");
     let o = kin(&mut c, "create -f -", &m);

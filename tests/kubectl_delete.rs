@@ -37,7 +37,11 @@ fn deleted_lines() {
     k(&mut c, "create service clusterip test-14 --tcp 80");
     assert_eq!(
         out(&k(&mut c, "kubectl delete service test-13")),
-        ("service \"test-13\" deleted\n", "", 0)
+        (
+            "service \"test-13\" deleted from default namespace\n",
+            "",
+            0
+        )
     );
     assert_eq!(
         out(&k(&mut c, "delete svc/test-14 -o name")),
@@ -83,7 +87,7 @@ fn not_found() {
     assert_eq!(
         out(&k(&mut c, "delete svc a b")),
         (
-            "service \"a\" deleted\n",
+            "service \"a\" deleted from default namespace\n",
             "Error from server (NotFound): services \"b\" not found\n",
             1
         )
@@ -161,11 +165,19 @@ fn dry_runs() {
     let mut c = cluster();
     assert_eq!(
         out(&k(&mut c, "delete svc kubernetes --dry-run=client")),
-        ("service \"kubernetes\" deleted (dry run)\n", "", 0)
+        (
+            "service \"kubernetes\" deleted from default namespace (dry run)\n",
+            "",
+            0
+        )
     );
     assert_eq!(
         out(&k(&mut c, "delete svc kubernetes --dry-run=server")),
-        ("service \"kubernetes\" deleted (server dry run)\n", "", 0)
+        (
+            "service \"kubernetes\" deleted from default namespace (server dry run)\n",
+            "",
+            0
+        )
     );
     assert!(c.get("service", "kubernetes", Some("default")).is_ok());
 }
@@ -177,7 +189,7 @@ fn selectors_and_files() {
     k(&mut c, "create service clusterip b --tcp 80");
     assert_eq!(
         out(&k(&mut c, "delete svc -l 'app in (a,b)'")),
-        ("service \"a\" deleted\nservice \"b\" deleted\n", "", 0)
+        ("service \"a\" deleted from default namespace\nservice \"b\" deleted from default namespace\n", "", 0)
     );
     assert_eq!(
         out(&k(&mut c, "delete svc -l app=a")),

@@ -20,7 +20,7 @@ fn version() {
     assert_eq!(
         out(&k(&mut c, "kubectl version")),
         (
-            "Client Version: v1.33.1\nKustomize Version: v5.6.0\nServer Version: v1.34.0\n",
+            "Client Version: v1.37.0\nKustomize Version: v5.6.0\nServer Version: v1.37.0\n",
             "",
             0
         )
@@ -28,17 +28,30 @@ fn version() {
     assert_eq!(
         out(&k(&mut c, "version --client")),
         (
-            "Client Version: v1.33.1\nKustomize Version: v5.6.0\n",
+            "Client Version: v1.37.0\nKustomize Version: v5.6.0\n",
             "",
             0
         )
     );
     let o = k(&mut c, "version -o json");
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
-    assert_eq!(v["serverVersion"]["minor"], "34");
-    assert_eq!(v["serverVersion"]["gitVersion"], "v1.34.0");
-    assert_eq!(v["clientVersion"]["gitVersion"], "v1.33.1");
+    assert_eq!(v["serverVersion"]["minor"], "37");
+    assert_eq!(v["serverVersion"]["gitVersion"], "v1.37.0");
+    assert_eq!(v["clientVersion"]["gitVersion"], "v1.37.0");
     assert_eq!(v["kustomizeVersion"], "v5.6.0");
+    // The dispatcher of the Google Cloud SDK picks kubectl by the server's minor.
+    let mut c = common::cluster_release(1.0, "1.31");
+    let o = k(&mut c, "version");
+    assert_eq!(
+        o.stdout,
+        "Client Version: v1.31.0\nKustomize Version: v5.6.0\nServer Version: v1.31.0\n"
+    );
+    let o = k(&mut c, "api-resources --api-group networking.k8s.io");
+    assert!(
+        o.stdout.contains("networking.k8s.io/v1beta1"),
+        "{}",
+        o.stdout
+    );
 }
 
 #[test]
@@ -183,7 +196,10 @@ fn run_drives_kubectl_and_settles_between_commands() {
     assert_eq!(lines[0], "servicecidr.networking.k8s.io/extra created");
     assert!(lines[1].starts_with("10.96.1."), "{}", o.output);
     assert_eq!(lines[2], "servicecidr.networking.k8s.io \"extra\" deleted");
-    assert_eq!(lines[3], "service \"holder\" deleted");
+    assert_eq!(
+        lines[3],
+        "service \"holder\" deleted from default namespace"
+    );
     // The pause before the last command let the 10 s deletion grace pass.
     assert_eq!(
         lines[4],

@@ -134,6 +134,8 @@ impl ValidatingAdmission for Refuse {
     }
 
     /// The policy kinds' own validation: here, a policy must have a spec.
+    fn default_object(&self, _r: Resource, _o: &mut Value) {}
+
     fn validate_object(
         &self,
         _r: Resource,

@@ -979,3 +979,50 @@ ab
         0,
     );
 }
+
+/// `grep -o` prints POSIX leftmost-longest matches (not the first alternative that fits),
+/// and assertions see the characters around a match. Expected output from GNU grep 3.8.
+#[test]
+fn bash_grep_leftmost_longest_and_boundaries() {
+    check(
+        r#"echo abcd | grep -o -E 'a|ab|abc'
+echo abc | grep -o -E '(ab|a)(bc)*'
+echo abcd | grep -o -E '(ab)?(abcd)?'
+echo "foobar foo" | grep -o 'foo\b'
+echo "foobar foo" | grep -o '\<foo\>'
+echo "a-b c_d" | grep -o '\w*'
+echo "xx ab" | grep -o 'b$'
+echo "ab" | grep -o '^b'; echo $?
+echo "foo.bar foo" | grep -ow 'foo'
+echo "Ab1 c2" | grep -o '[[:alpha:]][[:digit:]]'
+echo "a]b" | grep -o '[]a]*'
+echo "a^b" | grep -o '[\^]'
+echo "x+y" | grep -o 'x+y'
+echo "xxy" | grep -o 'x\+y'
+echo 'tab	here' | grep -c '[[:blank:]]'
+echo 'héllo wörld' | grep -o 'h.llo'
+"#,
+        r#"abc
+abc
+abcd
+foo
+foo
+a
+b
+c_d
+b
+1
+foo
+foo
+b1
+c2
+a]
+^
+x+y
+xxy
+1
+héllo
+"#,
+        0,
+    );
+}

@@ -74,8 +74,42 @@ fn json_soup() -> impl Strategy<Value = String> {
     prop::collection::vec(atoms, 0..30).prop_map(|v| v.concat())
 }
 
+/// ERE patterns without assertions, from pieces that make alternatives and repetitions.
+fn ere_soup() -> impl Strategy<Value = String> {
+    let atoms = prop::sample::select(vec![
+        "a", "b", "ab", ".", "[ab]", "[^a]", "(", ")", "|", "*", "+", "?", "{1,2}", "{2}",
+    ]);
+    prop::collection::vec(atoms, 1..10).prop_map(|v| v.concat())
+}
+
+fn sh(script: &str) -> (String, i32) {
+    let out = run_script(&mut Echo, script, &ShellOptions::default());
+    (out.stdout, out.exit_code)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// `grep -o` prints the leftmost-longest match first: found by brute force over every
+    /// substring with `grep -x` (the forward pattern only), compared with `-o` (which takes
+    /// its end from the reversed pattern).
+    #[test]
+    fn grep_only_matching_is_leftmost_longest(pattern in ere_soup(), line in "[ab ]{0,8}") {
+        let (first, code) = sh(&format!("printf '%s\\n' '{line}' | grep -oE '{pattern}' | head -1"));
+        prop_assume!(code != 2 && !first.contains("grep:"));
+        let chars: Vec<char> = line.chars().collect();
+        let mut want = String::new();
+        'start: for s in 0..chars.len() {
+            for e in (s + 1..=chars.len()).rev() {
+                let sub: String = chars[s..e].iter().collect();
+                if sh(&format!("printf '%s\\n' '{sub}' | grep -qxE '{pattern}'")).1 == 0 {
+                    want = format!("{sub}\n");
+                    break 'start;
+                }
+            }
+        }
+        prop_assert_eq!(first, want, "pattern {:?} line {:?}", pattern, line);
+    }
 
     #[test]
     fn shell_never_panics_on_arbitrary_text(script in "\\PC{0,200}") {

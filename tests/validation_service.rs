@@ -8,7 +8,10 @@ use common::{assert_invalid, strings};
 use serde_json::{json, Value};
 use servicecidr_sim::model::{ApiError, FieldError, Service};
 use servicecidr_sim::net::Family;
-use servicecidr_sim::validation::{default_service, validate_service, validate_service_update};
+use servicecidr_sim::validation::{
+    default_service, validate_service, validate_service_in, validate_service_update,
+};
+use servicecidr_sim::Release;
 
 const V4: &[Family] = &[Family::IPv4];
 
@@ -387,13 +390,16 @@ fn each_cluster_ip_must_parse() {
     );
 }
 
+/// Before StrictIPCIDRValidation (1.36, PR #137053) clusterIPs are parsed the
+/// legacy way; the 1.36+ refusal is in tests/release_validation.rs.
 #[test]
 fn cluster_ips_use_legacy_parsing_so_leading_zeros_pass() {
-    assert!(check(&with(|v| {
+    let svc = with(|v| {
         v["spec"]["clusterIP"] = json!("10.96.0.010");
         v["spec"]["clusterIPs"] = json!(["10.96.0.010"]);
-    }))
-    .is_empty());
+    });
+    let rel = Release::parse("1.35").unwrap();
+    assert!(validate_service_in(&svc, &rel).is_empty());
 }
 
 #[test]
@@ -420,15 +426,21 @@ fn one_cluster_ip_per_family() {
     );
 }
 
+/// Before 1.36 an IPv4-mapped address is IPv4; from 1.36 it is refused outright
+/// (tests/release_validation.rs).
 #[test]
 fn ipv4_mapped_cluster_ip_counts_as_ipv4() {
-    assert_single(
-        &with(|v| {
-            v["spec"]["clusterIPs"] = json!(["10.96.0.10", "::ffff:10.96.0.11"]);
-            v["spec"]["ipFamilies"] = json!([]);
-            v["spec"]["ipFamilyPolicy"] = json!("RequireDualStack");
-        }),
-        r#"spec.clusterIPs: Invalid value: ["10.96.0.10","::ffff:10.96.0.11"]: may specify no more than one IP for each IP family"#,
+    let svc = with(|v| {
+        v["spec"]["clusterIPs"] = json!(["10.96.0.10", "::ffff:10.96.0.11"]);
+        v["spec"]["ipFamilies"] = json!([]);
+        v["spec"]["ipFamilyPolicy"] = json!("RequireDualStack");
+    });
+    let rel = Release::parse("1.35").unwrap();
+    assert_eq!(
+        strings(&validate_service_in(&svc, &rel)),
+        [
+            r#"spec.clusterIPs: Invalid value: ["10.96.0.10","::ffff:10.96.0.11"]: may specify no more than one IP for each IP family"#
+        ]
     );
 }
 

@@ -543,3 +543,16 @@ fn cyclic_object_throws_400_and_the_cluster_stays_usable() {
     c.create(service("after-loop"))
         .expect("create after the failed call");
 }
+
+/// `new Cluster({ version })` and the `version` getter; an unknown release
+/// throws a 400 naming the modelled ones.
+#[wasm_bindgen_test]
+fn version_option_and_getter() {
+    assert_eq!(cluster(r#"{"version":"1.33"}"#).version(), "1.33.11");
+    assert_eq!(cluster(r#"{"version":"1.34.2"}"#).version(), "1.34.2");
+    assert_eq!(cluster("{}").version(), "1.37.0");
+    let t = thrown(Cluster::new(Some(js(r#"{"version":"1.28"}"#))));
+    assert_eq!(t.code.as_f64(), Some(400.0));
+    let msg = String::from(t.error.message());
+    assert!(msg.contains("1.29, 1.30"), "{msg}");
+}

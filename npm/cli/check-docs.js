@@ -3,7 +3,8 @@
 // a page's sample output no longer matches what Kubernetes does.
 //
 //   servicecidr-sim check-docs PAGE.md [--range CIDR[,CIDR]] [--seed N] [--now RFC3339]
-//                              [--age 17d] [--ignore ID[,ID...]] [--json] [--verbose]
+//                              [--age 17d] [--version 1.33] [--ignore ID[,ID...]] [--json]
+//                              [--verbose]
 //
 // The simulator is this package's node/ build; SERVICECIDR_SIM_NODE_PKG may name another
 // build of it. From a checkout, pkg-scripts/check-docs runs this file from the built pkg/.
@@ -11,8 +12,12 @@
 // Exit codes: 0 the page matches; 1 drift found (each one printed with what upstream does
 // instead); 2 usage error or the simulator cannot be loaded.
 //
+// --version picks the Kubernetes release the page is checked against (1.29 to 1.37; see the
+// design notes, "Releases"); without it, DEFAULT_VERSION: the release the reference pages'
+// sample output was produced with (kubectl 1.33 delete lines, a v1beta1 manifest served).
+//
 // Settings: command-line options win; then the page's front matter (a `servicecidr-sim:` map
-// with range/seed/now/age keys, or top-level `serviceClusterIPRange`/`seed`); then what the
+// with range/seed/now/age/version keys, or top-level `serviceClusterIPRange`/`seed`); then what the
 // page itself shows: the range and AGE of the `kubernetes` row of the first
 // `kubectl get servicecidr` output (the Extend Service IP Ranges page implies a 10.96.0.0/28
 // cluster aged 17 days).
@@ -29,9 +34,13 @@ import { splitCommands } from '../embed/shell.js';
 
 
 const HELP = `usage: check-docs PAGE.md [--range CIDR[,CIDR]] [--seed N] [--now RFC3339] [--age AGE]
-                  [--ignore ID[,ID...]] [--json] [--verbose]
+                  [--version 1.33] [--ignore ID[,ID...]] [--json] [--verbose]
 Runs the page's shell blocks in one simulated cluster and reports where the page's
 output blocks differ from what Kubernetes prints. Exit 0 = matches, 1 = drift, 2 = error.`;
+
+// The release pages are checked against without --version: the one the reference pages'
+// sample output comes from. One line to change (to null for the simulator's newest release).
+const DEFAULT_VERSION = '1.33';
 
 // Known drifts: how to recognise them in a diff hunk, and what upstream does instead. The
 // explanations carry the facts from the project's upstream reference (upstream-behavior.md).
@@ -108,6 +117,7 @@ function parseArgs(argv) {
       if (!/^\d+$/.test(v)) throw new Error(`--seed must be a non-negative integer, got ${v}`);
       opts.seed = Number(v);
     } else if (a.startsWith('--now')) opts.now = take('--now');
+    else if (a.startsWith('--version')) opts.version = take('--version');
     else if (a.startsWith('--age')) {
       const v = take('--age');
       if (parseAge(v) === null) throw new Error(`--age must look like 17d, 3h, 90s; got ${v}`);
@@ -156,6 +166,7 @@ function frontMatter(lines) {
       else if (sub[1] === 'seed' && /^\d+$/.test(v)) settings.seed = Number(v);
       else if (sub[1] === 'now') settings.now = v;
       else if (sub[1] === 'age' && parseAge(v) !== null) settings.age = v;
+      else if (sub[1] === 'version') settings.version = v;
     }
   }
   return { settings, end: end + 1 };
@@ -476,8 +487,10 @@ export async function main(argv) {
     seed: opts.seed ?? fm.settings.seed ?? 1,
     now: opts.now ?? fm.settings.now ?? '2024-01-01T00:00:00Z',
     age: opts.age ?? fm.settings.age ?? inferred.age,
+    version: opts.version ?? fm.settings.version ?? DEFAULT_VERSION,
   };
   const clusterOpts = { seed: settings.seed, now: settings.now };
+  if (settings.version) clusterOpts.version = String(settings.version);
   if (settings.range) clusterOpts.serviceClusterIPRange = settings.range;
   let cluster;
   try {

@@ -23,6 +23,23 @@ pub fn cluster_at(seed: f64, now: &str) -> Cluster {
     .expect("cluster")
 }
 
+/// A `10.96.0.0/28` cluster emulating release `version`, started at `now`.
+pub fn cluster_release_at(seed: f64, now: &str, version: &str) -> Cluster {
+    Cluster::new(ClusterOptions {
+        service_cluster_ip_range: Some("10.96.0.0/28".into()),
+        seed: Some(seed),
+        now: Some(json!(now)),
+        version: Some(version.into()),
+        ..Default::default()
+    })
+    .expect("cluster")
+}
+
+/// A `10.96.0.0/28` cluster emulating release `version`, started at `NOW`.
+pub fn cluster_release(seed: f64, version: &str) -> Cluster {
+    cluster_release_at(seed, NOW, version)
+}
+
 /// A `10.96.0.0/28` cluster started at `NOW`.
 pub fn cluster(seed: f64) -> Cluster {
     cluster_at(seed, NOW)

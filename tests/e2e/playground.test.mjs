@@ -500,3 +500,66 @@ test('settings restart the cluster; a bad range is refused with the apiserver me
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a ServiceCIDR blocked by 3 000 IPs: the true count, a folded list, a range that covers them all', async () => {
+  const { page, problems, context } = await open();
+  await type(page, 'kubectl create -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: big\nspec:\n  cidrs: [10.100.0.0/20]\nEOF');
+  await page.waitForSelector('html:not([data-busy])');
+  // The /28 fills up first or not (the allocator picks a ready CIDR at random); either way
+  // 3 000 Services need the /20 for most of them.
+  const output = async (cmd) => {
+    await type(page, cmd);
+    return page.locator('#term-out .blk:not(.note)').last().locator('.output').innerText();
+  };
+  assert.equal((await output('for i in $(seq 1 3000); do kubectl create service clusterip "s-$i" --tcp 80 -o name; done | wc -l')).trim(), '3000');
+  await type(page, 'kubectl delete servicecidr big --wait=false');
+  const inBig = JSON.parse(await output(`kubectl get ipaddress -o json | jq -c '[.items[].metadata.name | select(startswith("10.100."))]'`));
+  assert.ok(inBig.length > 2900, `${inBig.length} IPs in the /20`);
+  const c = card(page, 'big');
+  await c.locator('.terminating').waitFor();
+  // The count is every blocking IP, not the 256 listed.
+  assert.match(await c.locator('.why').innerText(), new RegExp(`blocked by ${inBig.length} IPAddress`));
+  const details = c.locator('details.blocking-list');
+  assert.equal(await details.getAttribute('open'), null, 'the long list starts folded');
+  assert.equal(await details.locator('summary').innerText(), `The first 256 of ${inBig.length}`);
+  assert.equal(await details.locator('li').count(), 256);
+  // The suggestion is computed from all of them: every blocking IP is a usable address of it.
+  const cover = (await c.locator('.cover').innerText()).match(/e\.g\. one for ([\d.]+\/\d+)/)[1];
+  const [net, len] = cover.split('/');
+  const v = (ip) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const lo = v(net);
+  const hi = lo + 2 ** (32 - Number(len)) - 1;
+  const outside = inBig.filter((ip) => !(v(ip) > lo && v(ip) < hi));
+  assert.deepEqual(outside, [], `every blocking IP lies inside ${cover}`);
+  await shot(page, 'terminating-3000');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a CIDR no allocator serves is drawn without cells, and says why', async () => {
+  const { page, problems, context } = await open();
+  await type(page, 'kubectl create -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: v6\nspec:\n  cidrs: [fd00:1::/112]\nEOF');
+  const m = mapOf(page, 'fd00:1::/112');
+  await m.waitFor();
+  assert.equal(await m.locator('.cell').count(), 0, 'an IPv6 CIDR on an IPv4-only cluster allocates nothing');
+  assert.match(await m.innerText(), /no allocator/);
+  assert.match(await m.locator('.map-meta').innerText(), /IPv6 CIDR on an IPv4-only cluster/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Japanese: a banner shown in English follows a switch to Japanese', async () => {
+  const { page, problems, context } = await open();
+  await type(page, 'for i in $(seq 1 20); do kubectl create service clusterip "f-$i" --tcp 80; done');
+  assert.match(await page.innerText('#notice'), /The range is full/);
+  await page.click('#btn-adv10');
+  await page.selectOption('#lang', 'ja');
+  assert.match(await page.innerText('#notice'), /範囲が満杯です/);
+  // The terminal's own words follow too; what the commands printed stays as printed.
+  assert.match(await page.locator('#term-out .blk.note').last().innerText(), /時計を \+10 秒/);
+  assert.match(await page.locator('#term-out .exit').last().innerText(), /終了ステータス 1/);
+  assert.match(await page.locator('#term-out .blk:not(.note)').last().innerText(), /range is full/);
+  await shot(page, 'ja-range-full');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -82,3 +82,32 @@ test('blocking IPs: a smaller overlapping CIDR unblocks only what it contains', 
   // The small CIDR lies inside newcidr1, so nothing keeps it.
   assert.deepEqual(c.blockingIPs('small'), []);
 });
+
+test('blockingIPsReport: the true total beside the capped list, and a range covering all', () => {
+  const c = cluster('10.100.0.0/28');
+  serviceCIDR(c, 'big', '10.96.0.0/22');
+  // 300 managed IPs only "big" contains: more than the default list of 256.
+  for (let i = 0; i < 300; i++) ipAddress(c, `10.96.${1 + Math.floor(i / 200)}.${10 + (i % 200)}`, managed());
+  const r = c.blockingIPsReport('big');
+  assert.equal(r.total, 300);
+  assert.equal(r.ips.length, 256, 'the list is capped at 256 by default');
+  assert.deepEqual(r.ips, c.blockingIPs('big'), 'the same list blockingIPs() returns');
+  assert.deepEqual(c.blockingIPsReport('big', 2).ips, ['10.96.1.10', '10.96.1.11']);
+  // Lowest 10.96.1.10, highest 10.96.2.109: covered by 10.96.0.0/22, computed from all 300.
+  assert.deepEqual(r.covering, ['10.96.0.0/22']);
+  assert.deepEqual(Object.keys(r).sort(), ['covering', 'ips', 'total']);
+  assert.throws(() => c.blockingIPsReport('nope'), (e) => e.code === 404);
+  assert.throws(() => c.blockingIPsReport('big', -1), (e) => e.code === 400);
+});
+
+test('rangeView: the cells of a range map, as the allocator sees them', () => {
+  const c = cluster('10.96.0.0/28');
+  const [alloc] = c.allocatorState();
+  assert.equal(alloc.hostBits, 4);
+  const v = c.rangeView('kubernetes', '10.96.0.0/28');
+  assert.equal(v.cells.length, 16);
+  assert.deepEqual(v.cells.map((x) => x.roles[0]).filter((r, i, a) => a.indexOf(r) === i), ['network', 'dynamic', 'broadcast']);
+  assert.deepEqual(v.cells[1], { ip: '10.96.0.1', prefix: '10.96.0.1/32', start: '1', roles: ['dynamic'], taken: 1, names: ['10.96.0.1'], shared: [] });
+  assert.throws(() => c.rangeView('kubernetes', '10.96.0.0/24'), (e) => e.code === 404, 'not a CIDR of that ServiceCIDR');
+  assert.throws(() => c.rangeView('kubernetes', '10.96.0.0/28', '3', 2), (e) => e.code === 400, 'blocks are aligned');
+});

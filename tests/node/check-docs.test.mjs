@@ -187,3 +187,18 @@ test('shell blocks split into top-level commands', async () => {
   // `cat <EOF` is not a here-document: a real shell runs the next lines as commands.
   assert.deepEqual(texts('cat <EOF | kubectl apply -f -\nkind: X\nEOF'), ['cat <EOF | kubectl apply -f -', 'kind: X', 'EOF']);
 });
+
+test('--version: the English page against 1.37 also drifts on kubectl 1.34+ delete lines', { skip: noReference }, () => {
+  const { code, report } = json(EN, '--version', '1.37');
+  assert.equal(code, 1);
+  assert.equal(report.settings.version, '1.37');
+  assert.deepEqual(ids(report).sort(), ['condition-reason', 'last-applied-annotation', 'output']);
+  const r = checkDocs(EN, '--version', '1.37');
+  assert.match(r.out, /\n {2}\+ service "test-13" deleted from default namespace\n/);
+});
+
+test('--version: an unknown release is a usage error naming the modelled ones', { skip: noReference }, () => {
+  const r = checkDocs(EN, '--version', '1.28');
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.match(r.err, /1\.29, 1\.30/);
+});

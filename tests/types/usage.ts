@@ -7,7 +7,9 @@ import init, {
   type ClusterError,
   type AllocatorInfo,
   type ClusterOptions,
+  type BlockingIPs,
   type ClusterSnapshot,
+  type RangeView,
   type CommandResult,
   type Condition,
   type Event,
@@ -31,6 +33,8 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   const cluster = new Cluster(options);
   new Cluster();
   new Cluster({ now: 1697123467000, kubeDNS: false, autoReconcile: false });
+  const release: string = new Cluster({ version: '1.33' }).version;
+  void release;
 
   const svc: Service = {
     apiVersion: 'v1',
@@ -119,6 +123,14 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   // @ts-expect-error: sizes are decimal strings (IPv6 ranges exceed 2^53)
   const size: number = bands[0].size;
   void size;
+  // What the playground draws: the core's answers, typed.
+  const report: BlockingIPs = cluster.blockingIPsReport('kubernetes', 10);
+  const listed: string[] = [...cluster.blockingIPs('kubernetes'), ...report.ips, ...report.covering];
+  const total: number = report.total;
+  const alloc = bands[0];
+  const view: RangeView = cluster.rangeView('kubernetes', alloc.cidr, '0', alloc.hostBits);
+  const roles: string[] = view.cells.flatMap((c) => c.roles);
+  void [listed, total, roles];
 
   // @ts-expect-error: options are typed
   new Cluster({ seed: 'one' });
@@ -134,6 +146,11 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   // @ts-expect-error: exitCode is a number
   const s: string = out.exitCode;
   void s;
+  // @ts-expect-error: a view starts at a decimal offset string (IPv6 offsets exceed 2^53)
+  cluster.rangeView('kubernetes', '10.96.0.0/28', 16);
+  // @ts-expect-error: the report's total is a number
+  const t: string = report.total;
+  void t;
   // @ts-expect-error: advance takes seconds as a number
   cluster.advance('10s');
 

@@ -19,6 +19,7 @@ const STRINGS = {
     loading: 'Loading simulator…', pending: 'not run yet', failed: 'Simulator failed to load: ',
     exit: 'exit code', edit: 'Script', map: 'Service IP ranges', used: 'used',
     terminating: 'terminating', ready: 'ready', notReady: 'not ready', staticBand: 'static band',
+    noAllocator: 'no allocator: never allocates', transcript: 'Commands and their output',
     noOutput: '(no output)', cycle: 'example chain loops back to itself: ', missing: 'no example with id ',
   },
   ja: {
@@ -26,6 +27,7 @@ const STRINGS = {
     loading: 'シミュレーターを読み込み中…', pending: '未実行', failed: 'シミュレーターを読み込めませんでした: ',
     exit: '終了コード', edit: 'スクリプト', map: 'ServiceのIP範囲', used: '使用中',
     terminating: '削除中', ready: '準備完了', notReady: '準備未完了', staticBand: '静的帯域',
+    noAllocator: 'アロケーターなし: 割り当てなし', transcript: 'コマンドとその出力',
     noOutput: '(出力なし)', cycle: '例の連鎖が循環しています: ', missing: 'このidの例がありません: ',
   },
 };
@@ -104,45 +106,9 @@ function rfc3339(now) {
   return Number.isNaN(d.getTime()) ? String(now) : d.toISOString().replace(/\.000Z$/, 'Z');
 }
 
-// --- range map arithmetic (BigInt: IPv6 ranges do not fit in a double) ---
-function parseAddr(text) {
-  if (text.includes(':')) {
-    let [head, tail] = text.split('::');
-    const h = head ? head.split(':') : [];
-    const t = tail !== undefined ? (tail ? tail.split(':') : []) : [];
-    if (tail === undefined && h.length !== 8) return null;
-    const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-    let v = 0n;
-    for (const g of groups) v = (v << 16n) + BigInt(parseInt(g || '0', 16));
-    return { v, bits: 128 };
-  }
-  const parts = text.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) return null;
-  return { v: parts.reduce((a, p) => (a << 8n) + BigInt(p), 0n), bits: 32 };
-}
-
-/** Usable addresses and the KEP-3070 band split of one CIDR (reference §3.1-§3.2). */
-export function cidrLayout(cidr) {
-  const [addr, lenText] = cidr.split('/');
-  const a = parseAddr(addr);
-  const len = Number(lenText);
-  if (!a || !(len >= 0 && len <= a.bits)) return null;
-  const host = BigInt(a.bits - len);
-  const total = 1n << host;
-  const first = a.v + 1n;
-  const last = a.bits === 32 ? a.v + total - 2n : a.v + total - 1n;
-  let offset = 0n;
-  if (total > 16n) {
-    offset = total / 16n;
-    if (offset < 16n) offset = 16n;
-    if (offset > 256n) offset = 256n;
-  }
-  return { network: a.v, bits: a.bits, total, first, last, offset };
-}
-
 const STYLE = `
 :host { display: block; margin: 1em 0; font-family: system-ui, sans-serif; font-size: 14px;
-  --sce-bg: #0f172a; --sce-fg: #e2e8f0; --sce-dim: #64748b; --sce-accent: #38bdf8; --sce-err: #fca5a5; }
+  --sce-bg: #0f172a; --sce-fg: #e2e8f0; --sce-dim: #94a3b8; --sce-accent: #38bdf8; --sce-err: #fca5a5; }
 :host([hidden]), [hidden] { display: none !important; }
 .box { border: 1px solid #cbd5e1; border-radius: 6px; overflow: hidden; }
 .bar { display: flex; gap: .4em; align-items: center; padding: .35em .5em; background: #f1f5f9;
@@ -156,15 +122,16 @@ textarea { display: block; box-sizing: border-box; width: 100%; min-height: 6em;
   border-bottom: 1px solid #cbd5e1; padding: .5em; font: 13px/1.4 ui-monospace, monospace; resize: vertical; }
 .transcript { margin: 0; padding: .5em .7em; background: var(--sce-bg); color: var(--sce-fg);
   font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; overflow-x: auto; }
+.transcript:focus-visible { outline: 2px solid var(--sce-accent); outline-offset: -2px; }
 .entry { margin: 0 0 .4em; }
 .cmd, .out { margin: 0; white-space: pre; font: inherit; }
 .cmd::before { content: '$ '; color: var(--sce-accent); }
 .entry.comment .cmd { color: var(--sce-dim); }
 .entry.comment .cmd::before { content: ''; }
-.entry.pending .cmd { color: var(--sce-dim); }
+.entry.pending .cmd { color: var(--sce-dim); font-style: italic; }
 .entry.failed .out { color: var(--sce-err); }
 .map { padding: .4em .7em; border-top: 1px solid #cbd5e1; font-size: 12px; }
-.map h4 { margin: 0 0 .3em; font-size: 12px; font-weight: 600; }
+.map .title { margin: 0 0 .3em; font-size: 12px; font-weight: 600; }
 .row { display: grid; grid-template-columns: minmax(8em, max-content) 1fr max-content; gap: .5em;
   align-items: center; margin: .2em 0; }
 .row .label { font-family: ui-monospace, monospace; white-space: nowrap; }
@@ -205,8 +172,8 @@ export class ServiceCIDRExample extends HTMLElement {
     <a class="playground" part="playground" target="_blank" rel="noopener"></a>
   </div>
   <textarea class="editor" part="editor" spellcheck="false" hidden></textarea>
-  <div class="transcript" part="transcript" aria-live="polite"></div>
-  <div class="map" part="map" hidden></div>
+  <div class="transcript" part="transcript" role="log" aria-live="polite" tabindex="0"></div>
+  <div class="map" part="map" role="group" hidden></div>
 </div>`;
     this._el = {
       run: root.querySelector('.run'),
@@ -487,6 +454,8 @@ export class ServiceCIDRExample extends HTMLElement {
     this._updateLink();
     el.editor.hidden = !this.hasAttribute('editable');
     el.editor.setAttribute('aria-label', this._t('edit'));
+    // Focusable: a long transcript scrolls sideways, and a keyboard must reach it.
+    el.transcript.setAttribute('aria-label', this._t('transcript'));
     const done = this._next >= this._commands.length;
     el.run.disabled = el.step.disabled = done && this._cluster !== null;
     el.status.textContent = this._status;
@@ -532,23 +501,26 @@ export class ServiceCIDRExample extends HTMLElement {
       return;
     }
     el.hidden = false;
+    // Bands, usage and readiness are the core's answer (allocatorState, rangeView);
+    // this only turns cell indexes into percentages of the track.
     let cidrs = [];
-    let ips = [];
+    let allocators = [];
     try {
       cidrs = this._cluster.list('servicecidrs');
-      ips = this._cluster.list('ipaddresses').map((o) => parseAddr(o.metadata.name)).filter(Boolean);
+      allocators = this._cluster.allocatorState();
     } catch {
       return;
     }
-    const title = document.createElement('h4');
+    // A title, not a heading: the element cannot know the heading levels of the page around it.
+    const title = document.createElement('div');
+    title.className = 'title';
     title.textContent = this._t('map');
+    el.setAttribute('aria-label', this._t('map'));
     const rows = [title];
     for (const sc of cidrs) {
       const terminating = Boolean(sc.metadata.deletionTimestamp);
       const ready = (sc.status?.conditions ?? []).find((c) => c.type === 'Ready');
       for (const cidr of sc.spec?.cidrs ?? []) {
-        const lay = cidrLayout(cidr);
-        if (!lay) continue;
         const row = document.createElement('div');
         row.className = 'row' + (terminating ? ' terminating' : '');
         row.setAttribute('part', 'map-row');
@@ -559,31 +531,46 @@ export class ServiceCIDRExample extends HTMLElement {
         label.textContent = `${sc.metadata.name} ${cidr}`;
         const track = document.createElement('div');
         track.className = 'track';
-        const span = lay.last - lay.first + 1n;
-        const pct = (n) => (span > 0n ? Number((n * 1000000n) / span) / 10000 : 0);
-        if (lay.offset > 0n) {
+        const count = document.createElement('span');
+        count.className = 'count';
+        const alloc = allocators.find((a) => a.cidr === cidr && a.serviceCIDRs.includes(sc.metadata.name));
+        let view = null;
+        try {
+          view = alloc ? this._cluster.rangeView(sc.metadata.name, cidr) : null;
+        } catch {
+          view = null;
+        }
+        if (!view) {
+          // No allocator serves this CIDR (another family than the cluster's, or an IPv6
+          // prefix shorter than /64): nothing is ever allocated from it.
+          row.classList.add('noalloc');
+          count.textContent = this._t('noAllocator');
+          row.append(label, track, count);
+          rows.push(row);
+          continue;
+        }
+        const n = view.cells.length;
+        const pct = (i) => `${(i * 100) / n}%`;
+        const staticCells = view.cells.flatMap((c, i) => (c.roles.includes('static') ? [i] : []));
+        if (staticCells.length) {
           const band = document.createElement('div');
           band.className = 'static';
-          band.style.width = `${pct(lay.offset)}%`;
+          band.style.left = pct(staticCells[0]);
+          band.style.width = pct(staticCells.length);
           band.title = this._t('staticBand');
           track.append(band);
         }
-        let used = 0;
-        for (const ip of ips) {
-          if (ip.bits !== lay.bits || ip.v < lay.first || ip.v > lay.last) continue;
-          used++;
-          if (used > 2048) continue; // enough to see the fill; keeps huge ranges cheap
+        view.cells.forEach((c, i) => {
+          if (!c.taken) return;
           const tick = document.createElement('div');
           tick.className = 'ip';
-          tick.style.left = `${pct(ip.v - lay.first)}%`;
-          tick.style.width = `${Math.max(pct(1n), 0)}%`;
+          tick.style.left = pct(i);
+          tick.style.width = pct(1);
           track.append(tick);
-        }
-        const count = document.createElement('span');
-        count.className = 'count';
+        });
         const state = terminating ? this._t('terminating')
-          : ready && ready.status !== 'True' ? this._t('notReady') : this._t('ready');
-        count.textContent = `${used}/${span > 0n ? span : 0n} ${this._t('used')} · ${state}`;
+          : (ready && ready.status !== 'True') || !alloc.ready ? this._t('notReady') : this._t('ready');
+        count.textContent = `${alloc.used}/${alloc.size} ${this._t('used')} · ${state}`;
         row.append(label, track, count);
         rows.push(row);
       }

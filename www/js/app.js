@@ -10,7 +10,6 @@ import { RangeMaps } from './rangemap.js';
 import { EventLog, Panes } from './panes.js';
 import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
 import { clearState, decodeHash, encodeState, FORMAT, loadPrefs, loadState, savePrefs, saveState } from './persist.js';
-import { parseIP } from './ip.js';
 
 const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
 const $ = (id) => document.getElementById(id);
@@ -62,7 +61,7 @@ function setAutoReconcile(on) {
 }
 
 function resetModel() {
-  S.model = { cidrs: [], services: new Map(), ips: new Map() };
+  S.model = { cidrs: [], services: new Map(), ips: new Map(), allocators: [], rangeView: () => null };
   S.scMap = null;
   S.lastRV = 0n;
   S.traceSeq = 0;
@@ -84,19 +83,19 @@ function perform(entry) {
       }
     case 'adv':
       c.advance(entry[1]);
-      return { kind: 'note', text: t('noteAdvance', { n: entry[1] }) };
+      return { kind: 'note', text: () => t('noteAdvance', { n: entry[1] }) };
     case 'settle':
       c.settle();
-      return { kind: 'note', text: t('noteSettle') };
+      return { kind: 'note', text: () => t('noteSettle') };
     case 'step':
       c.reconcile();
-      return { kind: 'note', text: t('noteStep') };
+      return { kind: 'note', text: () => t('noteStep') };
     case 'pause':
       setAutoReconcile(!entry[1]);
       S.paused = entry[1];
-      return { kind: 'note', text: t(entry[1] ? 'notePaused' : 'noteResumed') };
+      return { kind: 'note', text: () => t(entry[1] ? 'notePaused' : 'noteResumed') };
     default:
-      return { kind: 'note', text: '?' };
+      return { kind: 'note', text: () => '?' };
   }
 }
 
@@ -104,10 +103,12 @@ function show(entry, out, origin) {
   if (out.kind === 'run') {
     term.print(entry[1], out.res, { origin });
     // Waiting commands (kubectl delete without --wait=false, sleep) move the clock.
-    if (out.moved > 0) term.note(`${t('noteMoved', { n: out.moved })} · ${clockText()}`, 'note');
-    if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(t('rangeFull'), 'warn');
+    const clock = clockText();
+    if (out.moved > 0) term.note(() => `${t('noteMoved', { n: out.moved })} · ${clock}`, 'note');
+    if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(() => t('rangeFull'), 'warn');
   } else {
-    term.note(`${out.text} · ${clockText()}`, 'note');
+    const clock = clockText();
+    term.note(() => `${out.text()} · ${clock}`, 'note');
   }
 }
 
@@ -121,7 +122,8 @@ function boot(state, { quiet = false } = {}) {
   term.clear();
   eventLog.clear();
   S.cluster = newCluster(S.settings);
-  term.note(t('noteBoot', { range: S.settings.range, seed: S.settings.seed }), 'note boot');
+  const { range, seed } = S.settings;
+  term.note(() => t('noteBoot', { range, seed }), 'note boot');
   for (const e of state.log) {
     let out;
     try {
@@ -147,7 +149,7 @@ function act(entry) {
     out = perform(entry);
   } catch (err) {
     // A failed call changes nothing in the core, so it is not logged either.
-    term.note(t('actionFailed', { msg: err.message }), 'note err');
+    term.note(() => t('actionFailed', { msg: err.message }), 'note err');
     return null;
   }
   S.log.push(entry);
@@ -289,6 +291,9 @@ function sync({ flash }) {
   pullLog();
   if (flash) maps.flashIPs(added);
   const work = pending();
+  // Bands, readiness and cells are the core's answer; the maps only draw them.
+  S.model.allocators = S.cluster.allocatorState();
+  S.model.rangeView = (name, cidr, start, hostBits) => S.cluster.rangeView(name, cidr, start, hostBits);
   maps.update(S.model);
   panes.render(S.model, work);
   updateClock(work);
@@ -341,15 +346,27 @@ function updateControls() {
 // ---------- notices ----------
 
 let noticeTimer;
+let noticeText = null;
+
+/**
+ * Shows a banner. `text` is a function of the current language (or a fixed string), so a
+ * banner still up when the language changes is shown again in the new one.
+ */
 function notice(text, cls = 'info') {
   const n = $('notice');
-  n.textContent = text;
+  noticeText = typeof text === 'function' ? text : () => text;
+  n.textContent = noticeText();
   n.className = `notice ${cls}`;
   n.hidden = false;
   clearTimeout(noticeTimer);
   noticeTimer = setTimeout(() => {
     n.hidden = true;
   }, 8000);
+}
+
+function relabelNotice() {
+  const n = $('notice');
+  if (!n.hidden && noticeText) n.textContent = noticeText();
 }
 
 // ---------- commands from buttons ----------
@@ -461,7 +478,7 @@ function renderScenarios() {
     b.addEventListener('click', async () => {
       $('notice').hidden = true;
       await runOps([{ reset: sc.settings }, ...sc.ops]);
-      notice(pick(sc.next), 'info');
+      notice(() => pick(sc.next), 'info');
     });
     li.append(b);
     ul.append(li);
@@ -495,13 +512,13 @@ function wireSettings() {
       // Validate by constructing: the core knows the flag rules and their messages.
       newCluster(settings).free?.();
     } catch (err) {
-      notice(t('badSettings', { msg: err.message }), 'err');
+      notice(() => t('badSettings', { msg: err.message }), 'err');
       return;
     }
     boot({ v: FORMAT, settings, log: [] });
     $('settings').hidden = true;
     btn.setAttribute('aria-expanded', 'false');
-    notice(t('restarted'), 'info');
+    notice(() => t('restarted'), 'info');
     term.focus();
   });
   $('btn-reset').addEventListener('click', () => {
@@ -512,7 +529,7 @@ function wireSettings() {
     tour.done.clear();
     tour.render();
     fillSettingsForm();
-    notice(t('wasReset'), 'info');
+    notice(() => t('wasReset'), 'info');
   });
   $('btn-share').addEventListener('click', async () => {
     const frag = await encodeState(currentState());
@@ -526,9 +543,9 @@ function wireSettings() {
     try {
       const { copyText } = await import('./terminal.js');
       await copyText($('share-url').value);
-      notice(t('linkCopied'), 'info');
+      notice(() => t('linkCopied'), 'info');
     } catch {
-      notice(t('copyFailed'), 'warn');
+      notice(() => t('copyFailed'), 'warn');
     }
   });
   $('btn-share-close').addEventListener('click', () => {
@@ -571,6 +588,8 @@ function relabel() {
   maps.relabel();
   panes.render(S.model, pending());
   updateClock(pending());
+  relabelNotice();
+  term.relabel();
 }
 
 // ---------- wiring ----------
@@ -590,7 +609,7 @@ function onTerminalRun(script) {
     return;
   }
   if (cmd === 'help') {
-    term.note(t('help'), 'note help');
+    term.note(() => t('help'), 'note help');
     return;
   }
   act(['run', script]);
@@ -610,11 +629,7 @@ function wireActions() {
   $('form-svc').addEventListener('submit', (e) => {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target).entries());
-    const ip = f.clusterIP.trim();
-    if (ip && ip.split(',').some((x) => !parseIP(x.trim()))) {
-      notice(t('badIP', { ip }), 'err');
-      return;
-    }
+    // A malformed clusterIP still goes to the apiserver: its validation message is the lesson.
     runFromButton(createServiceCommand(f));
     delete $('svc-name').dataset.touched;
     refreshFormDefaults();
@@ -652,7 +667,7 @@ async function main() {
       $('cidr-name').focus();
     },
     // S.cluster is replaced on reset/restore, so look it up at call time.
-    blockingIPs: (name) => S.cluster.blockingIPs(name),
+    blockingIPs: (name) => S.cluster.blockingIPsReport(name),
   });
   eventLog = new EventLog($('event-log'));
   tour = new Tour($('tour'), {
@@ -678,8 +693,8 @@ async function main() {
   let state = null;
   if (location.hash.startsWith('#s=')) {
     state = await decodeHash(location.hash);
-    if (state) notice(t('loadedShared'), 'info');
-    else notice(t('badShared'), 'warn');
+    if (state) notice(() => t('loadedShared'), 'info');
+    else notice(() => t('badShared'), 'warn');
     history.replaceState(null, '', location.pathname + location.search);
   }
   state ??= loadState() ?? { v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] };
@@ -687,7 +702,7 @@ async function main() {
     boot(state);
   } catch (err) {
     // A saved state the current core cannot start (e.g. settings it rejects): start clean.
-    notice(t('badSaved', { msg: err.message }), 'warn');
+    notice(() => t('badSaved', { msg: err.message }), 'warn');
     boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
   }
   performance.mark('playground:booted');

@@ -1,12 +1,13 @@
 // Object panes (ServiceCIDRs, Services, IPAddresses) and the event log. All object
 // data is user-controlled, so it only ever reaches the page as textContent.
 
-import { coveringCIDR, parseIP } from './ip.js';
 import { t } from './i18n.js';
 import { ownerOf, parentRefText, serviceHue } from './rangemap.js';
 
 const MANAGED_BY = 'ipaddress.kubernetes.io/managed-by';
 const ALLOCATOR = 'ipallocator.k8s.io';
+/** Longer lists of blocking IPs are folded into a <details>. */
+const FOLD_AFTER = 8;
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -18,8 +19,9 @@ function el(tag, cls, text) {
 export class Panes {
   /**
    * actions: { deleteObj(kind, name, ns), prefillCIDR(cidrs), blockingIPs(name) }.
-   * blockingIPs asks the core (the service-cidr-controller's own canDelete answer), so
-   * the badge can never disagree with what the controller does.
+   * blockingIPs asks the core (cluster.blockingIPsReport: the service-cidr-controller's
+   * own canDelete answer, with the true total and a covering CIDR), so the badge can
+   * never disagree with what the controller does.
    */
   constructor(actions) {
     this.actions = actions;
@@ -95,31 +97,30 @@ export class Panes {
     const badge = el('span', 'badge term', t('terminating'));
     box.append(badge);
     box.append(el('span', 'since', ` ${t('since', { time: sc.metadata.deletionTimestamp })}`));
-    let blocking = [];
+    let blocking = { total: 0, ips: [], covering: [] };
     try {
-      blocking = this.actions.blockingIPs(sc.metadata.name) ?? [];
+      blocking = this.actions.blockingIPs(sc.metadata.name) ?? blocking;
     } catch {
       // The ServiceCIDR went away between the watch and this call: nothing to list.
     }
-    if (blocking.length) {
-      box.append(el('p', 'why', t('blockedBy', { n: blocking.length })));
+    if (blocking.total > 0) {
+      // The count and the suggestion are the core's, over every blocking IP; the list
+      // is the first ones only, folded away when long.
+      box.append(el('p', 'why', t('blockedBy', { n: blocking.total })));
       const ul = el('ul', 'blocking');
-      for (const name of blocking) {
+      for (const name of blocking.ips) {
         const li = el('li');
         li.append(el('code', 'ip', name));
         li.append(` → ${parentRefText(model.ips.get(name)?.spec?.parentRef)}`);
         ul.append(li);
       }
-      box.append(ul);
-      // Per family, the smallest range that would contain every blocking address.
-      const byFamily = new Map();
-      for (const name of blocking) {
-        const a = parseIP(name);
-        if (!a) continue;
-        if (!byFamily.has(a.family)) byFamily.set(a.family, []);
-        byFamily.get(a.family).push(a);
-      }
-      const suggestion = [...byFamily.values()].map(coveringCIDR).filter(Boolean);
+      if (blocking.ips.length > FOLD_AFTER || blocking.total > blocking.ips.length) {
+        const details = el('details', 'blocking-list');
+        const key = blocking.total > blocking.ips.length ? 'blockingFirst' : 'blockingAll';
+        details.append(el('summary', null, t(key, { shown: blocking.ips.length, n: blocking.total })), ul);
+        box.append(details);
+      } else box.append(ul);
+      const suggestion = blocking.covering;
       const cover = el('p', 'cover');
       cover.append(t('couldCover', { cidrs: suggestion.join(', ') }), ' ');
       const b = el('button', 'small link', t('addCovering'));

@@ -1,12 +1,11 @@
 // Range maps: one per CIDR of every ServiceCIDR. Small ranges (≤ 4096 addresses)
 // get one cell per address; bigger ones a 256-bucket heat map that zooms into a
-// bucket until one cell is one address again. All address math is BigInt.
+// bucket until one cell is one address again. Every address fact (bands, readiness,
+// which cell holds which IPAddress, overlaps) is the core's answer: allocatorState()
+// for each CIDR, rangeView() for the cells. This file only draws them.
 
-import { describePrefix, formatIP, inPrefix, parseCIDR, parseIP, sizeText, V4 } from './ip.js';
 import { t } from './i18n.js';
 
-const CELL_LIMIT = 4096n;
-const BUCKETS = 256n;
 const FLASH_MS = 1800;
 
 /** A stable hue per Service, so one Service keeps its colour in every map. */
@@ -49,11 +48,22 @@ export function inkFor(hue) {
   return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? '#000' : '#fff';
 }
 
-function colsFor(size) {
-  if (size <= 16n) return 16;
-  if (size <= 1024n) return 32;
+/** Grid columns for a view of n cells. */
+function colsFor(n, buckets) {
+  if (buckets) return 32;
+  if (n <= 16) return 16;
+  if (n <= 1024) return 32;
   return 64;
 }
+
+/** "2^20" style size text for big ranges, exact digits for small ones. */
+function sizeText(hostBits) {
+  return hostBits <= 16 ? String(2 ** hostBits) : `2^${hostBits}`;
+}
+
+/** The cell class of each role the core reports (the first one wins for one address). */
+const ROLE_CLASS = { network: 'net', broadcast: 'bcast', static: 'st', dynamic: 'dy' };
+const ROLE_TEXT = { network: 'roleNetwork', broadcast: 'roleBroadcast', static: 'roleStatic', dynamic: 'roleDynamic' };
 
 export class RangeMaps {
   constructor(root, tooltip) {
@@ -75,23 +85,19 @@ export class RangeMaps {
   }
 
   /**
-   * model: { cidrs: ServiceCIDR[], ips: Map<name, IPAddress>, services: Map<ns/name, Service> }
+   * model: { cidrs: ServiceCIDR[], ips: Map<name, IPAddress>, services: Map<ns/name, Service>,
+   *          allocators: AllocatorInfo[] (cluster.allocatorState()),
+   *          rangeView(serviceCIDR, cidr, start?, hostBits?): RangeView }
    */
   update(model) {
     this.model = model;
-    // Parsed IPAddresses, per family, for range queries.
-    this.ipIndex = [];
-    for (const [name, obj] of model.ips) {
-      const p = parseIP(name);
-      if (p) this.ipIndex.push({ ...p, name, obj });
-    }
-    this.ipIndex.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-
     const entries = [];
     for (const sc of model.cidrs) {
       for (const c of sc.spec?.cidrs ?? []) {
-        const p = parseCIDR(c);
-        entries.push({ key: `${sc.metadata.name}|${c}`, sc, cidr: c, prefix: p ? describePrefix(p) : null });
+        // A CIDR no allocator serves (an IPv6 CIDR on an IPv4-only cluster, an IPv6
+        // prefix shorter than /64) has no entry: it is drawn without cells.
+        const alloc = (model.allocators ?? []).find((a) => a.cidr === c && a.serviceCIDRs.includes(sc.metadata.name)) ?? null;
+        entries.push({ key: `${sc.metadata.name}|${c}`, sc, cidr: c, alloc });
       }
     }
     this.entries = entries;
@@ -110,6 +116,7 @@ export class RangeMaps {
         this.maps.set(e.key, st);
       }
       st.entry = e;
+      st.view = null; // asked again below: the cluster changed
       // Keep DOM order equal to list order.
       const want = prev ? prev.nextSibling : this.root.firstChild;
       if (st.el !== want) this.root.insertBefore(st.el, want);
@@ -157,7 +164,7 @@ export class RangeMaps {
     info.className = 'cellinfo';
     info.setAttribute('aria-live', 'polite');
     el.append(head, meta, crumbs, grid, info);
-    const st = { el, name, code, chips, meta, crumbs, grid, info, entry: e, views: [], built: null, active: 0, cells: [] };
+    const st = { el, name, code, chips, meta, crumbs, grid, info, entry: e, views: [], view: null, built: null, active: 0, cells: [] };
     grid.addEventListener('keydown', (ev) => this.onKey(st, ev));
     grid.addEventListener('focusin', (ev) => {
       const i = st.cells.indexOf(ev.target);
@@ -178,50 +185,58 @@ export class RangeMaps {
     return st;
   }
 
-  view(st) {
-    const p = st.entry.prefix;
-    return st.views[st.views.length - 1] ?? { start: p.base, size: p.size };
+  /** The core's cells for the current zoom level (a zoom that no longer fits falls back to the whole CIDR). */
+  fetchView(st) {
+    const { sc, cidr } = st.entry;
+    const ask = (v) => this.model.rangeView(sc.metadata.name, cidr, v?.start, v?.hostBits);
+    try {
+      return ask(st.views[st.views.length - 1]);
+    } catch {
+      st.views = [];
+      try {
+        return ask(null);
+      } catch {
+        return null;
+      }
+    }
   }
 
   paint(st) {
     const e = st.entry;
-    const p = e.prefix;
     st.name.textContent = e.sc.metadata.name;
     st.code.textContent = e.cidr;
     st.el.dataset.sc = e.sc.metadata.name;
     this.paintChips(st);
-    if (!p) {
-      st.meta.textContent = t('badCIDR');
+    st.el.classList.toggle('noalloc', !e.alloc);
+    if (e.alloc && !st.view) st.view = this.fetchView(st);
+    if (!e.alloc || !st.view) {
+      st.meta.textContent = e.alloc ? t('badCIDR') : t('noAllocator');
       st.grid.textContent = '';
+      st.grid.hidden = true;
+      st.crumbs.hidden = true;
       st.cells = [];
+      st.built = null;
       return;
     }
-    // A view that no longer fits (prefix changed) falls back to the whole range.
-    st.views = st.views.filter((v) => v.start >= p.base && v.start + v.size <= p.base + p.size);
-    const v = this.view(st);
-    st.mode = v.size <= CELL_LIMIT ? 'cells' : 'buckets';
-    const viewKey = `${p.text}|${v.start}|${v.size}`;
+    st.grid.hidden = false;
+    const v = st.view;
+    st.mode = v.cellHostBits === 0 ? 'cells' : 'buckets';
+    const viewKey = `${v.prefix}|${st.mode}`;
     if (st.built !== viewKey) this.build(st, v);
     st.built = viewKey;
-
-    const others = this.entries.filter((o) => o.key !== e.key && o.prefix && o.prefix.family === p.family);
-    const inView = this.ipIndex.filter((x) => x.family === p.family && x.value >= v.start && x.value < v.start + v.size);
-    const inPrefixCount = this.ipIndex.filter((x) => inPrefix(p, x.family, x.value) && x.value !== p.base).length;
-    st.meta.textContent = this.metaText(p, inPrefixCount);
-    this.paintCrumbs(st, p);
-    if (st.mode === 'cells') this.paintCells(st, p, v, inView, others);
-    else this.paintBuckets(st, p, v, inView, others);
+    st.meta.textContent = this.metaText(e.alloc);
+    this.paintCrumbs(st);
+    if (st.mode === 'cells') this.paintCells(st, v);
+    else this.paintBuckets(st, v);
   }
 
-  metaText(p, used) {
-    const f = (x) => formatIP(p.family, x);
-    const parts = [t('mapSize', { size: sizeText(p.size) })];
-    if (!p.allocates) parts.push(t('noAllocator'));
-    else if (p.offset > 0n) {
-      parts.push(t('mapStatic', { from: f(p.first), to: f(p.staticEnd) }));
-      parts.push(t('mapDynamic', { from: f(p.first + p.offset), to: f(p.lastUsable) }));
-    } else parts.push(t('mapNoBands', { from: f(p.first), to: f(p.lastUsable) }));
-    parts.push(t('mapUsed', { n: used }));
+  metaText(a) {
+    const parts = [t('mapSize', { size: sizeText(a.hostBits) })];
+    if (a.staticBand) parts.push(t('mapStatic', { from: a.staticBand[0], to: a.staticBand[1] }));
+    if (a.staticBand && a.dynamicBand) parts.push(t('mapDynamic', { from: a.dynamicBand[0], to: a.dynamicBand[1] }));
+    else if (a.dynamicBand) parts.push(t('mapNoBands', { from: a.dynamicBand[0], to: a.dynamicBand[1] }));
+    parts.push(t('mapUsed', { n: a.used }));
+    if (!a.ready) parts.push(t('allocNotReady'));
     return parts.join(' · ');
   }
 
@@ -237,20 +252,20 @@ export class RangeMaps {
     };
     if (sc.metadata.deletionTimestamp) chip('term', t('terminating'));
     if (ready) chip(ready.status === 'True' ? 'ok' : 'bad', `Ready=${ready.status}`);
+    if (!st.entry.alloc) chip('bad', t('noAllocatorChip'));
   }
 
-  paintCrumbs(st, p) {
+  paintCrumbs(st) {
     st.crumbs.textContent = '';
-    if (p.size <= CELL_LIMIT) {
+    if (st.entry.alloc.hostBits <= 12) {
       st.crumbs.hidden = true;
       return;
     }
     st.crumbs.hidden = false;
-    const all = [{ start: p.base, size: p.size }, ...st.views];
+    const all = [{ prefix: st.entry.cidr }, ...st.views];
     all.forEach((v, i) => {
       if (i) st.crumbs.append(' › ');
-      const len = p.bits - log2(v.size);
-      const label = `${formatIP(p.family, v.start)}/${len}`;
+      const label = i === all.length - 1 ? st.view.prefix : v.prefix;
       if (i === all.length - 1) {
         const s = document.createElement('span');
         s.textContent = label;
@@ -263,6 +278,7 @@ export class RangeMaps {
         b.textContent = label;
         b.addEventListener('click', () => {
           st.views = st.views.slice(0, i);
+          st.view = null;
           this.paint(st);
           this.focusActive(st);
         });
@@ -276,19 +292,18 @@ export class RangeMaps {
   }
 
   build(st, v) {
-    const n = st.mode === 'cells' ? Number(v.size) : Number(BUCKETS);
-    const cols = st.mode === 'cells' ? colsFor(v.size) : 32;
+    const n = v.cells.length;
+    const buckets = st.mode === 'buckets';
+    const cols = colsFor(n, buckets);
     st.grid.textContent = '';
     st.grid.style.setProperty('--cols', cols);
-    st.grid.classList.toggle('big', st.mode === 'cells' && v.size <= 16n);
-    st.grid.classList.toggle('buckets', st.mode === 'buckets');
+    st.grid.classList.toggle('big', !buckets && n <= 16);
+    st.grid.classList.toggle('buckets', buckets);
     const label = `${st.entry.sc.metadata.name} ${st.entry.cidr}`;
-    st.grid.setAttribute('aria-label', t(st.mode === 'cells' ? 'gridLabel' : 'heatLabel', { what: label }));
+    st.grid.setAttribute('aria-label', t(buckets ? 'heatLabel' : 'gridLabel', { what: label }));
     st.cells = [];
     const frag = document.createDocumentFragment();
     let row = null;
-    const p = st.entry.prefix;
-    const bsize = st.mode === 'cells' ? 1n : v.size / BUCKETS;
     for (let i = 0; i < n; i++) {
       if (i % cols === 0) {
         row = document.createElement('div');
@@ -298,9 +313,8 @@ export class RangeMaps {
       const c = document.createElement('div');
       c.setAttribute('role', 'gridcell');
       c.tabIndex = -1;
-      const addr = v.start + BigInt(i) * bsize;
-      c.dataset.ip = formatIP(p.family, addr);
-      if (st.mode === 'cells' && v.size <= 16n) c.textContent = lastPart(c.dataset.ip, p.family);
+      c.dataset.ip = v.cells[i].ip;
+      if (!buckets && n <= 16) c.textContent = lastPart(v.cells[i].ip);
       row.append(c);
       st.cells.push(c);
     }
@@ -309,27 +323,22 @@ export class RangeMaps {
     st.cells[st.active].tabIndex = 0;
   }
 
-  paintCells(st, p, v, inView, others) {
-    const byValue = new Map(inView.map((x) => [x.value, x]));
+  paintCells(st, v) {
     const services = this.model.services;
     for (let i = 0; i < st.cells.length; i++) {
-      const addr = v.start + BigInt(i);
+      const cell = v.cells[i];
       const c = st.cells[i];
-      let cls = 'cell';
-      if (addr === p.base) cls += ' net';
-      else if (p.family === V4 && addr === p.last) cls += ' bcast';
-      else if (p.offset > 0n && addr <= p.staticEnd) cls += ' st';
-      else cls += ' dy';
-      if (others.some((o) => inPrefix(o.prefix, p.family, addr))) cls += ' sh';
-      const x = byValue.get(addr);
-      if (x) {
+      let cls = `cell ${ROLE_CLASS[cell.roles[0]] ?? 'dy'}`;
+      if (cell.shared.length) cls += ' sh';
+      const obj = cell.taken ? this.model.ips.get(cell.ip) : null;
+      if (cell.taken) {
         cls += ' al';
-        const own = ownerOf(x.obj, services);
+        const own = ownerOf(obj, services);
         if (!own || !own.service) cls += ' or';
         const hue = own ? serviceHue(own.svcKey) : 0;
         c.style.setProperty('--h', hue);
         c.style.color = inkFor(hue);
-        if (this.flash.has(x.name)) cls += ' fl';
+        if (this.flash.has(cell.ip)) cls += ' fl';
       } else {
         c.style.removeProperty('--h');
         c.style.removeProperty('color');
@@ -338,60 +347,32 @@ export class RangeMaps {
     }
   }
 
-  paintBuckets(st, p, v, inView, others) {
-    const bsize = v.size / BUCKETS;
-    const counts = new Array(Number(BUCKETS)).fill(0);
-    const flashed = new Set();
-    for (const x of inView) {
-      const j = Number((x.value - v.start) / bsize);
-      counts[j]++;
-      if (this.flash.has(x.name)) flashed.add(j);
-    }
-    st.counts = counts;
-    const staticFrom = p.first;
-    const staticTo = p.staticEnd;
+  paintBuckets(st, v) {
     for (let j = 0; j < st.cells.length; j++) {
-      const lo = v.start + BigInt(j) * bsize;
-      const hi = lo + bsize - 1n;
+      const cell = v.cells[j];
       let cls = 'cell bk';
-      if (lo <= p.base && p.base <= hi) cls += ' net';
-      if (p.family === V4 && lo <= p.last && p.last <= hi) cls += ' bcast';
-      cls += p.offset > 0n && lo <= staticTo && hi >= staticFrom ? ' st' : ' dy';
-      if (others.some((o) => o.prefix.base <= hi && lo < o.prefix.base + o.prefix.size)) cls += ' sh';
-      const n = counts[j];
+      if (cell.roles.includes('network')) cls += ' net';
+      if (cell.roles.includes('broadcast')) cls += ' bcast';
+      cls += cell.roles.includes('static') ? ' st' : ' dy';
+      if (cell.shared.length) cls += ' sh';
+      const n = cell.taken;
       if (n) cls += ` al heat${n >= 64 ? 4 : n >= 16 ? 3 : n >= 4 ? 2 : 1}`;
-      if (flashed.has(j)) cls += ' fl';
+      if (cell.names.some((x) => this.flash.has(x))) cls += ' fl';
       if (st.cells[j].className !== cls) st.cells[j].className = cls;
     }
   }
 
   /** The text shown for a cell (tooltip, info line and aria-label). */
   cellText(st, i) {
-    const p = st.entry.prefix;
-    const v = this.view(st);
-    const f = (x) => formatIP(p.family, x);
+    const v = st.view;
+    const cell = v.cells[i];
     if (st.mode === 'buckets') {
-      const bsize = v.size / BUCKETS;
-      const lo = v.start + BigInt(i) * bsize;
-      const len = p.bits - log2(bsize);
-      const n = st.counts?.[i] ?? 0;
-      const listed = this.ipIndex
-        .filter((x) => x.family === p.family && x.value >= lo && x.value < lo + bsize)
-        .slice(0, 3)
-        .map((x) => x.name);
-      let s = t('bucketInfo', { cidr: `${f(lo)}/${len}`, n, size: sizeText(bsize) });
-      if (listed.length) s += ` — ${listed.join(', ')}${n > listed.length ? ' …' : ''}`;
+      let s = t('bucketInfo', { cidr: cell.prefix, n: cell.taken, size: sizeText(v.cellHostBits) });
+      if (cell.names.length) s += ` — ${cell.names.join(', ')}${cell.taken > cell.names.length ? ' …' : ''}`;
       return s;
     }
-    const addr = v.start + BigInt(i);
-    const ip = f(addr);
-    let role;
-    if (addr === p.base) role = t('roleNetwork');
-    else if (p.family === V4 && addr === p.last) role = t('roleBroadcast');
-    else if (p.offset > 0n && addr <= p.staticEnd) role = t('roleStatic');
-    else role = t('roleDynamic');
-    const parts = [`${ip} — ${role}`];
-    const obj = this.model.ips.get(ip);
+    const parts = [`${cell.ip} — ${t(ROLE_TEXT[cell.roles[0]] ?? 'roleDynamic')}`];
+    const obj = cell.taken ? this.model.ips.get(cell.ip) : null;
     if (obj) {
       parts.push(t('ipInfo', { name: obj.metadata.name, ref: parentRefText(obj.spec?.parentRef) }));
       const own = ownerOf(obj, this.model.services);
@@ -401,10 +382,7 @@ export class RangeMaps {
       } else if (own) parts.push(t('svcMissing', { svc: own.svcKey }));
       else parts.push(t('notAService'));
     } else parts.push(t('free'));
-    const shared = this.entries
-      .filter((o) => o.key !== st.entry.key && o.prefix && inPrefix(o.prefix, p.family, addr))
-      .map((o) => `${o.sc.metadata.name} (${o.cidr})`);
-    if (shared.length) parts.push(t('alsoIn', { list: shared.join(', ') }));
+    if (cell.shared.length) parts.push(t('alsoIn', { list: cell.shared.join(', ') }));
     return parts.join(' · ');
   }
 
@@ -451,15 +429,17 @@ export class RangeMaps {
     } else if ((ev.key === 'Escape' || ev.key === 'Backspace') && st.views.length) {
       ev.preventDefault();
       st.views.pop();
+      st.view = null;
       this.paint(st);
       this.setActive(st, 0, true);
     }
   }
 
   zoomIn(st, i) {
-    const v = this.view(st);
-    const bsize = v.size / BUCKETS;
-    st.views.push({ start: v.start + BigInt(i) * bsize, size: bsize });
+    const cell = st.view?.cells[i];
+    if (!cell) return;
+    st.views.push({ start: cell.start, hostBits: st.view.cellHostBits, prefix: cell.prefix });
+    st.view = null;
     st.active = 0;
     this.paint(st);
     this.setActive(st, 0, true);
@@ -491,14 +471,7 @@ export class RangeMaps {
   }
 }
 
-function log2(size) {
-  let n = 0;
-  while ((1n << BigInt(n)) < size) n++;
-  return n;
-}
-
-function lastPart(ip, family) {
-  if (family === V4) return `.${ip.split('.').pop()}`;
-  const tail = ip.split(':').pop();
-  return `:${tail}`;
+/** The last group of an address, as the label of a cell in a tiny range (".7", ":f"). */
+function lastPart(ip) {
+  return ip.includes(':') ? `:${ip.split(':').pop()}` : `.${ip.split('.').pop()}`;
 }

@@ -214,8 +214,10 @@ export class Terminal {
     const copy = document.createElement('button');
     copy.type = 'button';
     copy.className = 'copy small';
-    copy.textContent = t('copy');
-    copy.setAttribute('aria-label', t('copyOutputOf', { cmd: cmd.split('\n')[0].slice(0, 60) }));
+    labelled(copy, () => {
+      copy.textContent = t('copy');
+      copy.setAttribute('aria-label', t('copyOutputOf', { cmd: cmd.split('\n')[0].slice(0, 60) }));
+    });
     head.append(copy);
     block.append(head);
     const body = document.createElement('pre');
@@ -229,7 +231,7 @@ export class Terminal {
     if (res.exitCode !== 0) {
       const st = document.createElement('span');
       st.className = 'exit';
-      st.textContent = t('exitStatus', { code: res.exitCode });
+      labelled(st, () => (st.textContent = t('exitStatus', { code: res.exitCode })));
       body.append(st);
     }
     if (body.childNodes.length) block.append(body);
@@ -246,15 +248,31 @@ export class Terminal {
     return block;
   }
 
-  /** A line that is not a command (clock moves, resets …). */
+  /**
+   * A line that is not a command (clock moves, resets …). `text` may be a function of the
+   * current language: then a language switch rewrites the line.
+   */
   note(text, cls = 'note') {
     const p = document.createElement('div');
     p.className = `blk ${cls}`;
-    p.textContent = text;
+    if (typeof text === 'function') labelled(p, () => (p.textContent = text()));
+    else p.textContent = text;
     this.out.append(p);
     this.trim();
     this.scroll();
   }
+
+  /** Rewrites the page's own words (notes, buttons, exit lines) in the current language. */
+  relabel() {
+    for (const el of this.out.querySelectorAll('[data-relabel]')) el.relabel?.();
+  }
+}
+
+/** Sets an element's words now and again on every language switch (Terminal.relabel). */
+function labelled(el, apply) {
+  el.dataset.relabel = '';
+  el.relabel = apply;
+  apply();
 }
 
 export async function copyText(text) {

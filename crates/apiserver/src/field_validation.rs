@@ -6,7 +6,7 @@
 //!   absent/empty → Warn (the default since 1.23); an unknown value → 422.
 //! - POST/PUT JSON bodies: `check_body(body, directive, url_kind)` → `Ok(warnings)` or
 //!   `Err(400 "<Kind> in version \"v1\" cannot be handled as a <Kind>: strict decoding error: …")`.
-//! - PATCH (json/merge/strategic): `check_patched(patch_type, body, &patched, directive)`
+//! - PATCH (json/merge/strategic): `check_patched(patch_type, body, &current, &patched, directive)`
 //!   after `patch::apply` → `Ok(warnings)` or `Err(422 "patch: Invalid value: …")`.
 //! - Each warning goes out as a `Warning` header: `warning_header(text)`.
 //!
@@ -337,6 +337,7 @@ pub fn check_body(
 pub fn check_patched(
     patch_type: PatchType,
     body: &[u8],
+    current: &Value,
     patched: &Value,
     directive: Directive,
 ) -> Result<Vec<String>, ApiError> {
@@ -388,10 +389,14 @@ pub fn check_patched(
     }
     // The rejected value: the patched JSON (json/merge) or the patch map as %+v (SMP).
     let value = match patch_type {
-        PatchType::StrategicMerge => serde_json::from_slice::<Value>(body)
-            .map(|p| go_v(&p))
-            .unwrap_or_default(),
-        _ => serde_json::to_string(patched).unwrap_or_default(),
+        PatchType::StrategicMerge => {
+            let p = serde_json::from_slice::<Value>(body).unwrap_or_default();
+            match crate::schema::lookup(api_version, kind) {
+                Some(k) => go_v(&crate::patch::smp_consumed_patch(current, &p, k)),
+                None => go_v(&p),
+            }
+        }
+        _ => crate::gofmt::go_json(patched),
     };
     Err(ApiError::invalid(
         "",

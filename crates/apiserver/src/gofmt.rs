@@ -116,6 +116,24 @@ pub fn go_float(f: f64) -> String {
     s
 }
 
+/// encoding/json's Marshal: compact, map keys sorted (serde_json's map is sorted
+/// here) and `<`, `>`, `&`, U+2028, U+2029 escaped as Go does.
+pub fn go_json(v: &Value) -> String {
+    let s = serde_json::to_string(v).unwrap_or_default();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `reflect.TypeOf(v).String()` of an unstructured value.
 pub fn go_type(v: &Value) -> &'static str {
     match v {
@@ -174,6 +192,14 @@ mod tests {
         assert_eq!(go_float(0.0001), "0.0001");
         assert_eq!(go_float(0.00001), "1e-05");
         assert_eq!(go_float(-2.25), "-2.25");
+    }
+
+    #[test]
+    fn json_like_go() {
+        assert_eq!(
+            go_json(&json!({"b": "<a&b>", "a": 1})),
+            r#"{"a":1,"b":"\u003ca\u0026b\u003e"}"#
+        );
     }
 
     #[test]

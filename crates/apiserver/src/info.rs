@@ -6,16 +6,17 @@ use crate::Response;
 use serde_json::{json, Value};
 use servicecidr_core::Cluster;
 
-/// The build this apiserver answers as: a 1.34.0 kube-apiserver (the real
-/// build's `version` fields). The kubectl dispatcher (G1) picks its kubectl
-/// from `minor`.
-pub fn version_info(_cluster: &Cluster) -> Value {
+/// `/version` as the emulated release's kube-apiserver answers it. The
+/// kubectl dispatcher (G1) picks its kubectl from `minor`; the build fields
+/// (commit, date, Go version) are not modelled and say so.
+pub fn version_info(cluster: &Cluster) -> Value {
+    let v = cluster.release().version_info();
     json!({
-        "major": "1", "minor": "34", "emulationMajor": "1", "emulationMinor": "34",
-        "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",
-        "gitVersion": "v1.34.0", "gitCommit": "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45",
-        "gitTreeState": "clean", "buildDate": "2025-08-27T10:09:04Z",
-        "goVersion": "go1.24.6", "compiler": "gc", "platform": "linux/amd64"
+        "major": v.major, "minor": v.minor,
+        "emulationMajor": v.major, "emulationMinor": v.minor,
+        "gitVersion": v.git_version, "gitCommit": "0000000000000000000000000000000000000000",
+        "gitTreeState": "clean", "buildDate": "1970-01-01T00:00:00Z",
+        "goVersion": "go (servicecidr-sim)", "compiler": "gc", "platform": "wasm32/servicecidr-sim"
     })
 }
 

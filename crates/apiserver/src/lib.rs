@@ -32,22 +32,9 @@ pub use watch::{watch_poll, WatchCursor, WatchPoll};
 
 use servicecidr_core::Cluster;
 
-/// Who is asking (authentication's answer).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserInfo {
-    pub username: String,
-    pub groups: Vec<String>,
-}
-
-impl Default for UserInfo {
-    /// kubeadm's admin kubeconfig identity.
-    fn default() -> Self {
-        UserInfo {
-            username: "kubernetes-admin".into(),
-            groups: vec!["system:masters".into(), "system:authenticated".into()],
-        }
-    }
-}
+/// Who is asking (authentication's answer): the core's identity type, so the
+/// request path records and admits the same user.
+pub use servicecidr_core::cluster::UserInfo;
 
 /// One HTTP request, already read.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -94,8 +81,22 @@ fn core_user(user: Option<&UserInfo>) -> servicecidr_core::cluster::UserInfo {
 }
 
 /// Serves one request against the cluster. Never panics; a failed request
-/// changes nothing (the core's request path is transactional).
+/// changes nothing (the core's request path is transactional). The API
+/// warnings the request earned (deprecated versions, admission Warn actions,
+/// Service IP notes) go out as `Warning:` headers, as kube-apiserver sends them.
 pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
+    // Warnings of calls that were not requests (the JS API) are not this one's.
+    cluster.take_warnings();
+    let mut response = route(cluster, req);
+    for w in cluster.take_warnings() {
+        response
+            .headers
+            .push(("Warning".into(), field_validation::warning_header(&w)));
+    }
+    response
+}
+
+fn route(cluster: &mut Cluster, req: &Request) -> Response {
     // Segments are matched decoded (`%2F` in a name stays inside its segment).
     let decoded: Vec<String> = req
         .path

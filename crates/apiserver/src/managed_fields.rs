@@ -79,6 +79,7 @@ pub fn validate_patch_options(
                 field: "fieldManager".into(),
                 bad_value: None,
                 detail: "may not be more than 128 bytes".into(),
+                go_value: None,
             });
         }
     }
@@ -104,7 +105,37 @@ pub fn decode_apply_body(body: &[u8]) -> Result<Value, ApiError> {
             "error encoding patch: error converting YAML to JSON: yaml: {e}"
         ))
     })?;
-    Ok(docs.first().map(yaml_to_json).unwrap_or(Value::Null))
+    let Some(doc) = docs.first() else {
+        return Ok(Value::Null);
+    };
+    // The walks after this recurse; JSON bodies are capped at 128 levels by
+    // serde_json, YAML ones here (iteratively, before any recursion).
+    if yaml_depth(doc) > MAX_DEPTH {
+        return Err(ApiError::bad_request(format!(
+            "error encoding patch: error converting YAML to JSON: yaml: exceeded max depth of {MAX_DEPTH}"
+        )));
+    }
+    Ok(yaml_to_json(doc))
+}
+
+const MAX_DEPTH: usize = 128;
+
+fn yaml_depth(y: &yaml_rust2::Yaml) -> usize {
+    use yaml_rust2::Yaml;
+    let mut max = 0;
+    let mut stack = vec![(y, 1usize)];
+    while let Some((node, d)) = stack.pop() {
+        max = max.max(d);
+        if d > MAX_DEPTH {
+            break;
+        }
+        match node {
+            Yaml::Array(a) => stack.extend(a.iter().map(|x| (x, d + 1))),
+            Yaml::Hash(h) => stack.extend(h.iter().flat_map(|(k, v)| [(k, d + 1), (v, d + 1)])),
+            _ => {}
+        }
+    }
+    max
 }
 
 fn yaml_to_json(y: &yaml_rust2::Yaml) -> Value {

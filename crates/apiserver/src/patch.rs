@@ -725,6 +725,117 @@ pub fn strategic_merge_patch(
         .map_err(SmpError::into_api_error)
 }
 
+/// The patch map as strategicpatch leaves it after merging into `current`: Go
+/// mutates it in place (directives consumed, ordered lists taken, nulls and
+/// directive values dropped from added content). patch.go prints this map (`%+v`)
+/// in its strict-decoding error.
+pub fn smp_consumed_patch(current: &Value, patch: &Value, kind: &KindSchema) -> Value {
+    let (Value::Object(o), Value::Object(p)) = (current, patch) else {
+        return patch.clone();
+    };
+    let mut p = p.clone();
+    consume_map(o, &mut p, kind, "");
+    Value::Object(p)
+}
+
+fn consume_map(
+    original: &Map<String, Value>,
+    patch: &mut Map<String, Value>,
+    kind: &KindSchema,
+    path: &str,
+) {
+    if let Some(d) = patch.get(DIRECTIVE_MARKER) {
+        if d.as_str() == Some(REPLACE_DIRECTIVE) {
+            patch.remove(DIRECTIVE_MARKER);
+        }
+        return;
+    }
+    patch.remove(RETAIN_KEYS_DIRECTIVE);
+    let orders: Vec<String> = patch
+        .keys()
+        .filter(|k| k.starts_with(SET_ELEMENT_ORDER_PREFIX))
+        .cloned()
+        .collect();
+    for k in orders {
+        patch.remove(&k);
+        if let Ok(list_key) = extract_key(&k, SET_ELEMENT_ORDER_PREFIX) {
+            if original.contains_key(&list_key) || patch.contains_key(&list_key) {
+                patch.remove(&list_key);
+            }
+        }
+    }
+    let keys: Vec<String> = patch.keys().cloned().collect();
+    for k in keys {
+        if k.starts_with(DELETE_FROM_PRIMITIVE_LIST_PREFIX) {
+            continue;
+        }
+        let Some(pv) = patch.get_mut(&k) else {
+            continue;
+        };
+        if pv.is_null() {
+            continue;
+        }
+        match original.get(&k) {
+            Some(ov) if go_type(ov) == go_type(pv) => {
+                let sub = child(path, &k);
+                match (ov, pv) {
+                    (Value::Object(om), Value::Object(pm)) => {
+                        let strategy =
+                            other_strategy(&kind.patch_strategies(&sub)).unwrap_or_default();
+                        if strategy != REPLACE_DIRECTIVE {
+                            consume_map(om, pm, kind, &sub);
+                        }
+                    }
+                    (Value::Array(oa), Value::Array(pa)) => {
+                        let strategy =
+                            other_strategy(&kind.patch_strategies(&sub)).unwrap_or_default();
+                        let key = kind.patch_merge_key(&sub);
+                        if strategy == MERGE_DIRECTIVE && !key.is_empty() {
+                            for item in pa.iter_mut() {
+                                let Value::Object(pm) = item else { continue };
+                                if pm.contains_key(DIRECTIVE_MARKER) {
+                                    continue;
+                                }
+                                let Some(mv) = pm.get(key).cloned() else {
+                                    continue;
+                                };
+                                if let Some(Value::Object(om)) =
+                                    oa.iter().find(|x| x.get(key) == Some(&mv))
+                                {
+                                    consume_map(om, pm, kind, &sub);
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {
+                discard_null_values(pv);
+                strip_directive_values(pv);
+            }
+        }
+    }
+}
+
+/// removeDirectives' in-place part: keys whose value is a directive map go.
+fn strip_directive_values(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !contains_directive_marker(x));
+            for x in m.values_mut() {
+                strip_directive_values(x);
+            }
+        }
+        Value::Array(a) => {
+            for x in a.iter_mut() {
+                strip_directive_values(x);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// StrategicMergeMapPatch with the server's options (merge parallel lists, ignore
 /// unmatched nulls).
 pub fn strategic_merge_map(

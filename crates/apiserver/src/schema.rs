@@ -188,4 +188,71 @@ mod tests {
         assert!(lookup("v1", "ServiceCIDR").is_none());
         assert!(lookup("example.com/v1", "Widget").is_none());
     }
+
+    /// The table states the same facts as the served OpenAPI documents
+    /// (x-kubernetes-patch-strategy/-merge-key, list-type/-map-keys, map-type).
+    #[test]
+    fn table_agrees_with_openapi() {
+        use crate::openapi;
+        let versions: &[(&str, &str)] = &[
+            ("", "v1"),
+            ("networking.k8s.io", "networking.k8s.io/v1"),
+            ("networking.k8s.io", "networking.k8s.io/v1beta1"),
+        ];
+        for k in KINDS {
+            for (g, av) in versions.iter().filter(|(g, _)| *g == k.group) {
+                let _ = g;
+                let all = openapi::schemas(av).unwrap();
+                let root = openapi::schema_of(av, k.kind).unwrap();
+                for rule in k.fields.iter().chain(OBJECT_META.iter()) {
+                    let mut cur = root;
+                    let mut prop = None;
+                    for seg in rule.path.split('.') {
+                        let s = openapi::resolve_ref(all, cur);
+                        let s = s
+                            .get("items")
+                            .map(|i| openapi::resolve_ref(all, i))
+                            .unwrap_or(s);
+                        prop = s.pointer(&format!("/properties/{seg}"));
+                        cur = prop.unwrap_or_else(|| panic!("{av} {} {}", k.kind, rule.path));
+                    }
+                    let p = prop.unwrap();
+                    let st = p
+                        .get("x-kubernetes-patch-strategy")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("");
+                    let mk = p
+                        .get("x-kubernetes-patch-merge-key")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("");
+                    assert_eq!(
+                        (st, mk),
+                        (rule.patch_strategy, rule.patch_merge_key),
+                        "{av} {}",
+                        rule.path
+                    );
+                    let lt = p.get("x-kubernetes-list-type").and_then(|v| v.as_str());
+                    let mt = p.get("x-kubernetes-map-type").and_then(|v| v.as_str());
+                    match rule.list_type {
+                        ListType::Map(keys) => {
+                            assert_eq!(lt, Some("map"), "{}", rule.path);
+                            let got: Vec<&str> = p["x-kubernetes-list-map-keys"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .filter_map(|v| v.as_str())
+                                .collect();
+                            assert_eq!(got, keys.to_vec());
+                        }
+                        ListType::Set => assert_eq!(lt, Some("set"), "{}", rule.path),
+                        ListType::Atomic => assert!(
+                            lt == Some("atomic") || mt == Some("atomic"),
+                            "{}",
+                            rule.path
+                        ),
+                    }
+                }
+            }
+        }
+    }
 }

@@ -97,15 +97,17 @@ fn events(storage: Storage) -> ServedResource {
 
 /// Every served group-version, in discovery order: the core group first, then
 /// the named groups by kube-apiserver's group priority (events.k8s.io 17750,
-/// networking.k8s.io 17200, admissionregistration.k8s.io 16700).
-pub fn served(_cluster: &Cluster) -> Vec<GroupVersion> {
+/// admissionregistration.k8s.io 16700... networking.k8s.io 17200 sorts before
+/// it). Which networking.k8s.io versions exist is the emulated release's
+/// answer (v1alpha1 1.29–1.30, v1beta1 1.31–1.36, v1 from 1.33), preferred first.
+pub fn served(cluster: &Cluster) -> Vec<GroupVersion> {
     let networking = || {
         vec![
             core(Resource::IPAddresses, &[], false),
             core(Resource::ServiceCIDRs, &[], true),
         ]
     };
-    vec![
+    let mut out = vec![
         GroupVersion {
             group: "",
             version: "v1",
@@ -131,34 +133,39 @@ pub fn served(_cluster: &Cluster) -> Vec<GroupVersion> {
             version: "v1",
             resources: vec![events(Storage::Core(Resource::Events))],
         },
-        GroupVersion {
+    ];
+    for gv in cluster.release().served_group_versions("servicecidrs") {
+        let version = gv.rsplit('/').next().unwrap_or("v1");
+        let Some(version) = NETWORKING_VERSIONS.iter().find(|v| **v == version) else {
+            continue;
+        };
+        out.push(GroupVersion {
             group: "networking.k8s.io",
-            version: "v1",
+            version,
             resources: networking(),
-        },
-        GroupVersion {
-            group: "networking.k8s.io",
-            version: "v1beta1",
-            resources: networking(),
-        },
-        GroupVersion {
-            group: "admissionregistration.k8s.io",
-            version: "v1",
-            resources: vec![
-                core(
-                    Resource::ValidatingAdmissionPolicies,
-                    &["api-extensions"],
-                    false,
-                ),
-                core(
-                    Resource::ValidatingAdmissionPolicyBindings,
-                    &["api-extensions"],
-                    false,
-                ),
-            ],
-        },
-    ]
+        });
+    }
+    out.push(GroupVersion {
+        group: "admissionregistration.k8s.io",
+        version: "v1",
+        resources: vec![
+            core(
+                Resource::ValidatingAdmissionPolicies,
+                &["api-extensions"],
+                true,
+            ),
+            core(
+                Resource::ValidatingAdmissionPolicyBindings,
+                &["api-extensions"],
+                false,
+            ),
+        ],
+    });
+    out
 }
+
+/// The networking.k8s.io versions any modelled release serves (as 'static names).
+const NETWORKING_VERSIONS: &[&str] = &["v1", "v1beta1", "v1alpha1"];
 
 /// The served group-version `group`/`version`, if any.
 pub fn find(cluster: &Cluster, group: &str, version: &str) -> Option<GroupVersion> {

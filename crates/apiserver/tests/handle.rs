@@ -15,6 +15,8 @@ fn cluster() -> Cluster {
         service_cluster_ip_range: Some("10.96.0.0/28".into()),
         seed: Some(7.0),
         now: Some(json!("2026-11-10T10:34:06Z")),
+        // 1.34 serves networking.k8s.io v1 and v1beta1, as these tests expect.
+        version: Some("1.34".into()),
         ..Default::default()
     })
     .expect("cluster");
@@ -81,7 +83,8 @@ fn version_and_health() {
         (v["major"].as_str(), v["minor"].as_str()),
         (Some("1"), Some("34"))
     );
-    assert_eq!(v["gitVersion"], "v1.34.0");
+    // "1.34" is the newest modelled patch of 1.34.
+    assert_eq!(v["gitVersion"], "v1.34.8");
     for p in ["/healthz", "/livez", "/readyz"] {
         let r = call(&mut c, "GET", p, "");
         assert_eq!(

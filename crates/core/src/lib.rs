@@ -11,7 +11,9 @@ pub mod cluster;
 pub mod controllers;
 pub mod model;
 pub mod net;
+pub mod release;
 pub mod rng;
 pub mod validation;
 
 pub use cluster::{Cluster, ClusterOptions};
+pub use release::{Release, Version};

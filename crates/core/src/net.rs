@@ -83,6 +83,16 @@ impl Addr {
     pub fn is_ipv4_mapped(self) -> bool {
         self.family == Family::IPv6 && (self.value >> 32) == 0xffff
     }
+    /// The address as Go's net.IP sees it: an IPv4-mapped IPv6 address is the
+    /// IPv4 address (To4() != nil), which is how Kubernetes before strict
+    /// validation (1.36) allocates, names and repairs `::ffff:a.b.c.d`.
+    pub fn unmap_ipv4(self) -> Addr {
+        if self.is_ipv4_mapped() {
+            Addr::new(Family::IPv4, self.value & 0xffff_ffff)
+        } else {
+            self
+        }
+    }
 }
 
 /// Canonical text: dotted decimal, or RFC 5952 for IPv6 (what Go's netip prints).
@@ -95,6 +105,12 @@ impl fmt::Display for Addr {
 /// Strict parse (Go's netip.ParseAddr): no leading zeros, no zones.
 pub fn parse_ip(s: &str) -> Option<Addr> {
     s.parse::<IpAddr>().ok().map(Addr::from_std)
+}
+
+/// ParseIPSloppy as a Service IP: the address Kubernetes allocates, names the
+/// IPAddress after and repairs (IPv4-mapped forms are IPv4).
+pub fn parse_service_ip(s: &str) -> Option<Addr> {
+    parse_ip_sloppy(s).map(Addr::unmap_ipv4)
 }
 
 /// Kubernetes' ParseIPSloppy: like the strict parser but IPv4 octets may carry
@@ -238,6 +254,25 @@ impl Prefix {
     }
 }
 
+/// The smallest prefix whose service range ([`Prefix::service_range`]) holds both
+/// `lo` and `hi` (so every address between them): the longest prefix containing
+/// both in which neither is the network address nor the IPv4 broadcast. None for
+/// mixed families, or when no prefix of the family qualifies.
+pub fn covering_service_prefix(lo: Addr, hi: Addr) -> Option<Prefix> {
+    if lo.family != hi.family {
+        return None;
+    }
+    let (lo, hi) = if lo.value <= hi.value {
+        (lo, hi)
+    } else {
+        (hi, lo)
+    };
+    (0..=lo.family.bits()).rev().find_map(|len| {
+        let p = Prefix { addr: lo, len }.masked();
+        (p.contains_service_ip(lo) && p.contains_service_ip(hi)).then_some(p)
+    })
+}
+
 /// Canonical text of the masked prefix: "10.96.0.0/12", "fd00::/108".
 impl fmt::Display for Prefix {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -248,6 +283,45 @@ impl fmt::Display for Prefix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn covering_service_prefix_is_the_smallest_usable_range() {
+        let cover = |a: &str, b: &str| {
+            covering_service_prefix(parse_ip(a).unwrap(), parse_ip(b).unwrap())
+                .map(|p| p.to_string())
+        };
+        assert_eq!(
+            cover("10.96.0.21", "10.96.0.211").as_deref(),
+            Some("10.96.0.0/24")
+        );
+        assert_eq!(
+            cover("10.96.0.82", "10.96.0.21").as_deref(),
+            Some("10.96.0.0/25"),
+            "either order"
+        );
+        assert_eq!(
+            cover("10.100.0.20", "10.100.0.21").as_deref(),
+            Some("10.100.0.16/29")
+        );
+        // One address needs a /30: it may be neither the network nor the broadcast.
+        assert_eq!(
+            cover("10.96.0.5", "10.96.0.5").as_deref(),
+            Some("10.96.0.4/30")
+        );
+        // An address on a boundary widens the range.
+        assert_eq!(
+            cover("10.96.0.127", "10.96.0.128").as_deref(),
+            Some("10.96.0.0/24")
+        );
+        // IPv6 keeps its all-ones address, so a /127 holds ::1.
+        assert_eq!(cover("fd00::1", "fd00::1").as_deref(), Some("fd00::/127"));
+        assert_eq!(
+            cover("0.0.0.0", "0.0.0.1"),
+            None,
+            "0.0.0.0 is every prefix's network"
+        );
+        assert_eq!(cover("10.0.0.1", "fd00::1"), None, "mixed families");
+    }
 
     #[test]
     fn strict_and_sloppy_parsing() {

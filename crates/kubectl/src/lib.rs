@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod describe;
 
 pub mod duration;
+mod grep_regex;
 pub mod jq;
 pub mod jsonpath;
 pub mod manifest;

@@ -11,6 +11,8 @@ fn cluster() -> Cluster {
         service_cluster_ip_range: Some("10.96.0.0/28".into()),
         seed: Some(3.0),
         now: Some(json!("2026-11-10T10:34:06Z")),
+        // 1.34 serves networking.k8s.io v1 and v1beta1, as these tests expect.
+        version: Some("1.34".into()),
         ..Default::default()
     })
     .expect("cluster")
@@ -91,8 +93,11 @@ fn manifests_go_to_their_own_version() {
     assert_eq!(o.stdout, "[\"10.97.0.0/24\",\"fd00::/112\"]");
     let o = kubectl_line(&mut c, "apply -f -", m);
     assert_eq!(o.exit_code, 1);
+    // 1.34 deprecates v1beta1: the response's Warning header comes first.
     assert!(
-        o.stderr.starts_with("The ServiceCIDR \"b\" is invalid: "),
+        o.stderr.starts_with(
+            "Warning: networking.k8s.io/v1beta1 ServiceCIDR is deprecated in v1.34+, unavailable in v1.37+\nThe ServiceCIDR \"b\" is invalid: "
+        ),
         "{o:?}"
     );
 }

@@ -113,10 +113,17 @@ fn patches() {
     let body = br#"{"spec":{"foo":1,"foo":2}}"#;
     let patched = patch::apply(PatchType::Merge, svc, &current, body).unwrap();
     assert_eq!(
-        check_patched(PatchType::Merge, body, &patched, Directive::Warn).unwrap(),
+        check_patched(PatchType::Merge, body, &current, &patched, Directive::Warn).unwrap(),
         vec!["duplicate field \"spec.foo\"", "unknown field \"spec.foo\""]
     );
-    let e = check_patched(PatchType::Merge, body, &patched, Directive::Strict).unwrap_err();
+    let e = check_patched(
+        PatchType::Merge,
+        body,
+        &current,
+        &patched,
+        Directive::Strict,
+    )
+    .unwrap_err();
     assert_eq!(e.code, 422);
     assert_eq!(
         e.message,
@@ -126,14 +133,32 @@ fn patches() {
     // SMP shows the patch map as Go's %+v.
     let body = br#"{"spec":{"bar":"x"}}"#;
     let patched = patch::apply(PatchType::StrategicMerge, svc, &current, body).unwrap();
-    let e =
-        check_patched(PatchType::StrategicMerge, body, &patched, Directive::Strict).unwrap_err();
+    let e = check_patched(
+        PatchType::StrategicMerge,
+        body,
+        &current,
+        &patched,
+        Directive::Strict,
+    )
+    .unwrap_err();
     assert_eq!(e.message, " \"\" is invalid: patch: Invalid value: \"map[spec:map[bar:x]]\": strict decoding error: unknown field \"spec.bar\"");
+    // The map as the merge left it: $setElementOrder and the list it ordered are consumed.
+    let body = br#"{"metadata":{"annotations":{"a":"b"}},"spec":{"$setElementOrder/ports":[{"port":80}],"ports":[{"port":80,"targetPort":9090}],"foo":1}}"#;
+    let patched = patch::apply(PatchType::StrategicMerge, svc, &current, body).unwrap();
+    let e = check_patched(
+        PatchType::StrategicMerge,
+        body,
+        &current,
+        &patched,
+        Directive::Strict,
+    )
+    .unwrap_err();
+    assert_eq!(e.message, " \"\" is invalid: patch: Invalid value: \"map[metadata:map[annotations:map[a:b]] spec:map[foo:1]]\": strict decoding error: unknown field \"spec.foo\"");
     // JSON patch: unknown operation fields are prefixed.
     let body = br#"[{"op":"add","path":"/spec/baz","value":{"a":1,"a":2},"extra":1}]"#;
     let patched = patch::apply(PatchType::Json, svc, &current, body).unwrap();
     assert_eq!(
-        check_patched(PatchType::Json, body, &patched, Directive::Warn).unwrap(),
+        check_patched(PatchType::Json, body, &current, &patched, Directive::Warn).unwrap(),
         vec![
             "json patch duplicate field \"[0].value.a\"",
             "json patch unknown field \"[0].extra\"",
@@ -141,7 +166,7 @@ fn patches() {
         ]
     );
     assert!(
-        check_patched(PatchType::Json, body, &patched, Directive::Ignore)
+        check_patched(PatchType::Json, body, &current, &patched, Directive::Ignore)
             .unwrap()
             .is_empty()
     );
@@ -158,7 +183,7 @@ mod fuzz {
             let _ = strict_errors(&body, "v1", "Service");
             let _ = strict_errors(s.as_bytes(), "v1", "Service");
             let _ = check_body(s.as_bytes(), Directive::Strict, "Service");
-            let _ = check_patched(PatchType::Json, s.as_bytes(), &json!({}), Directive::Strict);
+            let _ = check_patched(PatchType::Json, s.as_bytes(), &json!({}), &json!({}), Directive::Strict);
         }
 
         #[test]

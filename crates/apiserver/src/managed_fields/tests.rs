@@ -270,6 +270,21 @@ fn request_helpers() {
     );
     assert_eq!(decode_apply_body(b"{\"a\":1}").unwrap(), json!({"a":1}));
     assert_eq!(decode_apply_body(b"a: [").unwrap_err().code, 400);
+    // Deep nesting never reaches the recursive walks (the parser's limit, or ours).
+    let deep = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
+    let e = decode_apply_body(deep.as_bytes()).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("error encoding patch: error converting YAML to JSON: yaml: "),
+        "{}",
+        e.message
+    );
+    let mut block = String::new();
+    for i in 0..140 {
+        block.push_str(&format!("{}k:\n", " ".repeat(i)));
+    }
+    block.push_str(&format!("{}v: 1\n", " ".repeat(140)));
+    assert_eq!(decode_apply_body(block.as_bytes()).unwrap_err().code, 400);
 }
 
 mod fuzz {
@@ -320,4 +335,19 @@ mod fuzz {
             let _ = decode_apply_body(&bytes);
         }
     }
+}
+
+/// Sets own their values (`v:`), map lists their keys (`k:`), as in live clusters'
+/// managedFields for finalizers and ownerReferences.
+#[test]
+fn sets_and_owner_references() {
+    let mut obj = json!({"apiVersion":"networking.k8s.io/v1","kind":"ServiceCIDR","metadata":{"name":"c","finalizers":["networking.k8s.io/service-cidr-finalizer"],
+        "ownerReferences":[{"apiVersion":"v1","kind":"X","name":"n","uid":"u1"}]},"spec":{"cidrs":["10.0.0.0/24"]}});
+    update(None, &mut obj, "m", "networking.k8s.io/v1", "", T0);
+    assert_eq!(
+        obj["metadata"]["managedFields"][0]["fieldsV1"],
+        json!({"f:metadata":{"f:finalizers":{".":{},"v:\"networking.k8s.io/service-cidr-finalizer\"":{}},
+                              "f:ownerReferences":{".":{},"k:{\"uid\":\"u1\"}":{".":{},"f:apiVersion":{},"f:kind":{},"f:name":{},"f:uid":{}}}},
+               "f:spec":{"f:cidrs":{}}})
+    );
 }

@@ -568,6 +568,7 @@ mod fuzz {
             for t in [PatchType::Json, PatchType::Merge, PatchType::StrategicMerge] {
                 let _ = apply(t, Some(service()), &doc, &body);
             }
+            let _ = smp_consumed_patch(&doc, &patch, service());
         }
 
         #[test]

@@ -5,7 +5,7 @@
 
 use super::range::{Pick, Range};
 use super::taken::TakenSet;
-use super::AllocError;
+use super::{AllocError, Quirks};
 use crate::model::ServiceCIDR;
 use crate::net::{parse_cidr_sloppy, Addr, Family, Prefix};
 use crate::rng::Rng;
@@ -186,6 +186,16 @@ impl MetaAllocator {
         taken: &TakenSet,
         rng: &mut Rng,
     ) -> (Result<Pick, AllocError>, DynamicTrace) {
+        self.allocate_next_service_with(taken, rng, Quirks::default())
+    }
+
+    /// [`MetaAllocator::allocate_next_service_traced`] with a release's quirks.
+    pub fn allocate_next_service_with(
+        &self,
+        taken: &TakenSet,
+        rng: &mut Rng,
+        quirks: Quirks,
+    ) -> (Result<Pick, AllocError>, DynamicTrace) {
         let mut order: Vec<&String> = self.allocators.keys().collect();
         rng.shuffle(&mut order);
         let mut trace = DynamicTrace {
@@ -200,11 +210,12 @@ impl MetaAllocator {
                 trace.skipped.push((key.clone(), AllocError::NotReady));
                 continue;
             }
-            match item.range.allocate_next(taken, rng) {
+            match item.range.allocate_next_with(taken, rng, quirks) {
                 Ok(pick) => return (Ok(pick), trace),
                 Err(e @ (AllocError::Full | AllocError::NotReady)) => {
                     trace.skipped.push((key.clone(), e));
                 }
+                Err(e) if quirks.skip_all_errors => trace.skipped.push((key.clone(), e)),
                 Err(e) => return (Err(e), trace),
             }
         }

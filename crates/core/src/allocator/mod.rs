@@ -17,6 +17,19 @@ pub use taken::{TakenIndex, TakenSet};
 use crate::net::{Addr, Prefix};
 use std::fmt;
 
+/// The release-dependent parts of the allocator, read from the release
+/// profile (`Release::allocator_quirks`). The default is the newest release.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quirks {
+    /// 1.33.0–1.34.7 (kubernetes#138374, fixed by PR #134193): the dynamic
+    /// scan's random offset is cast to int64, so on a /64 an offset of 2^63 or
+    /// more starts the scan *below* the prefix and hands out that address.
+    pub ipv6_offset_wraps: bool,
+    /// Before PR #135499 (1.35): allocation errors other than full / not ready
+    /// are skipped and the next allocator is tried.
+    pub skip_all_errors: bool,
+}
+
 /// Which of the two ErrNotInRange texts found upstream is printed.
 ///
 /// `true`: `the provided IP (<ip>) is not in the valid range. The range of valid IPs is <cidr>`;

@@ -3,7 +3,7 @@
 //! instead of a walk over every address.
 
 use super::taken::TakenSet;
-use super::AllocError;
+use super::{AllocError, Quirks};
 use crate::net::{parse_cidr_sloppy, Addr, Family, Prefix};
 use crate::rng::Rng;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -211,6 +211,16 @@ impl Range {
     /// scan walks up and wraps. Only if that band is full (and the range is
     /// split) does a second draw pick a start in the lower band.
     pub fn allocate_next(&self, taken: &TakenSet, rng: &mut Rng) -> Result<Pick, AllocError> {
+        self.allocate_next_with(taken, rng, Quirks::default())
+    }
+
+    /// [`Range::allocate_next`] with a release's quirks.
+    pub fn allocate_next_with(
+        &self,
+        taken: &TakenSet,
+        rng: &mut Rng,
+        quirks: Quirks,
+    ) -> Result<Pick, AllocError> {
         let upper = self.upper_size();
         if upper == 0 {
             // Upstream returns here without looking at the lower band.
@@ -228,6 +238,21 @@ impl Range {
             rng.below_u128(upper)
         };
         let band_first = self.first + self.offset;
+        if quirks.ipv6_offset_wraps && upper >= INT63_MAX && r > INT63_MAX {
+            // big.NewInt(int64(offset)): the offset is negative, the scan starts
+            // 2^64 - r below the band and walks up from there, so the first free
+            // address below the prefix is handed out.
+            let below = (1u128 << 64) - r;
+            if let Some(start) = band_first.checked_sub(below) {
+                let found = taken
+                    .first_free_in(start, start, self.last)
+                    .or_else(|| taken.first_free_in(band_first, band_first, self.last));
+                return match found {
+                    Some(v) => Ok(self.pick(v, Band::Dynamic, Some(start))),
+                    None => Err(AllocError::Full),
+                };
+            }
+        }
         let (start, found) = self.scan(taken, band_first, self.last, r);
         if let Some(v) = found {
             return Ok(self.pick(v, Band::Dynamic, start));

@@ -169,6 +169,19 @@ impl TakenSet {
             .map(|(&s, _)| s)
     }
 
+    /// Largest taken v with lo <= v <= hi, in O(log n): the last run starting at
+    /// or below `hi`, if it reaches `lo`.
+    pub fn last_taken_in(&self, lo: u128, hi: u128) -> Option<u128> {
+        if lo > hi {
+            return None;
+        }
+        self.runs
+            .range(..=hi)
+            .next_back()
+            .filter(|(_, &e)| e >= lo)
+            .map(|(_, &e)| e.min(hi))
+    }
+
     /// Every taken address in ascending order (beware: may be huge).
     pub fn iter(&self) -> impl Iterator<Item = u128> + '_ {
         self.runs.iter().flat_map(|(&s, &e)| s..=e)
@@ -273,6 +286,20 @@ mod tests {
         assert_eq!(t.count_in(1, u128::MAX), u128::MAX);
         assert_eq!(t.count_in(5, 9), 5);
         assert_eq!(t.first_free_in(0, 0, u128::MAX), None);
+    }
+
+    #[test]
+    fn last_taken_is_the_highest_taken_in_the_interval() {
+        let t = set_of(&[10, 11, 12, 20]);
+        assert_eq!(t.last_taken_in(0, 30), Some(20));
+        assert_eq!(t.last_taken_in(0, 19), Some(12));
+        assert_eq!(t.last_taken_in(11, 11), Some(11), "inside a run");
+        assert_eq!(t.last_taken_in(13, 19), None);
+        assert_eq!(t.last_taken_in(21, 5), None);
+        assert_eq!(
+            set_of(&[u128::MAX]).last_taken_in(0, u128::MAX),
+            Some(u128::MAX)
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::allocator::taken::TakenIndex;
 use crate::clock::{parse_rfc3339_millis, Clock};
 use crate::model::{ApiError, Service, ServicePort};
 use crate::net::{parse_cidr_sloppy, Addr, Family, Prefix};
+use crate::release::Release;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -35,6 +36,14 @@ pub struct ClusterConfig {
     pub started_ms: i64,
     /// Decimal string: JSON numbers cannot carry 64 bits.
     pub seed: String,
+    /// The emulated release (`1.33.11`). Snapshots from before release
+    /// emulation have none and restore as the newest modelled release.
+    #[serde(default = "newest_version")]
+    pub version: String,
+}
+
+fn newest_version() -> String {
+    crate::release::DEFAULT_VERSION.to_string()
 }
 
 impl ClusterConfig {
@@ -69,9 +78,17 @@ fn flag_error(msg: impl Into<String>) -> ApiError {
     ApiError::bad_request(msg)
 }
 
-/// kube-apiserver's checks of --service-cluster-ip-range (1.34+: no size cap, since
-/// the legacy bitmap is gone), with its messages.
-pub fn parse_service_cluster_ip_range(flag: &str) -> Result<Vec<Prefix>, ApiError> {
+/// cmd/kube-apiserver options validation's cap on the flag range while the
+/// legacy bitmap is written (maxCIDRBits): at most 2^20 addresses.
+pub const MAX_CIDR_BITS: u32 = 20;
+
+/// kube-apiserver's checks of --service-cluster-ip-range, with its messages.
+/// `dual_write` (the release still writes the legacy bitmap, reference §5.2)
+/// caps each range at 2^20 addresses: IPv4 /12, IPv6 /108.
+pub fn parse_service_cluster_ip_range(
+    flag: &str,
+    dual_write: bool,
+) -> Result<Vec<Prefix>, ApiError> {
     let entries: Vec<&str> = flag.split(',').map(str::trim).collect();
     if flag.trim().is_empty() {
         return Err(flag_error(
@@ -97,6 +114,14 @@ pub fn parse_service_cluster_ip_range(flag: &str) -> Result<Vec<Prefix>, ApiErro
         ));
     }
     for p in &out {
+        if dual_write && p.host_bits() > MAX_CIDR_BITS {
+            let bits = p.family().bits() as u32;
+            // UNVERIFIED exact wording (reference §5.2, PR #90391 discussion).
+            return Err(flag_error(format!(
+                "specified --service-cluster-ip-range is too large; for {bits}-bit addresses, the mask must be >= {}",
+                bits - MAX_CIDR_BITS
+            )));
+        }
         // ServiceIPRange: min(RangeSize, 65536) < 8 is refused.
         let h = p.host_bits();
         let size: u128 = if h >= 17 { 65536 } else { 1u128 << h };
@@ -151,7 +176,11 @@ pub(crate) fn new_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
         .service_cluster_ip_range
         .as_deref()
         .unwrap_or(DEFAULT_SERVICE_CLUSTER_IP_RANGE);
-    let ranges = parse_service_cluster_ip_range(flag)?;
+    let release = match opts.version.as_deref() {
+        Some(v) => Release::parse(v)?,
+        None => Release::newest(),
+    };
+    let ranges = parse_service_cluster_ip_range(flag, release.allocator_dual_write)?;
     let seed = parse_seed(opts.seed)?;
     let clock = match &opts.now {
         Some(v) => Clock::manual(parse_now(v)?),
@@ -172,9 +201,11 @@ pub(crate) fn new_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
         auto_reconcile: opts.auto_reconcile.unwrap_or(true),
         started_ms: clock.now_ms(),
         seed: seed.to_string(),
+        version: release.version.to_string(),
     };
     let mut c = Cluster {
         config,
+        release,
         store: Default::default(),
         clock,
         rng: Rng::from_seed(seed),
@@ -192,8 +223,8 @@ pub(crate) fn new_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
     c.trace_push(
         "apiserver",
         format!(
-            "kube-apiserver --service-cluster-ip-range={}",
-            c.config.service_cluster_ip_range
+            "kube-apiserver v{} --service-cluster-ip-range={}",
+            c.config.version, c.config.service_cluster_ip_range
         ),
         json!({"seed": c.config.seed}),
     );

@@ -258,12 +258,7 @@ impl Cluster {
         self.generate_name(&mut sc.metadata);
         let errs = validation::validate_service_cidr(&sc);
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                "ServiceCIDR",
-                "networking.k8s.io",
-                &sc.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid("ServiceCIDR", "networking.k8s.io", &sc.metadata.name, &errs));
         }
         let name = sc.metadata.name.clone();
         self.admit_write(
@@ -328,16 +323,15 @@ impl Cluster {
             // PrepareForUpdate of the main resource does not reset status (upstream quirk).
             let mut e = validation::validate_common_update(&sc.metadata, &old.metadata, false);
             e.extend(Self::finalizer_errors(&sc.metadata, &old.metadata));
-            e.extend(validation::validate_service_cidr_update(&sc, &old));
+            e.extend(validation::validate_service_cidr_update_in(
+                &sc,
+                &old,
+                self.release.service_cidr_single_to_dual,
+            ));
             e
         };
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                "ServiceCIDR",
-                "networking.k8s.io",
-                &sc.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid("ServiceCIDR", "networking.k8s.io", &sc.metadata.name, &errs));
         }
         let name = sc.metadata.name.clone();
         let sub = if status { "status" } else { "" };
@@ -372,12 +366,7 @@ impl Cluster {
         }
         let errs = validation::validate_ip_address(&ip);
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                "IPAddress",
-                "networking.k8s.io",
-                &ip.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid("IPAddress", "networking.k8s.io", &ip.metadata.name, &errs));
         }
         let name = ip.metadata.name.clone();
         self.admit_write(
@@ -426,12 +415,7 @@ impl Cluster {
         errs.extend(Self::finalizer_errors(&ip.metadata, &old.metadata));
         errs.extend(validation::validate_ip_address_update(&ip, &old));
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                "IPAddress",
-                "networking.k8s.io",
-                &ip.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid("IPAddress", "networking.k8s.io", &ip.metadata.name, &errs));
         }
         let name = ip.metadata.name.clone();
         self.admit_write(

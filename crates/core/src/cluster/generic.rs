@@ -129,6 +129,14 @@ impl Cluster {
         GenericObject::decode(r, v).ok()
     }
 
+    /// Defaulting of the kinds the admission plugin understands.
+    fn default_generic(&self, r: Resource, mut obj: Value) -> Value {
+        if let Some(plugin) = self.admission.as_ref() {
+            plugin.default_object(r, &mut obj);
+        }
+        obj
+    }
+
     /// The kind's own validation: ConfigMap keys here, the policy kinds by the
     /// admission plugin (which alone understands CEL). Without a plugin the
     /// policy kinds cannot be written: storing a policy nothing would enforce
@@ -172,6 +180,7 @@ impl Cluster {
         } else {
             String::new()
         };
+        let obj = self.default_generic(r, obj);
         let mut o = GenericObject::decode(r, obj)?;
         o.metadata.namespace = ns.clone();
         if info.namespaced && !super::store::NAMESPACES.contains(&ns.as_str()) {
@@ -191,12 +200,7 @@ impl Cluster {
         );
         errs.extend(self.validate_generic(&o, None)?);
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                info.kind,
-                info.group,
-                &o.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid(info.kind, info.group, &o.metadata.name, &errs));
         }
         let name = o.metadata.name.clone();
         let value = o.to_value();
@@ -232,6 +236,11 @@ impl Cluster {
         } else {
             String::new()
         };
+        let obj = if status {
+            obj
+        } else {
+            self.default_generic(r, obj)
+        };
         let mut o = GenericObject::decode(r, obj)?;
         o.metadata.namespace = ns.clone();
         let Some(old) = self.generic_fetch(r, &ns, &o.metadata.name) else {
@@ -265,12 +274,7 @@ impl Cluster {
             errs.extend(self.validate_generic(&o, Some(&old))?);
         }
         if !errs.is_empty() {
-            return Err(ApiError::invalid(
-                info.kind,
-                info.group,
-                &o.metadata.name,
-                &errs,
-            ));
+            return Err(self.invalid(info.kind, info.group, &o.metadata.name, &errs));
         }
         let name = o.metadata.name.clone();
         let sub = if status { "status" } else { "" };

@@ -5,7 +5,9 @@
 mod bootstrap;
 mod crud;
 mod generic;
+pub mod policy_admission;
 pub mod queue;
+pub mod range_view;
 pub mod request;
 mod services;
 mod snapshot;
@@ -13,6 +15,7 @@ mod store;
 mod views;
 
 pub use bootstrap::ClusterConfig;
+pub use policy_admission::{PolicyAdmission, PolicyEvaluator};
 pub use queue::{Task, WorkQueue};
 pub use request::{
     AdmissionAttributes, AdmissionVerdict, Operation, Reporter, UserInfo, ValidatingAdmission,
@@ -25,6 +28,7 @@ use crate::allocator::taken::TakenIndex;
 use crate::clock::{format_rfc3339_micro, Clock};
 use crate::model::{ApiError, Event, ObjectReference, Resource};
 use crate::net::Family;
+use crate::release::Release;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -45,6 +49,8 @@ pub struct ClusterOptions {
     #[serde(rename = "kubeDNS")]
     pub kube_dns: Option<bool>,
     pub auto_reconcile: Option<bool>,
+    /// The Kubernetes release to emulate: "1.33", "1.33.11" (default: the newest modelled).
+    pub version: Option<String>,
 }
 
 /// One line of `trace()`: why something happened. Never shown as a Kubernetes Event.
@@ -66,6 +72,8 @@ pub struct TraceRecord {
 pub const WATCH_LOG_LIMIT: usize = 20_000;
 pub const TRACE_LIMIT: usize = 20_000;
 pub const EVENT_LIMIT: usize = 10_000;
+/// Pending API warnings kept for a caller that never takes them.
+pub const WARNING_LIMIT: usize = 64;
 /// Guard against a controller that keeps re-queueing itself for "now".
 const MAX_TASKS_PER_DRAIN: usize = 1_000_000;
 
@@ -121,6 +129,8 @@ pub enum ApplyOutcome {
 
 pub struct Cluster {
     pub(crate) config: ClusterConfig,
+    /// What differs in the emulated release; derived from `config.version`.
+    pub(crate) release: Release,
     store: Store,
     clock: Clock,
     rng: Rng,
@@ -143,7 +153,8 @@ pub struct Cluster {
     /// The validating admission plugin, if any (not part of snapshots: the
     /// policies it enforces are; whoever restores reinstalls the evaluator).
     pub(crate) admission: Option<Box<dyn ValidatingAdmission>>,
-    /// `Warning:` texts of the request in flight.
+    /// API warnings (the `Warning:` headers) of the requests since the last
+    /// [`Cluster::take_warnings`], de-duplicated, at most WARNING_LIMIT.
     pub(crate) warnings: Vec<String>,
 }
 
@@ -298,6 +309,56 @@ impl Cluster {
         &self.config
     }
 
+    /// The API warnings of the requests since the last call (what kube-apiserver
+    /// sends as `Warning:` headers and kubectl prints as `Warning: …`), oldest first.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    pub(crate) fn warn(&mut self, w: String) {
+        if self.warnings.contains(&w) {
+            return;
+        }
+        if self.warnings.len() >= WARNING_LIMIT {
+            self.warnings.remove(0);
+        }
+        self.warnings.push(w);
+    }
+
+    /// The resource a request's object is, if this release serves its version;
+    /// a deprecated version earns the apiserver's deprecation warning.
+    fn request_resource(&mut self, obj: &Value) -> Result<Resource, ApiError> {
+        let r = resource_of(obj, &self.release)?;
+        let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        if let Some((_, version)) = api_version.split_once('/') {
+            if let Some(w) = self.release.deprecation_warning(version, r.info().kind) {
+                self.warn(w);
+            }
+        }
+        Ok(r)
+    }
+
+    /// errors.NewInvalid with field-error values rendered the release's way.
+    pub(crate) fn invalid(
+        &self,
+        kind: &str,
+        group: &str,
+        name: &str,
+        errs: &[crate::model::FieldError],
+    ) -> ApiError {
+        ApiError::invalid_as(kind, group, name, errs, self.release.value_style)
+    }
+
+    /// The release profile this cluster emulates.
+    pub fn release(&self) -> &Release {
+        &self.release
+    }
+
+    /// The emulated release as `1.33.11`.
+    pub fn version(&self) -> String {
+        self.release.version.to_string()
+    }
+
     pub fn resource_version(&self) -> String {
         self.store.rv.to_string()
     }
@@ -326,6 +387,21 @@ impl Cluster {
         Ok(self.service_cidr_blocking_ips(sc, limit))
     }
 
+    /// [`Cluster::blocking_ips`] with the true total and, per family, the smallest
+    /// CIDR covering every blocking IP (not only the `limit` listed).
+    pub fn blocking_ips_report(
+        &self,
+        name: &str,
+        limit: usize,
+    ) -> Result<crate::controllers::servicecidr::BlockingIPs, ApiError> {
+        let sc = self
+            .store
+            .service_cidrs
+            .get(name)
+            .ok_or_else(|| ApiError::not_found("servicecidrs", "networking.k8s.io", name))?;
+        Ok(self.service_cidr_blocking_report(sc, limit))
+    }
+
     /// Per-family allocator view for the playground: CIDR, readiness, owning ServiceCIDRs, sizes.
     pub fn allocator_state(&self) -> Vec<AllocatorInfo> {
         let band = |b: Option<(crate::net::Addr, crate::net::Addr)>| {
@@ -338,6 +414,7 @@ impl Cluster {
                 out.push(AllocatorInfo {
                     family: family.as_str().to_string(),
                     cidr: info.cidr.clone(),
+                    host_bits: r.prefix().host_bits(),
                     ready: info.ready,
                     service_cidrs: info.names.clone(),
                     first: r.first().to_string(),
@@ -369,7 +446,7 @@ impl Cluster {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, ApiError> {
-        let r = resource_of(&obj)?;
+        let r = self.request_resource(&obj)?;
         let target = Target::of(&obj, r, opts);
         let result = self.transaction(|c| match r {
             Resource::Services => c.create_service(obj, opts),
@@ -398,7 +475,7 @@ impl Cluster {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, ApiError> {
-        let r = resource_of(&obj)?;
+        let r = self.request_resource(&obj)?;
         let target = Target::of(&obj, r, opts);
         let result = self.transaction(|c| match r {
             Resource::Services => c.update_service(obj, opts),
@@ -436,7 +513,7 @@ impl Cluster {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, ApiError> {
-        let r = resource_of(&obj)?;
+        let r = self.request_resource(&obj)?;
         let target = Target::of(&obj, r, opts);
         let result = self.transaction(|c| match r {
             Resource::ServiceCIDRs => c.update_service_cidr(obj, opts, true),
@@ -459,7 +536,7 @@ impl Cluster {
         opts: &WriteOptions,
     ) -> Result<(Value, ApplyOutcome), ApiError> {
         self.tick();
-        let r = resource_of(&obj)?;
+        let r = self.request_resource(&obj)?;
         let info = r.info();
         let name = obj
             .pointer("/metadata/name")
@@ -574,9 +651,12 @@ impl Cluster {
     ) -> Result<T, ApiError> {
         let rng = self.rng.clone();
         let mark = self.store.mark();
+        let warnings = self.warnings.len();
         let result = f(self);
         if result.is_err() {
             self.rng = rng;
+            // Strategy warnings go out only with a request that passed validation.
+            self.warnings.truncate(warnings);
             if self.store.changed_since(&mark) {
                 // Write paths plan everything before their first write, so a failure
                 // after a write is a bug here; say so rather than hide it.
@@ -602,6 +682,13 @@ impl Cluster {
 
     /// Runs every task due now, in order.
     pub(crate) fn drain_due(&mut self) {
+        // Controllers' own requests answer their controllers, not the caller.
+        let warnings = self.warnings.len();
+        self.drain_due_inner();
+        self.warnings.truncate(warnings);
+    }
+
+    fn drain_due_inner(&mut self) {
         let mut n = 0usize;
         while let Some(task) = self.queue.pop_due(self.clock.now_ms()) {
             n += 1;
@@ -746,9 +833,10 @@ pub(crate) fn request_namespace(obj: &Value, opts: &WriteOptions) -> String {
     }
 }
 
-/// Which resource a manifest is, from apiVersion + kind. Older docs use
-/// networking.k8s.io/v1beta1 (and v1alpha1); those decode to the same objects.
-pub(crate) fn resource_of(obj: &Value) -> Result<Resource, ApiError> {
+/// Which resource a manifest is, from apiVersion + kind, if `release` serves
+/// that version. Older docs use networking.k8s.io/v1beta1 (and v1alpha1);
+/// where served, those decode to the same objects.
+pub(crate) fn resource_of(obj: &Value, release: &Release) -> Result<Resource, ApiError> {
     let Some(map) = obj.as_object() else {
         return Err(ApiError::bad_request(
             "the object must be a JSON object with apiVersion and kind",
@@ -778,7 +866,7 @@ pub(crate) fn resource_of(obj: &Value) -> Result<Resource, ApiError> {
             let ok = match info.resource {
                 Resource::Services => version == "v1",
                 Resource::ServiceCIDRs | Resource::IPAddresses => {
-                    matches!(version, "v1" | "v1beta1" | "v1alpha1")
+                    release.serves_networking(version)
                 }
                 Resource::Events | Resource::ConfigMaps => version == "v1",
                 Resource::ValidatingAdmissionPolicies

@@ -136,6 +136,10 @@ pub struct AdmissionVerdict {
 pub trait ValidatingAdmission {
     fn validate(&mut self, cluster: &Cluster, attrs: &AdmissionAttributes) -> AdmissionVerdict;
 
+    /// Fills in the defaults of the objects the plugin understands (the policy
+    /// kinds), before validation, as the apiserver's defaulting does on decode.
+    fn default_object(&self, resource: Resource, object: &mut Value);
+
     /// The kind's own validation of the objects the plugin understands (the
     /// policy kinds: their CEL must compile), as field errors of a 422.
     fn validate_object(
@@ -150,12 +154,6 @@ impl Cluster {
     /// Installs (or removes) the validating admission plugin.
     pub fn set_validating_admission(&mut self, plugin: Option<Box<dyn ValidatingAdmission>>) {
         self.admission = plugin;
-    }
-
-    /// `Warning:` texts the last request earned (admission Warn actions …);
-    /// the apiserver turns them into headers, kubectl prints them.
-    pub fn take_warnings(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.warnings)
     }
 
     /// Validating admission for a typed write that passed validation; free when
@@ -202,7 +200,9 @@ impl Cluster {
         };
         let verdict = plugin.validate(self, &attrs);
         self.admission = Some(plugin);
-        self.warnings.extend(verdict.warnings);
+        for w in verdict.warnings {
+            self.warn(w);
+        }
         for a in verdict.audit {
             self.trace_push("admission", a, Value::Null);
         }

@@ -14,7 +14,7 @@ use crate::allocator::AllocError;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::service::CLUSTER_IP_NONE;
 use crate::model::{ApiError, FieldError, IPAddress, ParentReference, Resource, Service, Time};
-use crate::net::{parse_ip, parse_ip_sloppy, Addr, Family};
+use crate::net::{parse_service_ip, Addr, Family};
 use crate::validation;
 use serde_json::{json, Value};
 
@@ -169,7 +169,11 @@ impl Cluster {
                     // Server dry-run hands back some allocator's network address, checking nothing.
                     meta.dry_run_address().ok_or(AllocError::Full)
                 } else {
-                    match meta.allocate_next_service(taken, &mut self.rng) {
+                    let quirks = self.release.allocator_quirks();
+                    match meta
+                        .allocate_next_service_with(taken, &mut self.rng, quirks)
+                        .0
+                    {
                         Ok(p) => {
                             let msg = format!(
                                 "{}/{}: {} from {} ({} band, random start {})",
@@ -203,8 +207,9 @@ impl Cluster {
                     }
                 }
             } else {
-                // Validation reports strings that are not IPs; only real addresses reach the allocator.
-                let Some(addr) = parse_ip_sloppy(&given) else {
+                // Validation reports strings that are not IPs; only real addresses reach the
+                // allocator, as net.IP sees them (`::ffff:10.96.0.3` is 10.96.0.3, IPv4).
+                let Some(addr) = parse_service_ip(&given) else {
                     continue;
                 };
                 if addr.family != family {
@@ -219,9 +224,10 @@ impl Cluster {
                     let err = FieldError::invalid(
                         "spec.clusterIPs",
                         json!(svc.spec.cluster_ips),
-                        format!("failed to allocate IP {given}: {e}"),
+                        // alloc.go prints the parsed net.IP, not the string as given.
+                        format!("failed to allocate IP {addr}: {e}"),
                     );
-                    return Err(ApiError::invalid("Service", "", &svc.metadata.name, &[err]));
+                    return Err(self.invalid("Service", "", &svc.metadata.name, &[err]));
                 }
                 self.trace_buffer.push((
                     format!(
@@ -301,7 +307,7 @@ impl Cluster {
                 }
             }
             if !errs.is_empty() {
-                return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+                return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
             }
         }
         if wants_hc {
@@ -366,9 +372,14 @@ impl Cluster {
         let planned = if svc.is_external_name() {
             Vec::new()
         } else {
-            let errs = validation::init_ip_family_fields(&mut svc, None, &self.families());
+            let errs = validation::init_ip_family_fields_in(
+                &mut svc,
+                None,
+                &self.families(),
+                &self.release,
+            );
             if !errs.is_empty() {
-                return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+                return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
             }
             if svc.is_headless() {
                 Vec::new()
@@ -378,9 +389,12 @@ impl Cluster {
         };
         self.admit_planned_ips(&planned, &ns, &svc.metadata.name, opts.dry_run)?;
         self.plan_node_ports(&mut svc, None)?;
-        let errs = validation::validate_service(&svc, &self.families());
+        let errs = validation::validate_service_in(&svc, &self.release);
         if !errs.is_empty() {
-            return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+            return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
+        }
+        for w in validation::service_warnings(&svc, &self.release) {
+            self.warn(w);
         }
         let name = svc.metadata.name.clone();
         self.admit_write(
@@ -434,9 +448,14 @@ impl Cluster {
                 release = old.spec.cluster_ips.clone();
             }
         } else {
-            let errs = validation::init_ip_family_fields(&mut svc, Some(&old), &self.families());
+            let errs = validation::init_ip_family_fields_in(
+                &mut svc,
+                Some(&old),
+                &self.families(),
+                &self.release,
+            );
             if !errs.is_empty() {
-                return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+                return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
             }
             if !svc.is_headless() {
                 let keep: Vec<String> = if needs_cluster_ip(&old) {
@@ -460,9 +479,16 @@ impl Cluster {
         self.plan_node_ports(&mut svc, Some(&old))?;
         let mut errs = validation::validate_common_update(&svc.metadata, &old.metadata, true);
         errs.extend(Self::finalizer_errors(&svc.metadata, &old.metadata));
-        errs.extend(validation::validate_service_update(&svc, &old));
+        errs.extend(validation::validate_service_update_in(
+            &svc,
+            &old,
+            &self.release,
+        ));
         if !errs.is_empty() {
-            return Err(ApiError::invalid("Service", "", &svc.metadata.name, &errs));
+            return Err(self.invalid("Service", "", &svc.metadata.name, &errs));
+        }
+        for w in validation::service_warnings(&svc, &self.release) {
+            self.warn(w);
         }
         let name = svc.metadata.name.clone();
         self.admit_write(
@@ -514,7 +540,9 @@ impl Cluster {
             if ip.is_empty() || ip == CLUSTER_IP_NONE {
                 continue;
             }
-            let Some(addr) = parse_ip(&ip) else { continue };
+            let Some(addr) = parse_service_ip(&ip) else {
+                continue;
+            };
             let target = self
                 .allocators
                 .get(&addr.family)

@@ -81,7 +81,9 @@ pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
     let s: Snapshot = serde_json::from_value(v).map_err(bad)?;
     let mut queue = s.queue;
     queue.reindex();
+    let release = crate::release::Release::parse(&s.config.version)?;
     let mut c = Cluster {
+        release,
         config: s.config,
         store: Default::default(),
         clock: s.clock,

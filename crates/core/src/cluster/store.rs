@@ -302,6 +302,8 @@ impl Cluster {
     // ----- ServiceCIDRs -----
 
     pub(crate) fn store_put_service_cidr(&mut self, mut sc: ServiceCIDR) -> ServiceCIDR {
+        // Stored and returned in the release's preferred version.
+        sc.api_version = self.release.networking_api_version();
         let rv = self.store.next_rv();
         sc.metadata.resource_version = rv.to_string();
         let name = sc.metadata.name.clone();
@@ -422,6 +424,7 @@ impl Cluster {
     // ----- IPAddresses -----
 
     pub(crate) fn store_put_ip_address(&mut self, mut ip: IPAddress) -> IPAddress {
+        ip.api_version = self.release.networking_api_version();
         let rv = self.store.next_rv();
         ip.metadata.resource_version = rv.to_string();
         let name = ip.metadata.name.clone();

@@ -13,6 +13,8 @@ pub struct AllocatorInfo {
     #[cfg_attr(feature = "ts", ts(type = r#""IPv4" | "IPv6""#))]
     pub family: String,
     pub cidr: String,
+    /// The CIDR spans 2^hostBits addresses.
+    pub host_bits: u32,
     /// False while every ServiceCIDR that owns it is being deleted.
     pub ready: bool,
     #[serde(rename = "serviceCIDRs")]

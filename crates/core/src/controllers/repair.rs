@@ -7,14 +7,15 @@ use crate::cluster::{Cluster, Reporter, Task, UserInfo};
 use crate::model::event::EVENT_TYPE_WARNING;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::{IPAddress, ObjectReference, ParentReference, Resource, Service, Time};
-use crate::net::{parse_ip_sloppy, Addr};
+use crate::net::{parse_service_ip, Addr};
 use serde_json::Value;
 
 pub const REPAIR_CONTROLLER: &str = "ipallocator-repair-controller";
 /// An IPAddress whose Service is missing is a leak only once it is this old.
 pub const LEAK_GRACE_MS: i64 = 60_000;
 /// An IPAddress newer than its Service that the Service does not list yet is
-/// given this long before it is called a wrong reference (fix for a race, PR #132906).
+/// given this long before it is called a wrong reference (fix for a race, PR
+/// #132906): the value of the releases that have it (`Release::wrong_reference_delay_ms`).
 pub const WRONG_REFERENCE_DELAY_MS: i64 = 5_000;
 
 fn service_ref(svc: &Service) -> ObjectReference {
@@ -33,7 +34,7 @@ fn ip_ref(ip: &IPAddress) -> ObjectReference {
         kind: "IPAddress".into(),
         name: ip.metadata.name.clone(),
         uid: ip.metadata.uid.clone(),
-        api_version: Resource::IPAddresses.api_version(),
+        api_version: ip.api_version.clone(),
         resource_version: ip.metadata.resource_version.clone(),
         ..Default::default()
     }
@@ -101,7 +102,7 @@ impl Cluster {
             return;
         }
         for ip_text in svc.spec.cluster_ips.clone() {
-            let Some(addr) = parse_ip_sloppy(&ip_text) else {
+            let Some(addr) = parse_service_ip(&ip_text) else {
                 self.event(
                     service_ref(&svc),
                     "ClusterIPNotValid",
@@ -111,6 +112,8 @@ impl Cluster {
                 continue;
             };
             let family = addr.family;
+            // Events print the parsed net.IP: `::ffff:10.96.0.3` reads 10.96.0.3 (IPv4).
+            let ip_text = addr.to_string();
             let in_some_cidr = self
                 .listers()
                 .service_cidrs()
@@ -163,7 +166,7 @@ impl Cluster {
                             .spec
                             .cluster_ips
                             .iter()
-                            .any(|c| parse_ip_sloppy(c) == Some(addr)) =>
+                            .any(|c| parse_service_ip(c) == Some(addr)) =>
                     {
                         self.event(
                             service_ref(&svc),
@@ -250,17 +253,16 @@ impl Cluster {
             .spec
             .cluster_ips
             .iter()
-            .any(|c| parse_ip_sloppy(c).map(|a| a.to_string()).as_deref() == Some(name));
+            .any(|c| parse_service_ip(c).map(|a| a.to_string()).as_deref() == Some(name));
         if listed {
             return;
         }
         let svc_created = created_ms(svc.metadata.creation_timestamp);
         let age = now.saturating_sub(ip_created);
-        if ip_created > svc_created && age < WRONG_REFERENCE_DELAY_MS {
-            self.enqueue(
-                Task::RepairIPAddress(name.to_string()),
-                WRONG_REFERENCE_DELAY_MS - age,
-            );
+        // 0 before the fix (1.33.0–1.33.5): judged at once.
+        let delay = self.release.wrong_reference_delay_ms;
+        if ip_created > svc_created && age < delay {
+            self.enqueue(Task::RepairIPAddress(name.to_string()), delay - age);
             return;
         }
         self.event(

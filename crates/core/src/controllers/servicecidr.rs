@@ -9,6 +9,7 @@ use crate::model::servicecidr::{
     CONDITION_READY, REASON_TERMINATING, SERVICE_CIDR_PROTECTION_FINALIZER,
 };
 use crate::model::{Condition, ServiceCIDR, Time};
+use crate::net::{covering_service_prefix, Addr, Family};
 use serde_json::{json, Value};
 
 pub const CONTROLLER_NAME: &str = "service-cidr-controller";
@@ -17,6 +18,19 @@ pub const DELETION_GRACE_PERIOD_MS: i64 = 10_000;
 pub const MESSAGE_READY: &str = "Kubernetes Service CIDR is ready";
 pub const MESSAGE_TERMINATING: &str =
     "There are still IPAddresses referencing the ServiceCIDR, please remove them or create a new ServiceCIDR";
+
+/// What keeps a ServiceCIDR from being deleted, for pages (`blockingIPs` with totals).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BlockingIPs {
+    /// Every blocking IP, however many `ips` lists.
+    pub total: u64,
+    /// The first blocking IPs, ascending per CIDR, at most the caller's limit.
+    pub ips: Vec<String>,
+    /// Per family (IPv4 first), the smallest CIDR whose service range holds every
+    /// blocking IP; empty when nothing blocks.
+    pub covering: Vec<String>,
+}
 
 fn user() -> UserInfo {
     UserInfo::controller_service_account(SERVICE_CIDRS_CONTROLLER_ACCOUNT)
@@ -143,6 +157,65 @@ impl Cluster {
     }
 
     /// canDelete, answered as "which IPs block it" (empty = can delete), at most `limit`.
+    pub fn service_cidr_blocking_ips(&self, sc: &ServiceCIDR, limit: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        for (family, lo, hi) in self.blocking_intervals(sc) {
+            let set = self.listers().managed_ips(family);
+            let mut from = lo;
+            while out.len() < limit {
+                let Some(v) = set.first_taken_in(from, hi) else {
+                    break;
+                };
+                out.push(Addr::new(family, v).to_string());
+                match v.checked_add(1) {
+                    Some(n) if n <= hi => from = n,
+                    _ => break,
+                }
+            }
+        }
+        out
+    }
+
+    /// The whole canDelete answer for a page: how many IPs block (all of them, not
+    /// just the listed ones), the first `limit` of them, and per family the smallest
+    /// CIDR whose service range holds every blocking IP (a ServiceCIDR there would
+    /// let this one go).
+    pub fn service_cidr_blocking_report(&self, sc: &ServiceCIDR, limit: usize) -> BlockingIPs {
+        let intervals = self.blocking_intervals(sc);
+        let mut total: u128 = 0;
+        // Per family: the lowest and the highest blocking value.
+        let mut spans: Vec<(Family, u128, u128)> = Vec::new();
+        for &(family, lo, hi) in &intervals {
+            let set = self.listers().managed_ips(family);
+            total = total.saturating_add(set.count_in(lo, hi));
+            let (Some(min), Some(max)) = (set.first_taken_in(lo, hi), set.last_taken_in(lo, hi))
+            else {
+                continue;
+            };
+            match spans.iter_mut().find(|(f, _, _)| *f == family) {
+                Some(span) => {
+                    span.1 = span.1.min(min);
+                    span.2 = span.2.max(max);
+                }
+                None => spans.push((family, min, max)),
+            }
+        }
+        BlockingIPs {
+            total: u64::try_from(total).unwrap_or(u64::MAX),
+            ips: self.service_cidr_blocking_ips(sc, limit),
+            covering: spans
+                .into_iter()
+                .filter_map(|(family, min, max)| {
+                    covering_service_prefix(Addr::new(family, min), Addr::new(family, max))
+                })
+                .map(|p| p.to_string())
+                .collect(),
+        }
+    }
+
+    /// Where blocking IPs can lie: per CIDR of `sc`, its service interval minus the
+    /// service intervals of every other ServiceCIDR (ascending, per CIDR; empty when
+    /// each CIDR has a parent).
     ///
     /// Upstream lists every managed IPAddress of the family and, per IP, every
     /// ServiceCIDR containing it. Equivalent and O(#ServiceCIDRs · log n): an IP
@@ -150,7 +223,7 @@ impl Cluster {
     /// no other one — i.e. it lies in this CIDR's service interval minus the union
     /// of the other ServiceCIDRs' service intervals. So query the managed-IP index
     /// over those uncovered gaps only.
-    pub fn service_cidr_blocking_ips(&self, sc: &ServiceCIDR, limit: usize) -> Vec<String> {
+    fn blocking_intervals(&self, sc: &ServiceCIDR) -> Vec<(Family, u128, u128)> {
         let mine = sc.prefixes();
         // 1. Every CIDR has a parent (another ServiceCIDR with a containing prefix) → can delete.
         let all_have_parent = !mine.is_empty()
@@ -163,7 +236,7 @@ impl Cluster {
         if all_have_parent {
             return Vec::new();
         }
-        let mut out = Vec::new();
+        let mut gaps = Vec::new();
         for p in &mine {
             let Some((lo, hi)) = p.service_range() else {
                 continue;
@@ -178,12 +251,10 @@ impl Cluster {
                 .filter(|(a, b)| *b >= lo && *a <= hi)
                 .collect();
             covers.sort();
-            let set = self.listers().managed_ips(p.family());
             let mut cursor = lo;
-            let mut gaps = Vec::new();
             for (a, b) in covers {
                 if a > cursor {
-                    gaps.push((cursor, a - 1));
+                    gaps.push((p.family(), cursor, a - 1));
                 }
                 if b >= cursor {
                     match b.checked_add(1) {
@@ -199,26 +270,11 @@ impl Cluster {
                 }
             }
             if cursor <= hi && cursor >= lo {
-                gaps.push((cursor, hi));
-            }
-            for (a, b) in gaps {
-                let b = b.min(hi);
-                let mut from = a;
-                while out.len() < limit {
-                    match set.first_taken_in(from, b) {
-                        Some(v) => {
-                            out.push(crate::net::Addr::new(p.family(), v).to_string());
-                            match v.checked_add(1) {
-                                Some(n) if n <= b => from = n,
-                                _ => break,
-                            }
-                        }
-                        None => break,
-                    }
-                }
+                gaps.push((p.family(), cursor, hi));
             }
         }
-        out
+        // Every gap lies within its CIDR's [lo, hi]: covers start at or below hi.
+        gaps
     }
 }
 

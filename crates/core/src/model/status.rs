@@ -1,6 +1,7 @@
 //! The apiserver's error answers (metav1.Status) and field errors
 //! (apimachinery `util/validation/field`), with upstream's exact texts.
 
+use crate::release::ValueStyle;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::fmt;
@@ -34,14 +35,21 @@ impl FieldErrorType {
     }
 }
 
-/// One field.Error. `bad_value` is the offending value as JSON; it is rendered the
-/// 1.34+ way (strings quoted, numbers plain, everything else JSON-marshalled).
+/// One field.Error. `bad_value` is the offending value as JSON; how it prints
+/// depends on the release ([`ValueStyle`]): `Display` and [`FieldError::body`]
+/// use the newest (JSON) style, [`FieldError::body_as`] either.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldError {
     pub type_: FieldErrorType,
     pub field: String,
     pub bad_value: Option<Value>,
     pub detail: String,
+    /// Go's `%#v` of the bad value, where its Go type matters to the old
+    /// rendering and cannot be read off the JSON: a struct
+    /// (`networking.ServiceCIDRSpec{CIDRs:[]string{…}}`), a slice of a named
+    /// type (`[]core.IPFamily{"IPv4"}`), a nil slice (`[]string(nil)`).
+    /// None: derived from `bad_value` (see [`render_value_as`]).
+    pub go_value: Option<String>,
 }
 
 impl FieldError {
@@ -51,6 +59,7 @@ impl FieldError {
             field: field.into(),
             bad_value: None,
             detail: detail.into(),
+            go_value: None,
         }
     }
     pub fn invalid(
@@ -63,6 +72,7 @@ impl FieldError {
             field: field.into(),
             bad_value: Some(value.into()),
             detail: detail.into(),
+            go_value: None,
         }
     }
     pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> Self {
@@ -71,6 +81,7 @@ impl FieldError {
             field: field.into(),
             bad_value: None,
             detail: detail.into(),
+            go_value: None,
         }
     }
     /// `supported` are listed quoted, as field.NotSupported does.
@@ -90,6 +101,7 @@ impl FieldError {
             field: field.into(),
             bad_value: Some(value.into()),
             detail,
+            go_value: None,
         }
     }
     pub fn duplicate(field: impl Into<String>, value: impl Into<Value>) -> Self {
@@ -98,27 +110,38 @@ impl FieldError {
             field: field.into(),
             bad_value: Some(value.into()),
             detail: String::new(),
+            go_value: None,
         }
     }
 
-    /// field.Error.ErrorBody(): the text without the field path.
+    /// The Go `%#v` text of the bad value, for releases that print it (see the field).
+    pub fn with_go_value(mut self, go: impl Into<String>) -> Self {
+        self.go_value = Some(go.into());
+        self
+    }
+
+    /// field.Error.ErrorBody() of the newest release: the text without the field path.
     pub fn body(&self) -> String {
+        self.body_as(ValueStyle::Json)
+    }
+
+    /// `<field>: <body>` with values rendered in `style`.
+    pub fn to_string_as(&self, style: ValueStyle) -> String {
+        format!("{}: {}", self.field, self.body_as(style))
+    }
+
+    /// field.Error.ErrorBody() with values rendered in `style`.
+    pub fn body_as(&self, style: ValueStyle) -> String {
+        let render = || render_value_as(self.bad_value.as_ref(), self.go_value.as_deref(), style);
         let mut s = match self.type_ {
             FieldErrorType::Required => "Required value".to_string(),
             FieldErrorType::Forbidden => "Forbidden".to_string(),
             FieldErrorType::TooLong => "Too long".to_string(),
             FieldErrorType::Internal => "Internal error".to_string(),
             FieldErrorType::TooMany => "Too many".to_string(),
-            FieldErrorType::Invalid => {
-                format!("Invalid value: {}", render_value(self.bad_value.as_ref()))
-            }
-            FieldErrorType::NotSupported => format!(
-                "Unsupported value: {}",
-                render_value(self.bad_value.as_ref())
-            ),
-            FieldErrorType::Duplicate => {
-                format!("Duplicate value: {}", render_value(self.bad_value.as_ref()))
-            }
+            FieldErrorType::Invalid => format!("Invalid value: {}", render()),
+            FieldErrorType::NotSupported => format!("Unsupported value: {}", render()),
+            FieldErrorType::Duplicate => format!("Duplicate value: {}", render()),
         };
         if !self.detail.is_empty() {
             s.push_str(": ");
@@ -138,13 +161,50 @@ impl fmt::Display for FieldError {
 /// anything else compact JSON. Go's %q and JSON agree for the printable ASCII that
 /// shows up here.
 pub fn render_value(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => "null".to_string(),
-        Some(Value::String(s)) => serde_json::to_string(s).unwrap_or_default(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(other) => serde_json::to_string(other).unwrap_or_default(),
+    render_value_as(v, None, ValueStyle::Json)
+}
+
+/// The release seam of field-error values (apimachinery field/errors.go ErrorBody):
+/// - [`ValueStyle::Json`] (v0.34+): strings `%q`, numbers and bools plain, the
+///   rest `json.Marshal` (a nil value `null`);
+/// - [`ValueStyle::GoSyntax`] (up to v0.33): strings `%q`, numbers and bools
+///   plain, a nil interface or nil pointer the string `"null"` (quoted, since it
+///   goes through `%q`), the rest Go's `%#v`: `go` when the caller knows the Go
+///   type, else a string list as `[]string{"a", "b"}`.
+pub fn render_value_as(v: Option<&Value>, go: Option<&str>, style: ValueStyle) -> String {
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    match (style, v) {
+        (_, Some(Value::String(s))) => quoted(s),
+        (_, Some(Value::Number(n))) => n.to_string(),
+        (_, Some(Value::Bool(b))) => b.to_string(),
+        (ValueStyle::Json, None | Some(Value::Null)) => "null".to_string(),
+        (ValueStyle::Json, Some(other)) => serde_json::to_string(other).unwrap_or_default(),
+        (ValueStyle::GoSyntax, _) if go.is_some() => go.unwrap_or_default().to_string(),
+        (ValueStyle::GoSyntax, None | Some(Value::Null)) => quoted("null"),
+        (ValueStyle::GoSyntax, Some(Value::Array(items))) => {
+            let strs: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+            match strs {
+                Some(strs) => go_slice("string", &strs),
+                None => serde_json::to_string(items).unwrap_or_default(),
+            }
+        }
+        // Maps reach here only from fields kept as raw JSON; Go would print
+        // its own map syntax, which no modelled message shows.
+        (ValueStyle::GoSyntax, Some(other)) => serde_json::to_string(other).unwrap_or_default(),
     }
+}
+
+/// Go's `%#v` of a slice of a string type: `[]string{"a", "b"}`; empty = nil
+/// (`[]string(nil)`), since the model does not tell a nil list from an empty one.
+pub fn go_slice(elem_type: &str, items: &[&str]) -> String {
+    if items.is_empty() {
+        return format!("[]{elem_type}(nil)");
+    }
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| serde_json::to_string(s).unwrap_or_default())
+        .collect();
+    format!("[]{elem_type}{{{}}}", quoted.join(", "))
 }
 
 /// The apiserver's answer to a failed request. Converts to metav1.Status.
@@ -223,27 +283,39 @@ impl ApiError {
         }
     }
 
-    /// errors.NewInvalid: `<Kind>[.<group>] "<name>" is invalid: <aggregate>`.
+    /// errors.NewInvalid: `<Kind>[.<group>] "<name>" is invalid: <aggregate>`,
+    /// values rendered the newest release's way.
     pub fn invalid(kind: &str, group: &str, name: &str, errs: &[FieldError]) -> ApiError {
+        ApiError::invalid_as(kind, group, name, errs, ValueStyle::Json)
+    }
+
+    /// errors.NewInvalid with the values rendered in `style` (the release's).
+    pub fn invalid_as(
+        kind: &str,
+        group: &str,
+        name: &str,
+        errs: &[FieldError],
+        style: ValueStyle,
+    ) -> ApiError {
         let qualified = if group.is_empty() {
             kind.to_string()
         } else {
             format!("{kind}.{group}")
         };
         let aggregate = if errs.len() == 1 {
-            errs[0].to_string()
+            errs[0].to_string_as(style)
         } else {
             format!(
                 "[{}]",
                 errs.iter()
-                    .map(|e| e.to_string())
+                    .map(|e| e.to_string_as(style))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
         };
         let causes: Vec<Value> = errs
             .iter()
-            .map(|e| json!({"reason": e.type_.cause_type(), "message": e.body(), "field": e.field}))
+            .map(|e| json!({"reason": e.type_.cause_type(), "message": e.body_as(style), "field": e.field}))
             .collect();
         ApiError {
             code: 422,

@@ -3,6 +3,7 @@
 //! decides which message the user sees, so every rule states which one it uses.
 
 use crate::net::{parse_cidr, parse_cidr_sloppy, parse_ip, parse_ip_sloppy, Family};
+use crate::release::IpWarnings;
 
 pub const MSG_INVALID_IP: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 pub const MSG_IP_LEADING_ZEROS: &str = "must not have leading 0s";
@@ -118,4 +119,150 @@ pub fn is_dual_stack(families: impl IntoIterator<Item = Option<Family>>) -> Opti
         }
     }
     Some(v4 && v6)
+}
+
+/// IsValidIPForLegacyField (KEP-4858): the sloppy parser decides; with
+/// StrictIPCIDRValidation also no leading zeros and no IPv4-mapped form, unless
+/// the value is one the old object already held (ratcheting). Used for Service
+/// clusterIPs and externalIPs.
+pub fn is_valid_ip_for_legacy_field(
+    value: &str,
+    strict: bool,
+    valid_old: &[String],
+) -> Vec<String> {
+    if parse_ip_sloppy(value).is_none() {
+        return vec![MSG_INVALID_IP.to_string()];
+    }
+    if !strict || valid_old.iter().any(|o| o == value) {
+        return Vec::new();
+    }
+    match parse_ip(value) {
+        None => vec![MSG_IP_LEADING_ZEROS.to_string()],
+        Some(a) if a.is_ipv4_mapped() => vec![MSG_IP_MAPPED.to_string()],
+        Some(_) => Vec::new(),
+    }
+}
+
+/// IsValidCIDRForLegacyField: as [`is_valid_ip_for_legacy_field`], and strict
+/// validation also refuses host bits set beyond the prefix length.
+pub fn is_valid_cidr_for_legacy_field(
+    value: &str,
+    strict: bool,
+    valid_old: &[String],
+) -> Vec<String> {
+    if parse_cidr_sloppy(value).is_none() {
+        return vec![MSG_INVALID_CIDR.to_string()];
+    }
+    if !strict || valid_old.iter().any(|o| o == value) {
+        return Vec::new();
+    }
+    match parse_cidr(value) {
+        None => vec![MSG_CIDR_LEADING_ZEROS.to_string()],
+        Some(p) if p.addr.is_ipv4_mapped() => vec![MSG_CIDR_MAPPED.to_string()],
+        Some(p) if p.has_host_bits() => vec![MSG_CIDR_HOST_BITS.to_string()],
+        Some(_) => Vec::new(),
+    }
+}
+
+/// Go's net.IP String() of a sloppy-parsed address: an IPv4-mapped address
+/// prints as plain IPv4 (`::ffff:10.96.0.3` → `10.96.0.3`).
+pub fn net_ip_string(value: &str) -> Option<String> {
+    parse_ip_sloppy(value).map(|a| a.unmap_ipv4().to_string())
+}
+
+/// The API warning for an IP value in a legacy field (pkg/api/service/warnings.go).
+/// `path` is the field (`spec.clusterIPs[0]`).
+pub fn ip_warnings(path: &str, value: &str, style: IpWarnings) -> Vec<String> {
+    let Some(sloppy) = net_ip_string(value) else {
+        return Vec::new();
+    };
+    let strict = parse_ip(value);
+    match style {
+        // GetWarningsForIP (apimachinery, PR #128786).
+        IpWarnings::NonStandard => match strict {
+            None => vec![non_standard_ip(path, value, &sloppy)],
+            Some(a) if a.is_ipv4_mapped() => vec![non_standard_ip(path, value, &sloppy)],
+            Some(a) if a.family == Family::IPv6 && a.to_string() != value => vec![format!(
+                "{path}: IPv6 address {} should be in RFC 5952 canonical format ({})",
+                quoted(value),
+                quoted(&a.to_string())
+            )],
+            Some(_) => Vec::new(),
+        },
+        // The older getWarningsForIP: netip.ParseAddr's error text; an
+        // IPv4-mapped address parses and prints back unchanged, so no warning.
+        IpWarnings::NetipError => match strict {
+            None => vec![format!(
+                "{path}: IP address was accepted, but will be invalid in a future Kubernetes release: ParseAddr({}): IPv4 field has octet with leading zero",
+                quoted(value)
+            )],
+            Some(a) if a.family == Family::IPv6 && !a.is_ipv4_mapped() && a.to_string() != value => {
+                vec![format!(
+                    "{path}: IPv6 address {} is not in RFC 5952 canonical format ({}), which may cause controller apply-loops",
+                    quoted(value),
+                    quoted(&a.to_string())
+                )]
+            }
+            Some(_) => Vec::new(),
+        },
+    }
+}
+
+fn non_standard_ip(path: &str, value: &str, preferred: &str) -> String {
+    format!(
+        "{path}: non-standard IP address {} will be considered invalid in a future Kubernetes release: use {}",
+        quoted(value),
+        quoted(preferred)
+    )
+}
+
+/// GetWarningsForCIDR (apimachinery, PR #128786) for loadBalancerSourceRanges.
+/// Releases before it warned in other words, which are not modelled (none).
+pub fn cidr_warnings(path: &str, value: &str, style: IpWarnings) -> Vec<String> {
+    if style != IpWarnings::NonStandard {
+        return Vec::new();
+    }
+    let Some(sloppy) = parse_cidr_sloppy(value) else {
+        return Vec::new();
+    };
+    let ip = sloppy.addr.unmap_ipv4();
+    let masked = sloppy.masked();
+    // net.IPNet String(): a mapped network prints as IPv4 with the IPv4 length.
+    let ipnet = if sloppy.addr.is_ipv4_mapped() && masked.len >= 96 {
+        format!("{}/{}", masked.addr.unmap_ipv4(), masked.len - 96)
+    } else {
+        masked.to_string()
+    };
+    let mut out = Vec::new();
+    if sloppy.has_host_bits() {
+        let bits = if sloppy.addr.is_ipv4_mapped() {
+            32
+        } else {
+            sloppy.family().bits()
+        };
+        out.push(format!(
+            "{path}: CIDR value {} is ambiguous in this context (should be {} or {}?)",
+            quoted(value),
+            quoted(&ipnet),
+            quoted(&format!("{ip}/{bits}"))
+        ));
+    }
+    let strict = parse_cidr(value);
+    if strict.is_none() || strict.is_some_and(|p| p.addr.is_ipv4_mapped()) {
+        out.push(format!(
+            "{path}: non-standard CIDR value {} will be considered invalid in a future Kubernetes release: use {}",
+            quoted(value),
+            quoted(&ipnet)
+        ));
+    }
+    if let Some(p) = strict {
+        if out.is_empty() && p.family() == Family::IPv6 && p.to_string() != value {
+            out.push(format!(
+                "{path}: IPv6 CIDR value {} should be in RFC 5952 canonical format ({})",
+                quoted(value),
+                quoted(&p.to_string())
+            ));
+        }
+    }
+    out
 }

@@ -17,6 +17,18 @@ pub fn parent_ref_value(r: Option<&ParentReference>) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// Go's `%#v` of the dereferenced internal ParentReference (releases up to 1.33).
+pub fn parent_ref_go_value(r: &ParentReference) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    format!(
+        "networking.ParentReference{{Group:{}, Resource:{}, Namespace:{}, Name:{}}}",
+        q(&r.group),
+        q(&r.resource),
+        q(&r.namespace),
+        q(&r.name)
+    )
+}
+
 /// ValidateIPAddress: the strict IP name rule on metadata.name (and, because the
 /// name rule ignores the prefix flag, on generateName as-is), then parentRef.
 pub fn validate_ip_address(ip: &IPAddress) -> Vec<FieldError> {
@@ -64,11 +76,15 @@ fn validate_parent_ref(r: Option<&ParentReference>) -> Vec<FieldError> {
 pub fn validate_ip_address_update_rules(new: &IPAddress, old: &IPAddress) -> Vec<FieldError> {
     let mut errs = validate_object_meta_update(&new.metadata, &old.metadata);
     if new.spec.parent_ref != old.spec.parent_ref {
-        errs.push(FieldError::invalid(
+        let e = FieldError::invalid(
             "spec.parentRef",
             parent_ref_value(new.spec.parent_ref.as_ref()),
             FIELD_IMMUTABLE,
-        ));
+        );
+        errs.push(match new.spec.parent_ref.as_ref() {
+            Some(r) => e.with_go_value(parent_ref_go_value(r)),
+            None => e,
+        });
     }
     errs
 }

@@ -35,6 +35,22 @@ fn time_value(t: Option<Time>) -> Value {
     }
 }
 
+/// Up to apimachinery v0.33 a metav1.Time bad value prints through time.Time's
+/// String() (it is a fmt.Stringer): `2026-01-01 00:00:00 +0000 UTC`.
+fn with_go_time(e: FieldError, t: Option<Time>) -> FieldError {
+    match t {
+        Some(t) => {
+            let rfc = t.rfc3339();
+            let go = rfc
+                .strip_suffix('Z')
+                .map(|s| format!("{} +0000 UTC", s.replacen('T', " ", 1)))
+                .unwrap_or(rfc);
+            e.with_go_value(go)
+        }
+        None => e,
+    }
+}
+
 /// ValidateImmutableField: the bad value shown is the NEW value.
 pub(crate) fn immutable<T: PartialEq>(
     new: &T,
@@ -169,6 +185,7 @@ pub fn validate_annotations(annotations: &BTreeMap<String, String>, path: &str) 
             field: path.to_string(),
             bad_value: None,
             detail: too_long_detail(TOTAL_ANNOTATION_SIZE_LIMIT),
+            go_value: None,
         });
     }
     errs
@@ -359,18 +376,24 @@ fn generic_object_meta_update(new: &ObjectMeta, old: &ObjectMeta) -> Vec<FieldEr
     errs.extend(immutable(&new.uid, &old.uid, "metadata.uid", || {
         Value::from(new.uid.as_str())
     }));
-    errs.extend(immutable(
-        &new.creation_timestamp,
-        &old.creation_timestamp,
-        "metadata.creationTimestamp",
-        || time_value(new.creation_timestamp),
-    ));
-    errs.extend(immutable(
-        &new.deletion_timestamp,
-        &old.deletion_timestamp,
-        "metadata.deletionTimestamp",
-        || time_value(new.deletion_timestamp),
-    ));
+    errs.extend(
+        immutable(
+            &new.creation_timestamp,
+            &old.creation_timestamp,
+            "metadata.creationTimestamp",
+            || time_value(new.creation_timestamp),
+        )
+        .map(|e| with_go_time(e, new.creation_timestamp)),
+    );
+    errs.extend(
+        immutable(
+            &new.deletion_timestamp,
+            &old.deletion_timestamp,
+            "metadata.deletionTimestamp",
+            || time_value(new.deletion_timestamp),
+        )
+        .map(|e| with_go_time(e, new.deletion_timestamp)),
+    );
     errs.extend(immutable(
         &new.deletion_grace_period_seconds,
         &old.deletion_grace_period_seconds,

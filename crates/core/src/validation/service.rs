@@ -7,8 +7,11 @@
 //! initialised and IPs allocated. Validation itself knows nothing about the
 //! cluster's configured families.
 
-use super::ip::{is_dual_stack, is_valid_cidr_legacy, is_valid_ip_legacy, sloppy_ip_family};
-use super::list_value;
+use super::invalid_list;
+use super::ip::{
+    cidr_warnings, ip_warnings, is_dual_stack, is_valid_cidr_for_legacy_field,
+    is_valid_cidr_legacy, is_valid_ip_for_legacy_field, sloppy_ip_family,
+};
 use super::meta::{validate_labels, validate_object_meta, validate_object_meta_update};
 use super::names::{
     is_dns1035_label, is_dns1123_label, is_dns1123_subdomain, is_qualified_name,
@@ -21,6 +24,7 @@ use crate::model::service::{
 };
 use crate::model::status::FieldError;
 use crate::net::{parse_ip_sloppy, Family};
+use crate::release::Release;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -94,10 +98,32 @@ fn load_balancer_class(svc: &Service) -> Option<Value> {
 /// how the cluster is configured; the family checks that depend on it live in
 /// [`super::init_ip_family_fields`].
 pub fn validate_service(svc: &Service, _cluster_families: &[Family]) -> Vec<FieldError> {
-    service_rules(svc)
+    validate_service_in(svc, &Release::newest())
 }
 
-fn service_rules(svc: &Service) -> Vec<FieldError> {
+/// [`validate_service`] as release `rel` validates.
+pub fn validate_service_in(svc: &Service, rel: &Release) -> Vec<FieldError> {
+    service_rules(svc, None, rel)
+}
+
+/// The values a legacy IP/CIDR field of the old object held: with strict
+/// validation these still pass on update (KEP-4858 ratcheting).
+fn old_values<'a>(old: Option<&'a Service>, f: impl Fn(&'a Service) -> Vec<String>) -> Vec<String> {
+    old.map(f).unwrap_or_default()
+}
+
+fn source_ranges(svc: &Service) -> Vec<String> {
+    extra(svc, "loadBalancerSourceRanges")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|r| r.as_str().unwrap_or("").trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn service_rules(svc: &Service, old: Option<&Service>, rel: &Release) -> Vec<FieldError> {
     let spec = &svc.spec;
     let mut errs = validate_object_meta(&svc.metadata, true, is_dns1035_label);
 
@@ -173,11 +199,12 @@ fn service_rules(svc: &Service) -> Vec<FieldError> {
 
     errs.extend(validate_labels(&spec.selector, "spec.selector"));
     errs.extend(validate_session_affinity(svc));
-    errs.extend(validate_cluster_ips_related_fields(svc));
+    errs.extend(validate_cluster_ips_related_fields_in(svc, old, rel));
 
+    let old_external = old_values(old, |o| o.spec.external_ips.clone());
     for (i, ip) in spec.external_ips.iter().enumerate() {
         let path = format!("spec.externalIPs[{i}]");
-        let bad = is_valid_ip_legacy(ip);
+        let bad = is_valid_ip_for_legacy_field(ip, rel.strict_ip_cidr_validation, &old_external);
         if bad.is_empty() {
             errs.extend(validate_non_special_ip(ip, &path));
         } else {
@@ -224,14 +251,14 @@ fn service_rules(svc: &Service) -> Vec<FieldError> {
     let mut seen_ports = BTreeSet::new();
     for (i, p) in spec.ports.iter().enumerate() {
         if !seen_ports.insert((p.protocol.as_str(), p.port)) {
-            errs.push(FieldError::duplicate(
-                format!("spec.ports[{i}]"),
-                duplicate_port_value(p),
-            ));
+            errs.push(
+                FieldError::duplicate(format!("spec.ports[{i}]"), duplicate_port_value(p))
+                    .with_go_value(duplicate_port_go_value(p)),
+            );
         }
     }
 
-    errs.extend(validate_source_ranges(svc));
+    errs.extend(validate_source_ranges(svc, old, rel));
 
     match (
         spec.type_ == SERVICE_TYPE_LOAD_BALANCER,
@@ -294,6 +321,16 @@ fn duplicate_port_value(p: &ServicePort) -> Value {
         ..ServicePort::default()
     };
     serde_json::to_value(key).unwrap_or(Value::Null)
+}
+
+/// Go's `%#v` of that internal ServicePort (releases up to 1.33): every field,
+/// the unset ones at their zero values.
+fn duplicate_port_go_value(p: &ServicePort) -> String {
+    format!(
+        "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+        serde_json::to_string(&p.protocol).unwrap_or_default(),
+        p.port
+    )
 }
 
 fn validate_service_port(
@@ -500,7 +537,8 @@ fn validate_non_special_ip(ip: &str, path: &str) -> Vec<FieldError> {
     errs
 }
 
-fn validate_source_ranges(svc: &Service) -> Vec<FieldError> {
+fn validate_source_ranges(svc: &Service, old: Option<&Service>, rel: &Release) -> Vec<FieldError> {
+    let old_ranges = old_values(old, source_ranges);
     let mut errs = Vec::new();
     let lb = svc.spec.type_ == SERVICE_TYPE_LOAD_BALANCER;
     let ranges: Vec<&Value> = extra(svc, "loadBalancerSourceRanges")
@@ -516,7 +554,9 @@ fn validate_source_ranges(svc: &Service) -> Vec<FieldError> {
         for (i, r) in ranges.iter().enumerate() {
             // Space padding is tolerated for historical reasons.
             let value = r.as_str().unwrap_or("").trim();
-            for m in is_valid_cidr_legacy(value) {
+            for m in
+                is_valid_cidr_for_legacy_field(value, rel.strict_ip_cidr_validation, &old_ranges)
+            {
                 errs.push(FieldError::invalid(format!("{path}[{i}]"), value, m));
             }
         }
@@ -613,29 +653,41 @@ fn validate_external_traffic_policy(svc: &Service) -> Vec<FieldError> {
 /// IP was bad — dual-stack shape and IP/family agreement. Also run at allocation
 /// time by [`super::init_ip_family_fields`].
 pub fn validate_cluster_ips_related_fields(svc: &Service) -> Vec<FieldError> {
+    validate_cluster_ips_related_fields_in(svc, None, &Release::newest())
+}
+
+/// [`validate_cluster_ips_related_fields`] as release `rel` validates; `old`
+/// (on update) supplies the clusterIPs that strict validation ratchets.
+pub fn validate_cluster_ips_related_fields_in(
+    svc: &Service,
+    old: Option<&Service>,
+    rel: &Release,
+) -> Vec<FieldError> {
+    let old_ips = old_values(old, |o| o.spec.cluster_ips.clone());
     let spec = &svc.spec;
     if spec.type_ == SERVICE_TYPE_EXTERNAL_NAME {
         return Vec::new();
     }
     let mut errs = Vec::new();
     let ips = &spec.cluster_ips;
-    let ips_value = || list_value(ips);
     let path = "spec.clusterIPs";
 
     if !spec.cluster_ip.is_empty() {
         match ips.first() {
             None => errs.push(FieldError::required(path, "")),
-            Some(first) if *first != spec.cluster_ip => errs.push(FieldError::invalid(
+            Some(first) if *first != spec.cluster_ip => errs.push(invalid_list(
                 path,
-                ips_value(),
+                ips,
+                "string",
                 "first value must match `clusterIP`",
             )),
             Some(_) => {}
         }
     } else if !ips.is_empty() {
-        errs.push(FieldError::invalid(
+        errs.push(invalid_list(
             path,
-            ips_value(),
+            ips,
+            "string",
             "must be empty when `clusterIP` is not specified",
         ));
     }
@@ -672,15 +724,16 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> Vec<FieldError> {
         if i == 0 && ip == CLUSTER_IP_NONE {
             if ips.len() > 1 {
                 has_invalid = true;
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     path,
-                    ips_value(),
+                    ips,
+                    "string",
                     "'None' must be the first and only value",
                 ));
             }
             continue;
         }
-        let bad = is_valid_ip_legacy(ip);
+        let bad = is_valid_ip_for_legacy_field(ip, rel.strict_ip_cidr_validation, &old_ips);
         if !bad.is_empty() {
             has_invalid = true;
         }
@@ -690,9 +743,10 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> Vec<FieldError> {
     }
 
     if ips.len() > 2 {
-        errs.push(FieldError::invalid(
+        errs.push(invalid_list(
             path,
-            ips_value(),
+            ips,
+            "string",
             "may only hold up to 2 values",
         ));
     }
@@ -702,9 +756,10 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> Vec<FieldError> {
     }
 
     if ips.len() > 1 && is_dual_stack(ips.iter().map(|ip| sloppy_ip_family(ip))) != Some(true) {
-        errs.push(FieldError::invalid(
+        errs.push(invalid_list(
             path,
-            ips_value(),
+            ips,
+            "string",
             "may specify no more than one IP for each IP family",
         ));
     }
@@ -738,30 +793,32 @@ fn upgrade_downgrade_cluster_ips(old: &Service, new: &Service) -> Vec<FieldError
         return errs;
     }
     let (o, n) = (&old.spec.cluster_ips, &new.spec.cluster_ips);
-    let value = || list_value(n);
     if o.len() == n.len() {
         for (i, (oi, ni)) in o.iter().zip(n.iter()).enumerate() {
             if oi != ni {
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     format!("spec.clusterIPs[{i}]"),
-                    value(),
+                    n,
+                    "string",
                     MSG_MAY_NOT_CHANGE,
                 ));
             }
         }
     } else if o.len() > n.len() {
         if n.is_empty() {
-            errs.push(FieldError::invalid(
+            errs.push(invalid_list(
                 "spec.clusterIPs[0]",
-                value(),
+                n,
+                "string",
                 "primary clusterIP can not be unset",
             ));
         }
         if let (Some(of), Some(nf)) = (o.first(), n.first()) {
             if of != nf {
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     "spec.clusterIPs[0]",
-                    value(),
+                    n,
+                    "string",
                     MSG_MAY_NOT_CHANGE,
                 ));
             }
@@ -775,9 +832,10 @@ fn upgrade_downgrade_cluster_ips(old: &Service, new: &Service) -> Vec<FieldError
         }
     } else if let (Some(of), Some(nf)) = (o.first(), n.first()) {
         if of != nf {
-            errs.push(FieldError::invalid(
+            errs.push(invalid_list(
                 "spec.clusterIPs[0]",
-                value(),
+                n,
+                "string",
                 MSG_MAY_NOT_CHANGE,
             ));
         }
@@ -804,26 +862,24 @@ fn upgrade_downgrade_ip_families(old: &Service, new: &Service) -> Vec<FieldError
     if o.len() == n.len() {
         for (oi, ni) in o.iter().zip(n.iter()) {
             if oi != ni {
-                errs.push(FieldError::invalid(
-                    path0,
-                    list_value(n),
-                    MSG_MAY_NOT_CHANGE,
-                ));
+                errs.push(invalid_list(path0, n, "core.IPFamily", MSG_MAY_NOT_CHANGE));
             }
         }
     } else if o.len() > n.len() {
         if new.spec.cluster_ips.is_empty() {
-            errs.push(FieldError::invalid(
+            errs.push(invalid_list(
                 path0,
-                list_value(n),
+                n,
+                "core.IPFamily",
                 "primary ipFamily can not be unset",
             ));
         }
         if let (Some(nf), Some(of)) = (n.first(), o.first()) {
             if nf != of {
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     path0,
-                    list_value(&new.spec.cluster_ips),
+                    &new.spec.cluster_ips,
+                    "string",
                     MSG_MAY_NOT_CHANGE,
                 ));
             }
@@ -837,9 +893,10 @@ fn upgrade_downgrade_ip_families(old: &Service, new: &Service) -> Vec<FieldError
         }
     } else if let (Some(of), Some(nf)) = (o.first(), n.first()) {
         if of != nf {
-            errs.push(FieldError::invalid(
+            errs.push(invalid_list(
                 path0,
-                list_value(&new.spec.cluster_ips),
+                &new.spec.cluster_ips,
+                "string",
                 MSG_MAY_NOT_CHANGE,
             ));
         }
@@ -851,6 +908,11 @@ fn upgrade_downgrade_ip_families(old: &Service, new: &Service) -> Vec<FieldError
 /// upgrade-downgrade rules, loadBalancerClass and healthCheckNodePort
 /// immutability, then the full create rules on the new object.
 pub fn validate_service_update(new: &Service, old: &Service) -> Vec<FieldError> {
+    validate_service_update_in(new, old, &Release::newest())
+}
+
+/// [`validate_service_update`] as release `rel` validates.
+pub fn validate_service_update_in(new: &Service, old: &Service, rel: &Release) -> Vec<FieldError> {
     let mut errs = validate_object_meta_update(&new.metadata, &old.metadata);
     errs.extend(upgrade_downgrade_cluster_ips(old, new));
     errs.extend(upgrade_downgrade_ip_families(old, new));
@@ -864,6 +926,52 @@ pub fn validate_service_update(new: &Service, old: &Service) -> Vec<FieldError> 
             super::meta::FIELD_IMMUTABLE,
         ));
     }
-    errs.extend(service_rules(new));
+    errs.extend(service_rules(new, Some(old), rel));
     errs
+}
+
+/// GetWarningsForService, the IP and CIDR part: what a Service whose legacy
+/// fields hold non-standard forms earns as API warnings, in the release's words.
+pub fn service_warnings(svc: &Service, rel: &Release) -> Vec<String> {
+    let spec = &svc.spec;
+    let mut out = Vec::new();
+    if svc
+        .metadata
+        .annotations
+        .contains_key(ANNOTATION_TOPOLOGY_HINTS)
+    {
+        out.push(format!(
+            "annotation {ANNOTATION_TOPOLOGY_HINTS} is deprecated, please use {ANNOTATION_TOPOLOGY_MODE} instead"
+        ));
+    }
+    // helper.IsServiceIPSet: a clusterIP that is neither empty nor None.
+    if !spec.cluster_ip.is_empty() && spec.cluster_ip != CLUSTER_IP_NONE {
+        for (i, ip) in spec.cluster_ips.iter().enumerate() {
+            out.extend(ip_warnings(
+                &format!("spec.clusterIPs[{i}]"),
+                ip,
+                rel.ip_warnings,
+            ));
+        }
+    }
+    for (i, ip) in spec.external_ips.iter().enumerate() {
+        out.extend(ip_warnings(
+            &format!("spec.externalIPs[{i}]"),
+            ip,
+            rel.ip_warnings,
+        ));
+    }
+    if let Some(ip) = extra(svc, "loadBalancerIP").and_then(Value::as_str) {
+        if !ip.is_empty() {
+            out.extend(ip_warnings("spec.loadBalancerIP", ip, rel.ip_warnings));
+        }
+    }
+    for (i, c) in source_ranges(svc).iter().enumerate() {
+        out.extend(cidr_warnings(
+            &format!("spec.loadBalancerSourceRanges[{i}]"),
+            c,
+            rel.ip_warnings,
+        ));
+    }
+    out
 }

@@ -15,9 +15,9 @@
 //! Allocation before full validation is upstream's order too: a Service with a bad
 //! name but a taken static IP reports the allocation error.
 
-use super::list_value;
+use super::invalid_list;
 use super::service::{
-    externally_accessible, health_check_node_port, validate_cluster_ips_related_fields,
+    externally_accessible, health_check_node_port, validate_cluster_ips_related_fields_in,
 };
 use crate::model::service::{
     Service, CLUSTER_IP_NONE, PREFER_DUAL_STACK, REQUIRE_DUAL_STACK, SERVICE_TYPE_CLUSTER_IP,
@@ -25,6 +25,7 @@ use crate::model::service::{
 };
 use crate::model::status::FieldError;
 use crate::net::Family;
+use crate::release::Release;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -293,6 +294,16 @@ pub fn init_ip_family_fields(
     old: Option<&Service>,
     cluster_families: &[Family],
 ) -> Vec<FieldError> {
+    init_ip_family_fields_in(svc, old, cluster_families, &Release::newest())
+}
+
+/// [`init_ip_family_fields`] as release `rel` validates.
+pub fn init_ip_family_fields_in(
+    svc: &mut Service,
+    old: Option<&Service>,
+    cluster_families: &[Family],
+    rel: &Release,
+) -> Vec<FieldError> {
     if svc.spec.type_ == SERVICE_TYPE_EXTERNAL_NAME || is_matching_prefer_dual_stack(svc, old) {
         return Vec::new();
     }
@@ -313,7 +324,7 @@ pub fn init_ip_family_fields(
     let policy = svc.spec.ip_family_policy.clone().unwrap_or_default();
     let policy_value = Value::from(policy.as_str());
 
-    let pre = validate_cluster_ips_related_fields(svc);
+    let pre = validate_cluster_ips_related_fields_in(svc, old, rel);
     if !pre.is_empty() {
         return pre;
     }
@@ -377,9 +388,10 @@ pub fn init_ip_family_fields(
             if configured(fam) {
                 svc.spec.ip_families.push(fam.to_string());
             } else {
-                errs.push(FieldError::invalid(
+                errs.push(invalid_list(
                     format!("spec.clusterIPs[{i}]"),
-                    list_value(&ips),
+                    &ips,
+                    "string",
                     format!("{fam} is not configured on this cluster"),
                 ));
             }

@@ -1,12 +1,12 @@
 //! ServiceCIDR validation (pkg/apis/networking/validation + the strategy's
 //! ValidateUpdate, which runs the create rules on the new object first).
 
+use super::invalid_list;
 use super::ip::{is_dual_stack, is_valid_cidr_strict, sloppy_cidr_family};
-use super::list_value;
 use super::meta::{validate_object_meta, validate_object_meta_update, FIELD_IMMUTABLE};
 use super::names::is_dns1123_subdomain;
 use crate::model::servicecidr::{ServiceCIDR, ServiceCIDRSpec};
-use crate::model::status::FieldError;
+use crate::model::status::{go_slice, FieldError};
 use serde_json::{json, Value};
 
 pub const MSG_CIDRS_REQUIRED: &str = "at least one CIDR required";
@@ -28,6 +28,15 @@ pub fn spec_value(spec: &ServiceCIDRSpec) -> Value {
     Value::Object(m)
 }
 
+/// Go's `%#v` of the internal spec, as releases up to 1.33 print it.
+pub fn spec_go_value(spec: &ServiceCIDRSpec) -> String {
+    let cidrs: Vec<&str> = spec.cidrs.iter().map(String::as_str).collect();
+    format!(
+        "networking.ServiceCIDRSpec{{CIDRs:{}}}",
+        go_slice("string", &cidrs)
+    )
+}
+
 /// ValidateServiceCIDR: meta errors, then the spec checks with their early
 /// returns. Because the family check (sloppy parse) precedes the strict per-entry
 /// checks, `["garbage","fd00::/64"]` reports the family message, not a parse error.
@@ -40,20 +49,18 @@ pub fn validate_service_cidr(sc: &ServiceCIDR) -> Vec<FieldError> {
         return errs;
     }
     if cidrs.len() > 2 {
-        errs.push(FieldError::invalid(
-            path,
-            spec_value(&sc.spec),
-            MSG_CIDRS_TOO_MANY,
-        ));
+        errs.push(
+            FieldError::invalid(path, spec_value(&sc.spec), MSG_CIDRS_TOO_MANY)
+                .with_go_value(spec_go_value(&sc.spec)),
+        );
         return errs;
     }
     if cidrs.len() == 2 && is_dual_stack(cidrs.iter().map(|c| sloppy_cidr_family(c))) != Some(true)
     {
-        errs.push(FieldError::invalid(
-            path,
-            spec_value(&sc.spec),
-            MSG_CIDRS_ONE_PER_FAMILY,
-        ));
+        errs.push(
+            FieldError::invalid(path, spec_value(&sc.spec), MSG_CIDRS_ONE_PER_FAMILY)
+                .with_go_value(spec_go_value(&sc.spec)),
+        );
         return errs;
     }
     for (i, c) in cidrs.iter().enumerate() {
@@ -74,8 +81,25 @@ pub fn validate_service_cidr(sc: &ServiceCIDR) -> Vec<FieldError> {
 /// Field paths and bad values follow the reconstruction in the reference (§2.2,
 /// UNVERIFIED against the upstream file).
 pub fn validate_service_cidr_update_rules(new: &ServiceCIDR, old: &ServiceCIDR) -> Vec<FieldError> {
+    validate_service_cidr_update_rules_in(new, old, true)
+}
+
+/// [`validate_service_cidr_update_rules`] with or without the single → dual
+/// exception (`single_to_dual`, PR #131263, 1.33). Without it (1.29–1.32)
+/// `spec.cidrs` is wholly immutable (ValidateImmutableField on the list).
+pub fn validate_service_cidr_update_rules_in(
+    new: &ServiceCIDR,
+    old: &ServiceCIDR,
+    single_to_dual: bool,
+) -> Vec<FieldError> {
     let mut errs = validate_object_meta_update(&new.metadata, &old.metadata);
     let (n, o) = (&new.spec.cidrs, &old.spec.cidrs);
+    if !single_to_dual {
+        if n != o {
+            errs.push(invalid_list("spec.cidrs", n, "string", FIELD_IMMUTABLE));
+        }
+        return errs;
+    }
     if n.len() == o.len() {
         for (i, (nc, oc)) in n.iter().zip(o.iter()).enumerate() {
             if nc != oc {
@@ -97,11 +121,7 @@ pub fn validate_service_cidr_update_rules(new: &ServiceCIDR, old: &ServiceCIDR) 
             }
         }
     } else {
-        errs.push(FieldError::invalid(
-            "spec.cidrs",
-            list_value(n),
-            FIELD_IMMUTABLE,
-        ));
+        errs.push(invalid_list("spec.cidrs", n, "string", FIELD_IMMUTABLE));
     }
     errs
 }
@@ -109,8 +129,21 @@ pub fn validate_service_cidr_update_rules(new: &ServiceCIDR, old: &ServiceCIDR) 
 /// What an update of a ServiceCIDR answers with (the strategy's ValidateUpdate):
 /// the create rules on the new object, then [`validate_service_cidr_update_rules`].
 pub fn validate_service_cidr_update(new: &ServiceCIDR, old: &ServiceCIDR) -> Vec<FieldError> {
+    validate_service_cidr_update_in(new, old, true)
+}
+
+/// [`validate_service_cidr_update`] with or without the single → dual exception.
+pub fn validate_service_cidr_update_in(
+    new: &ServiceCIDR,
+    old: &ServiceCIDR,
+    single_to_dual: bool,
+) -> Vec<FieldError> {
     let mut errs = validate_service_cidr(new);
-    errs.extend(validate_service_cidr_update_rules(new, old));
+    errs.extend(validate_service_cidr_update_rules_in(
+        new,
+        old,
+        single_to_dual,
+    ));
     errs
 }
 

@@ -6,6 +6,7 @@
 use super::resources::Kind;
 use serde_json::Value;
 use servicecidr_core::model::ApiError;
+use servicecidr_core::Release;
 
 /// What `apply` did to the object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,4 +90,13 @@ pub trait Api {
     fn advance_ms(&mut self, ms: i64);
     /// When the controllers next have something to do, if ever.
     fn next_due_ms(&self) -> Option<i64>;
+    /// The release the in-box kubectl behaves as (it follows the server's).
+    fn release(&self) -> Release {
+        Release::newest()
+    }
+    /// API warnings of the requests since the last call (kubectl prints each
+    /// once as `Warning: …` on stderr).
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }

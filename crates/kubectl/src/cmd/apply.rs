@@ -132,65 +132,75 @@ fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i3
             "server-side apply and --prune are not available in this simulator; it runs client-side apply".into(),
         ));
     }
-    for_each_manifest(p, stdin, out, "apply", |out, errs, doc, kind, ns| {
-        let name = doc
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let live = api.get(kind, &ns, &name).ok();
-        if let Some(l) = &live {
-            if l.pointer(&format!(
-                "/metadata/annotations/{}",
-                LAST_APPLIED.replace('/', "~1")
-            ))
-            .is_none()
-            {
-                out.err(&format!(
+    let release = api.release();
+    for_each_manifest(
+        p,
+        stdin,
+        out,
+        "apply",
+        &release,
+        |out, errs, doc, kind, ns| {
+            let name = doc
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let live = api.get(kind, &ns, &name).ok();
+            if let Some(l) = &live {
+                if l.pointer(&format!(
+                    "/metadata/annotations/{}",
+                    LAST_APPLIED.replace('/', "~1")
+                ))
+                .is_none()
+                {
+                    out.err(&format!(
                     "Warning: resource {}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
                     kind.info().plural
                 ));
+                }
             }
-        }
-        // kubectl records the manifest with an (emptied) annotations map, so the
-        // last-applied text always carries `"annotations":{}`.
-        let mut sent = doc.clone();
-        if let Some(meta) = sent.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.entry("annotations")
-                .or_insert_with(|| Value::Object(Map::new()));
-        }
-        // A client dry run only reads; the outcome is what the server would decide.
-        let server_dry = dry != DryRun::None;
-        match api.apply(sent, server_dry, &ns) {
-            Ok((obj, outcome)) => {
-                let verb = match outcome {
-                    Applied::Created => "created",
-                    Applied::Configured => "configured",
-                    Applied::Unchanged => "unchanged",
-                };
-                print_written(out, &format, kind, &obj, verb, dry)?;
+            // kubectl records the manifest with an (emptied) annotations map, so the
+            // last-applied text always carries `"annotations":{}`.
+            let mut sent = doc.clone();
+            if let Some(meta) = sent.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.entry("annotations")
+                    .or_insert_with(|| Value::Object(Map::new()));
             }
-            Err(e) if dry == DryRun::Client => {
-                // kubectl would not have asked the server; report what it knows.
-                let _ = e;
-                let verb = if live.is_some() {
-                    "configured"
-                } else {
-                    "created"
-                };
-                print_written(out, &format, kind, &doc, verb, dry)?;
+            // A client dry run only reads; the outcome is what the server would decide.
+            let server_dry = dry != DryRun::None;
+            let applied = api.apply(sent, server_dry, &ns);
+            super::print_warnings(api, out);
+            match applied {
+                Ok((obj, outcome)) => {
+                    let verb = match outcome {
+                        Applied::Created => "created",
+                        Applied::Configured => "configured",
+                        Applied::Unchanged => "unchanged",
+                    };
+                    print_written(out, &format, kind, &obj, verb, dry)?;
+                }
+                Err(e) if dry == DryRun::Client => {
+                    // kubectl would not have asked the server; report what it knows.
+                    let _ = e;
+                    let verb = if live.is_some() {
+                        "configured"
+                    } else {
+                        "created"
+                    };
+                    print_written(out, &format, kind, &doc, verb, dry)?;
+                }
+                Err(e) => {
+                    let e = match &live {
+                        None => with_source(e, "creating", SOURCE),
+                        Some(l) if e.reason != "Invalid" => patch_failure(e, kind, l, &doc, &ns),
+                        Some(_) => e,
+                    };
+                    errs.push(CmdError::Api(e));
+                }
             }
-            Err(e) => {
-                let e = match &live {
-                    None => with_source(e, "creating", SOURCE),
-                    Some(l) if e.reason != "Invalid" => patch_failure(e, kind, l, &doc, &ns),
-                    Some(_) => e,
-                };
-                errs.push(CmdError::Api(e));
-            }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use servicecidr_apiserver::{handle, watch_poll, Request, Response, WatchCursor};
 use servicecidr_core::cluster::{three_way_merge, with_last_applied};
 use servicecidr_core::model::ApiError;
-use servicecidr_core::Cluster;
+use servicecidr_core::{Cluster, Release};
 
 /// kubectl's Accept for `get`: a v1 Table, a v1beta1 Table, or the object.
 pub const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
@@ -22,15 +22,56 @@ pub struct Client<'a> {
     watch: Option<(WatchCursor, bool)>,
     /// `METHOD target` of every request sent, in order.
     requests: Vec<String>,
+    /// The server's release, read from `/version` (the in-box kubectl matches it).
+    release: Release,
+    /// `Warning:` headers of the responses so far, unquoted.
+    warnings: Vec<String>,
+    /// group → preferred version, from discovery (`/apis`), as kubectl maps kinds.
+    preferred: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Client<'a> {
     pub fn new(cluster: &'a mut Cluster) -> Client<'a> {
-        Client {
+        let mut c = Client {
             cluster,
+            release: Release::newest(),
+            warnings: Vec::new(),
+            preferred: Default::default(),
             watch: None,
             requests: Vec::new(),
+        };
+        let v = c.send("GET", "/version", "application/json", "", Vec::new());
+        if let Some(r) = serde_json::from_slice::<Value>(&v.body)
+            .ok()
+            .and_then(|v| {
+                v.get("gitVersion")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .and_then(|g| Release::parse(&g).ok())
+        {
+            c.release = r;
         }
+        let apis = c.send("GET", "/apis", "application/json", "", Vec::new());
+        if let Ok(v) = serde_json::from_slice::<Value>(&apis.body) {
+            for g in v
+                .get("groups")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let (Some(name), Some(version)) = (
+                    g.get("name").and_then(Value::as_str),
+                    g.pointer("/preferredVersion/version")
+                        .and_then(Value::as_str),
+                ) {
+                    c.preferred.insert(name.to_string(), version.to_string());
+                }
+            }
+        }
+        // Discovery is the session's setup, not the command's requests.
+        c.requests.clear();
+        c
     }
 
     /// The requests sent so far, as `METHOD path?query`.
@@ -52,7 +93,7 @@ impl<'a> Client<'a> {
         if !body.is_empty() {
             headers.push(("Content-Type".to_string(), ct.to_string()));
         }
-        handle(
+        let r = handle(
             self.cluster,
             &Request {
                 method: method.into(),
@@ -62,6 +103,42 @@ impl<'a> Client<'a> {
                 body,
                 user: None,
             },
+        );
+        for (k, v) in &r.headers {
+            if k.eq_ignore_ascii_case("Warning") {
+                self.warnings.push(warning_text(v));
+            }
+        }
+        r
+    }
+
+    /// The version kubectl's discovery prefers for the kind's group (the
+    /// server's `preferredVersion`), else the kind's own.
+    fn version_of(&self, kind: Kind) -> String {
+        let i = kind.info();
+        self.preferred
+            .get(i.group)
+            .cloned()
+            .unwrap_or_else(|| i.version.to_string())
+    }
+
+    fn item(&self, kind: Kind, ns: &str, name: &str) -> String {
+        item_at(kind, &self.version_of(kind), ns, name)
+    }
+
+    fn list_target(
+        &self,
+        kind: Kind,
+        ns: Option<&str>,
+        label_selector: &str,
+        field_selector: &str,
+    ) -> String {
+        list_target_at(
+            kind,
+            &self.version_of(kind),
+            ns,
+            label_selector,
+            field_selector,
         )
     }
 
@@ -84,6 +161,13 @@ impl<'a> Client<'a> {
         }
         v.ok_or_else(|| ApiError::internal("the server's answer was not JSON"))
     }
+}
+
+/// The text of a `Warning` header (`299 - "text"`, the text Go-quoted), as
+/// client-go's warning handler extracts it.
+fn warning_text(header: &str) -> String {
+    let rest = header.splitn(3, ' ').nth(2).unwrap_or(header).trim();
+    serde_json::from_str::<String>(rest).unwrap_or_else(|_| rest.trim_matches('"').to_string())
 }
 
 /// client-go's reading of a failed response: the Status when there is one,
@@ -178,13 +262,26 @@ fn collection(
     p
 }
 
+#[cfg(test)]
 fn kind_collection(kind: Kind, ns: Option<&str>) -> String {
     let i = kind.info();
     collection(i.group, i.version, i.plural, i.namespaced, ns)
 }
 
+/// As [`kind_collection`] at the group's preferred version the server named.
+fn kind_collection_at(kind: Kind, version: &str, ns: Option<&str>) -> String {
+    let i = kind.info();
+    collection(i.group, version, i.plural, i.namespaced, ns)
+}
+
 /// A LIST as kubectl sends it: selectors, then `limit=500`.
-fn list_target(kind: Kind, ns: Option<&str>, label_selector: &str, field_selector: &str) -> String {
+fn list_target_at(
+    kind: Kind,
+    version: &str,
+    ns: Option<&str>,
+    label_selector: &str,
+    field_selector: &str,
+) -> String {
     let mut q = Vec::new();
     if !field_selector.is_empty() {
         q.push(format!("fieldSelector={}", escape_query(field_selector)));
@@ -193,12 +290,17 @@ fn list_target(kind: Kind, ns: Option<&str>, label_selector: &str, field_selecto
         q.push(format!("labelSelector={}", escape_query(label_selector)));
     }
     q.push("limit=500".to_string());
-    format!("{}?{}", kind_collection(kind, ns), q.join("&"))
+    format!("{}?{}", kind_collection_at(kind, version, ns), q.join("&"))
 }
 
+#[cfg(test)]
 fn item(kind: Kind, ns: &str, name: &str) -> String {
+    item_at(kind, kind.info().version, ns, name)
+}
+
+fn item_at(kind: Kind, version: &str, ns: &str, name: &str) -> String {
     let ns = (!ns.is_empty()).then_some(ns).or(Some("default"));
-    format!("{}/{}", kind_collection(kind, ns), escape(name))
+    format!("{}/{}", kind_collection_at(kind, version, ns), escape(name))
 }
 
 /// The endpoint a manifest is written to: its own group-version, in the
@@ -266,8 +368,22 @@ fn merge_diff(from: &Value, to: &Value) -> Value {
 }
 
 impl Api for Client<'_> {
+    fn release(&self) -> Release {
+        self.release.clone()
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
     fn get(&mut self, kind: Kind, ns: &str, name: &str) -> Result<Value, ApiError> {
-        self.call("GET", &item(kind, ns, name), "application/json", "", None)
+        self.call(
+            "GET",
+            &self.item(kind, ns, name),
+            "application/json",
+            "",
+            None,
+        )
     }
 
     fn list(&mut self, kind: Kind, ns: Option<&str>) -> Result<Vec<Value>, ApiError> {
@@ -283,7 +399,7 @@ impl Api for Client<'_> {
     ) -> Result<Vec<Value>, ApiError> {
         let v = self.call(
             "GET",
-            &list_target(kind, ns, label_selector, field_selector),
+            &self.list_target(kind, ns, label_selector, field_selector),
             "application/json",
             "",
             None,
@@ -303,8 +419,8 @@ impl Api for Client<'_> {
         field_selector: &str,
     ) -> Result<Value, ApiError> {
         let target = match name {
-            Some(n) => item(kind, ns.unwrap_or(""), n),
-            None => list_target(kind, ns, label_selector, field_selector),
+            Some(n) => self.item(kind, ns.unwrap_or(""), n),
+            None => self.list_target(kind, ns, label_selector, field_selector),
         };
         self.call("GET", &target, TABLE_ACCEPT, "", None)
     }
@@ -392,7 +508,7 @@ impl Api for Client<'_> {
         name: &str,
         dry_run: bool,
     ) -> Result<Value, ApiError> {
-        let mut target = item(kind, ns, name);
+        let mut target = self.item(kind, ns, name);
         if dry_run {
             target.push_str("?dryRun=All");
         }
@@ -424,8 +540,9 @@ impl Api for Client<'_> {
             "fieldSelector={}",
             escape_query(&format!("metadata.name={name}"))
         );
-        let base = kind_collection(
+        let base = kind_collection_at(
             kind,
+            &self.version_of(kind),
             ns.or(Some("default")).filter(|_| kind.info().namespaced),
         );
         let Ok(list) = self.call(

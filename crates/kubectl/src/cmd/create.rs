@@ -10,6 +10,7 @@ use super::render;
 use super::resources::Kind;
 use super::{dry_run, namespace, output_format, parse_command, DryRun, Out, OutputFormat};
 use serde_json::{json, Map, Value};
+use servicecidr_core::Release;
 
 const DRY_RUN: FlagSpec = FlagSpec {
     long: "dry-run",
@@ -140,6 +141,17 @@ pub(crate) fn read_objects(files: &[String], stdin: &str) -> Result<Vec<Value>, 
 
 /// The served type of a manifest, or kubectl's mapping error.
 pub(crate) fn kind_of(doc: &Value, source: &str) -> Result<Kind, CmdError> {
+    kind_served(doc, source, None)
+}
+
+/// [`kind_of`], and with `release` the version must also be one that release
+/// serves: kubectl's REST mapping comes from discovery, so a manifest in a
+/// version the server does not serve fails before any request is made.
+pub(crate) fn kind_served(
+    doc: &Value,
+    source: &str,
+    release: Option<&Release>,
+) -> Result<Kind, CmdError> {
     let api_version = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
     if kind.is_empty() || api_version.is_empty() {
@@ -149,7 +161,14 @@ pub(crate) fn kind_of(doc: &Value, source: &str) -> Result<Kind, CmdError> {
             serde_json::to_string(doc).unwrap_or_default()
         )));
     }
-    Kind::from_object(api_version, kind).ok_or_else(|| {
+    let served = |k: &Kind| {
+        release.is_none_or(|r| {
+            r.served_group_versions(k.info().plural)
+                .iter()
+                .any(|gv| gv == api_version)
+        })
+    };
+    Kind::from_object(api_version, kind).filter(served).ok_or_else(|| {
         let name = doc.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
         let ns = doc
             .pointer("/metadata/namespace")
@@ -194,6 +213,7 @@ pub(crate) fn for_each_manifest(
     stdin: &str,
     out: &mut Out,
     verb: &str,
+    release: &Release,
     mut each: impl FnMut(&mut Out, &mut Vec<CmdError>, Value, Kind, String) -> Result<(), CmdError>,
 ) -> Result<i32, CmdError> {
     let files = p.list("filename");
@@ -207,7 +227,7 @@ pub(crate) fn for_each_manifest(
     let mut errs: Vec<CmdError> = Vec::new();
     for doc in docs {
         let checked = doc.and_then(|doc| {
-            let kind = kind_of(&doc, SOURCE)?;
+            let kind = kind_served(&doc, SOURCE, Some(release))?;
             let ns = object_namespace(&doc, kind, p)?;
             Ok((doc, kind, ns))
         });
@@ -263,21 +283,31 @@ fn create_from_files(
 ) -> Result<i32, CmdError> {
     let format = output_format(p.str("output"), false)?;
     let dry = dry_run(p, out, api.now_ms())?;
-    for_each_manifest(p, stdin, out, "create", |out, errs, doc, kind, ns| {
-        let doc = if p.bool_or("save-config", false) {
-            with_last_applied(doc)
-        } else {
-            doc
-        };
-        if dry == DryRun::Client {
-            return print_written(out, &format, kind, &doc, "created", dry);
-        }
-        match api.create(doc, dry == DryRun::Server, &ns) {
-            Ok(obj) => print_written(out, &format, kind, &obj, "created", dry)?,
-            Err(e) => errs.push(CmdError::Api(with_source(e, "creating", SOURCE))),
-        }
-        Ok(())
-    })
+    let release = api.release();
+    for_each_manifest(
+        p,
+        stdin,
+        out,
+        "create",
+        &release,
+        |out, errs, doc, kind, ns| {
+            let doc = if p.bool_or("save-config", false) {
+                with_last_applied(doc)
+            } else {
+                doc
+            };
+            if dry == DryRun::Client {
+                return print_written(out, &format, kind, &doc, "created", dry);
+            }
+            let created = api.create(doc, dry == DryRun::Server, &ns);
+            super::print_warnings(api, out);
+            match created {
+                Ok(obj) => print_written(out, &format, kind, &obj, "created", dry)?,
+                Err(e) => errs.push(CmdError::Api(with_source(e, "creating", SOURCE))),
+            }
+            Ok(())
+        },
+    )
 }
 
 /// `--save-config`: the object carries the last-applied annotation, as after apply.
@@ -501,7 +531,9 @@ fn create_service_run(
         obj
     } else {
         let ns = namespace(p);
-        api.create(obj, dry == DryRun::Server, &ns).map_err(|e| {
+        let created = api.create(obj, dry == DryRun::Server, &ns);
+        super::print_warnings(api, out);
+        created.map_err(|e| {
             CmdError::Client(format!(
                 "failed to create {} service: {}",
                 t.name(),

@@ -13,10 +13,6 @@ use super::wait::{wait_all, waited, Condition, WAIT_FOREVER_MS};
 use super::{dry_run, namespace, parse_command, DryRun, Out};
 use serde_json::Value;
 
-/// kubectl 1.33 prints `service "test-13" deleted`; newer clients append
-/// ` from <namespace> namespace` for namespaced objects. The reference pins 1.33.
-pub const DELETED_LINE_NAMES_NAMESPACE: bool = false;
-
 const DRY_RUN: FlagSpec = FlagSpec {
     long: "dry-run",
     short: None,
@@ -54,16 +50,25 @@ pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i3
     out.exit_code(result)
 }
 
-/// The line kubectl prints for one deleted object.
-pub fn deleted_line(kind: Kind, name: &str, ns: &str, operation: &str) -> String {
-    if DELETED_LINE_NAMES_NAMESPACE && kind.info().namespaced && !ns.is_empty() {
-        format!(
-            "{} \"{name}\" {operation} from {ns} namespace\n",
-            kind.kind_prefix()
-        )
-    } else {
-        format!("{} \"{name}\" {operation}\n", kind.kind_prefix())
+/// The line kubectl prints for one deleted object: `service "x" deleted`, and
+/// from kubectl 1.34 (PR #126619; `names_namespace`, the in-box kubectl's
+/// release) `service "x" deleted from default namespace`; a dry-run suffix
+/// (` (server dry run)`) comes last.
+pub fn deleted_line(
+    kind: Kind,
+    name: &str,
+    ns: &str,
+    dry_suffix: &str,
+    names_namespace: bool,
+) -> String {
+    let mut operation = "deleted".to_string();
+    if names_namespace && kind.info().namespaced && !ns.is_empty() {
+        operation.push_str(&format!(" from {ns} namespace"));
     }
+    format!(
+        "{} \"{name}\" {operation}{dry_suffix}\n",
+        kind.kind_prefix()
+    )
 }
 
 fn delete(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32, CmdError> {
@@ -158,11 +163,12 @@ fn delete(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i
             .pointer("/metadata/namespace")
             .and_then(Value::as_str)
             .unwrap_or("");
+        let names_namespace = api.release().kubectl_delete_names_namespace;
         let line = || {
             if name_output {
                 format!("{}/{name}\n", kind.kind_prefix())
             } else {
-                deleted_line(*kind, name, obj_ns, &format!("deleted{}", dry.suffix()))
+                deleted_line(*kind, name, obj_ns, dry.suffix(), names_namespace)
             }
         };
         if dry == DryRun::Client {
@@ -215,7 +221,7 @@ mod tests {
         let o = kubectl(&mut f, "delete service test-13", "");
         assert_eq!(
             (o.stdout.as_str(), o.exit_code),
-            ("service \"test-13\" deleted\n", 0)
+            ("service \"test-13\" deleted from default namespace\n", 0)
         );
         f.hold_cidr("x3", None);
         f.hold_cidr("x4", None);
@@ -247,7 +253,7 @@ mod tests {
         let mut f = Fake::new();
         kubectl(&mut f, "create service clusterip web --tcp 80", "");
         let o = kubectl(&mut f, "delete svc/web servicecidr/x6", "");
-        assert_eq!(o.stdout, "service \"web\" deleted\n");
+        assert_eq!(o.stdout, "service \"web\" deleted from default namespace\n");
         assert_eq!(
             o.stderr,
             "Error from server (NotFound): servicecidrs.networking.k8s.io \"x6\" not found\n"

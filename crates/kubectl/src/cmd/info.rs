@@ -1,8 +1,8 @@
 //! `kubectl version` and `kubectl api-resources`.
 //!
-//! The client is kubectl 1.33.1 (the version whose output formats the
-//! reference pins); the server answers as a 1.34.0 kube-apiserver. Both
-//! identities are the real builds' `version` fields.
+//! Client and server are the emulated release (the in-box kubectl follows the
+//! server); the build facts are those of the real kubectl 1.33.1 and
+//! kube-apiserver 1.34.0 builds.
 
 use super::api::Api;
 use super::args::{flag, FlagKind, FlagSpec};
@@ -11,31 +11,39 @@ use super::resources::{KINDS, VERBS};
 use super::{parse_command, render, Out};
 use crate::tabwriter::format_text;
 use serde_json::{json, Value};
+use servicecidr_core::Release;
 
-pub const CLIENT_GIT_VERSION: &str = "v1.33.1";
 const CLIENT_GIT_COMMIT: &str = "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828";
 const CLIENT_BUILD_DATE: &str = "2025-05-15T08:27:33Z";
 const CLIENT_GO_VERSION: &str = "go1.24.2";
 pub const KUSTOMIZE_VERSION: &str = "v5.6.0";
-pub const SERVER_GIT_VERSION: &str = "v1.34.0";
 const SERVER_GIT_COMMIT: &str = "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45";
 const SERVER_BUILD_DATE: &str = "2025-08-27T10:09:04Z";
 const SERVER_GO_VERSION: &str = "go1.24.6";
 const PLATFORM: &str = "linux/amd64";
 
-fn client_info() -> Value {
+/// The in-box kubectl is the emulated release's: its major, minor and
+/// gitVersion follow the release; the build facts (commit, date, Go version)
+/// are those of the real 1.33.1 build, the only one the reference records.
+fn client_info(r: &Release) -> Value {
+    let v = r.version_info();
     json!({
-        "major": "1", "minor": "33", "gitVersion": CLIENT_GIT_VERSION,
+        "major": v.major, "minor": v.minor, "gitVersion": v.git_version,
         "gitCommit": CLIENT_GIT_COMMIT, "gitTreeState": "clean", "buildDate": CLIENT_BUILD_DATE,
         "goVersion": CLIENT_GO_VERSION, "compiler": "gc", "platform": PLATFORM
     })
 }
 
-fn server_info() -> Value {
+/// kube-apiserver's /version for the emulated release (major, minor,
+/// gitVersion from `Release::version_info`); build facts as for the client,
+/// from the real 1.34.0 build.
+fn server_info(r: &Release) -> Value {
+    let v = r.version_info();
+    let min_compat = r.version.minor.saturating_sub(1).to_string();
     json!({
-        "major": "1", "minor": "34", "emulationMajor": "1", "emulationMinor": "34",
-        "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",
-        "gitVersion": SERVER_GIT_VERSION, "gitCommit": SERVER_GIT_COMMIT, "gitTreeState": "clean",
+        "major": v.major, "minor": v.minor, "emulationMajor": v.major, "emulationMinor": v.minor,
+        "minCompatibilityMajor": "1", "minCompatibilityMinor": min_compat,
+        "gitVersion": v.git_version, "gitCommit": SERVER_GIT_COMMIT, "gitTreeState": "clean",
         "buildDate": SERVER_BUILD_DATE, "goVersion": SERVER_GO_VERSION, "compiler": "gc",
         "platform": PLATFORM
     })
@@ -43,7 +51,7 @@ fn server_info() -> Value {
 
 /// Go's json.MarshalIndent of kubectl's version struct keeps the struct order,
 /// two-space indented.
-fn version_json(with_server: bool) -> String {
+fn version_json(r: &Release, with_server: bool) -> String {
     fn obj(out: &mut String, v: &Value, keys: &[&str], indent: &str) {
         out.push_str("{\n");
         for (i, k) in keys.iter().enumerate() {
@@ -83,13 +91,13 @@ fn version_json(with_server: bool) -> String {
         "platform",
     ];
     let mut s = String::from("{\n  \"clientVersion\": ");
-    obj(&mut s, &client_info(), &client_keys, "  ");
+    obj(&mut s, &client_info(r), &client_keys, "  ");
     s.push_str(&format!(
         ",\n  \"kustomizeVersion\": \"{KUSTOMIZE_VERSION}\""
     ));
     if with_server {
         s.push_str(",\n  \"serverVersion\": ");
-        obj(&mut s, &server_info(), &server_keys, "  ");
+        obj(&mut s, &server_info(r), &server_keys, "  ");
     }
     s.push_str("\n}\n");
     s
@@ -100,27 +108,28 @@ const VERSION_FLAGS: &[FlagSpec] = &[
     flag("output", Some('o'), FlagKind::Str),
 ];
 
-pub fn version(_api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
+pub fn version(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
     let p = match parse_command(args, VERSION_FLAGS, "kubectl version", out) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let with_server = !p.bool_or("client", false);
+    let release = api.release();
+    let git_version = release.version_info().git_version;
     match p.str("output") {
         None | Some("") => {
             out.out(&format!(
-                "Client Version: {CLIENT_GIT_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n"
+                "Client Version: {git_version}\nKustomize Version: {KUSTOMIZE_VERSION}\n"
             ));
             if with_server {
-                out.out(&format!("Server Version: {SERVER_GIT_VERSION}\n"));
+                out.out(&format!("Server Version: {git_version}\n"));
             }
         }
-        Some("json") => out.out(&version_json(with_server)),
+        Some("json") => out.out(&version_json(&release, with_server)),
         Some("yaml") => {
-            let mut v =
-                json!({"clientVersion": client_info(), "kustomizeVersion": KUSTOMIZE_VERSION});
+            let mut v = json!({"clientVersion": client_info(&release), "kustomizeVersion": KUSTOMIZE_VERSION});
             if with_server {
-                v["serverVersion"] = server_info();
+                v["serverVersion"] = server_info(&release);
             }
             // kubectl's YAML version printer ends with an empty line.
             out.out(&render::to_yaml(&v));
@@ -145,7 +154,7 @@ const API_RESOURCES_FLAGS: &[FlagSpec] = &[
     flag("categories", None, FlagKind::StrSlice),
 ];
 
-pub fn api_resources(args: &[String], out: &mut Out) -> i32 {
+pub fn api_resources(api: &dyn Api, args: &[String], out: &mut Out) -> i32 {
     let p = match parse_command(args, API_RESOURCES_FLAGS, "kubectl api-resources", out) {
         Ok(p) => p,
         Err(code) => return code,
@@ -201,12 +210,21 @@ pub fn api_resources(args: &[String], out: &mut Out) -> i32 {
         }
         text.push('\n');
     }
+    let release = api.release();
     for k in rows {
-        let gv = if k.group.is_empty() {
-            k.version.to_string()
+        // The release's preferred version of the networking resources (v1beta1 on 1.31).
+        let served = if k.group == "networking.k8s.io" {
+            release.served_group_versions(k.plural)
         } else {
-            format!("{}/{}", k.group, k.version)
+            Vec::new()
         };
+        let gv = served.into_iter().next().unwrap_or_else(|| {
+            if k.group.is_empty() {
+                k.version.to_string()
+            } else {
+                format!("{}/{}", k.group, k.version)
+            }
+        });
         text.push_str(&format!(
             "{}\t{}\t{gv}\t{}\t{}",
             k.plural,
@@ -233,20 +251,20 @@ mod tests {
         let o = kubectl(&mut f, "version", "");
         assert_eq!(
             o.stdout,
-            "Client Version: v1.33.1\nKustomize Version: v5.6.0\nServer Version: v1.34.0\n"
+            "Client Version: v1.37.0\nKustomize Version: v5.6.0\nServer Version: v1.37.0\n"
         );
         let o = kubectl(&mut f, "version --client", "");
         assert_eq!(
             o.stdout,
-            "Client Version: v1.33.1\nKustomize Version: v5.6.0\n"
+            "Client Version: v1.37.0\nKustomize Version: v5.6.0\n"
         );
         let o = kubectl(&mut f, "version -o json", "");
         assert!(o.stdout.starts_with(
-            "{\n  \"clientVersion\": {\n    \"major\": \"1\",\n    \"minor\": \"33\",\n"
+            "{\n  \"clientVersion\": {\n    \"major\": \"1\",\n    \"minor\": \"37\",\n"
         ));
-        assert!(o.stdout.contains("\"kustomizeVersion\": \"v5.6.0\",\n  \"serverVersion\": {\n    \"major\": \"1\",\n    \"minor\": \"34\",\n    \"emulationMajor\": \"1\","));
+        assert!(o.stdout.contains("\"kustomizeVersion\": \"v5.6.0\",\n  \"serverVersion\": {\n    \"major\": \"1\",\n    \"minor\": \"37\",\n    \"emulationMajor\": \"1\","));
         let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
-        assert_eq!(v["serverVersion"]["gitVersion"], "v1.34.0");
+        assert_eq!(v["serverVersion"]["gitVersion"], "v1.37.0");
         let o = kubectl(&mut f, "version -o bogus", "");
         assert_eq!(o.stderr, "error: --output must be 'yaml' or 'json'\n");
     }

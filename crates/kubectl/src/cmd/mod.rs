@@ -127,6 +127,8 @@ const OTHER_KUBECTL_COMMANDS: &[&str] = &[
 /// Runs one kubectl invocation (argv without the leading `kubectl`).
 pub fn run(api: &mut dyn Api, args: &[String], stdin: &str) -> CommandOutput {
     let mut out = Out::default();
+    // Warnings of earlier requests (not made by this invocation) are not ours to print.
+    let _ = api.take_warnings();
     let code = dispatch(api, args, stdin, &mut out);
     out.finish(code)
 }
@@ -148,7 +150,7 @@ fn dispatch(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i
         "describe" => describe::run(api, &rest, stdin, out),
         "wait" => wait::run(api, &rest, out),
         "version" => info::version(api, &rest, out),
-        "api-resources" => info::api_resources(&rest, out),
+        "api-resources" => info::api_resources(api, &rest, out),
         c if OTHER_KUBECTL_COMMANDS.contains(&c) => {
             out.errors(&[CmdError::Client(format!(
                 "\"kubectl {c}\" is not available in this simulator; it runs: {}",
@@ -373,6 +375,17 @@ pub(crate) fn dry_run(p: &Parsed, out: &mut Out, now_ms: i64) -> Result<DryRun, 
 
 /// The process id printed in klog headers (a real kubectl prints its own pid).
 const KLOG_PID: u32 = 1;
+
+/// The server's API warnings of the requests just made, as kubectl's warning
+/// handler prints them: `Warning: <text>` on stderr, each text once per invocation.
+pub(crate) fn print_warnings(api: &mut dyn Api, out: &mut Out) {
+    for w in api.take_warnings() {
+        let line = format!("Warning: {w}\n");
+        if !out.stderr.contains(&line) {
+            out.err(&line);
+        }
+    }
+}
 
 /// A klog warning line as kubectl prints it: `W1127 11:08:36.874042  1 file:line] msg`.
 pub(crate) fn klog_warning(now_ms: i64, location: &str, msg: &str) -> String {

@@ -1,0 +1,84 @@
+// Accessibility, checked by a tool nobody here wrote: axe-core (the npm devDependency,
+// pinned) runs in headless Chromium over the playground and the embed demo, in the light
+// and the dark colour scheme, in states that show every kind of content (event log and
+// trace entries, a Terminating card, range maps, run and not-yet-run commands), in English
+// and in Japanese. Every violation fails the test; fix the page, not this list.
+// Screenshots of every case go to tests/e2e/screenshots/a11y-*.tmp.png (look at the ja ones:
+// they need pkg-scripts/setup's CJK font, or they show boxes).
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../../www/serve.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let server;
+let browser;
+let base;
+
+before(async () => {
+  server = await serve(0);
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(path, colorScheme, locale) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, colorScheme, locale });
+  // Nothing may leave 127.0.0.1.
+  await context.route((u) => !u.href.startsWith(base), (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(base + path);
+  return { context, page };
+}
+
+/** axe's violations, one readable line per rule with where it fired. */
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' > ')).slice(0, 5).join(' | ')}${v.nodes.length > 5 ? ` … ${v.nodes.length} nodes` : ''}`);
+  });
+  return found;
+}
+
+const CASES = [['light', 'en'], ['dark', 'en'], ['light', 'ja'], ['dark', 'ja']];
+
+for (const [scheme, lang] of CASES) {
+  test(`axe: the playground, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    // A Terminating card, range maps with allocations, events and trace records.
+    await page.click('#scenarios [data-scenario="blocked"]');
+    await page.waitForSelector('html:not([data-busy])');
+    await page.waitForSelector('#notice:not([hidden])');
+    await page.waitForSelector('#event-log li');
+    await page.screenshot({ path: `${SHOTS}a11y-playground-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), []);
+    await context.close();
+  });
+
+  test(`axe: the embed demo, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open(`embed-demo.html?lang=${lang}`, scheme);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    // Step 1 runs by itself; the later steps show commands not run yet.
+    await page.waitForFunction(() => document.getElementById('s1').transcript?.length === 1, null, { timeout: 30_000 });
+    assert.deepEqual(await violations(page), [], 'with commands not run yet');
+    await page.locator('#s4 button.run').click();
+    await page.waitForFunction(() => document.getElementById('s4').transcript?.length === 1, null, { timeout: 30_000 });
+    await page.screenshot({ path: `${SHOTS}a11y-embed-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), [], 'after running steps 1–4');
+    await context.close();
+  });
+}
