@@ -143,10 +143,58 @@ pub fn decode(content_type: &str, body: &[u8], kind: &str) -> Result<Value, ApiE
 /// sequences, and YAML 1.1 scalars (yaml-rust2 resolves the core schema).
 pub fn yaml_to_json(body: &[u8]) -> Result<Value, String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("yaml: invalid UTF-8: {e}"))?;
+    check_yaml_shape(text)?;
     let docs = YamlLoader::load_from_str(text).map_err(|e| format!("yaml: {e}"))?;
     match docs.into_iter().next() {
         None => Ok(Value::Null),
         Some(doc) => convert(doc, 0),
+    }
+}
+
+/// Nesting and alias expansion are bounded before a tree is built (a deep or
+/// alias-bombed body must not exhaust the stack or memory of a wasm module).
+const MAX_YAML_DEPTH: usize = 100;
+const MAX_YAML_NODES: usize = 1_000_000;
+
+fn check_yaml_shape(text: &str) -> Result<(), String> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(text);
+    // Per open collection: (nodes counted when it opened, its anchor id).
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut sizes: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut nodes = 0usize;
+    loop {
+        let (ev, _) = parser.next_token().map_err(|e| format!("yaml: {e}"))?;
+        match ev {
+            Event::StreamEnd => return Ok(()),
+            Event::Scalar(_, _, anchor, _) => {
+                nodes += 1;
+                if anchor > 0 {
+                    sizes.insert(anchor, 1);
+                }
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                nodes += 1;
+                open.push((nodes, anchor));
+                if open.len() > MAX_YAML_DEPTH {
+                    return Err("yaml: exceeded max depth".into());
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((start, anchor)) = open.pop() {
+                    if anchor > 0 {
+                        sizes.insert(anchor, nodes - start + 1);
+                    }
+                }
+            }
+            Event::Alias(id) => {
+                nodes = nodes.saturating_add(sizes.get(&id).copied().unwrap_or(1));
+            }
+            _ => {}
+        }
+        if nodes > MAX_YAML_NODES {
+            return Err("yaml: document contains excessive aliasing".into());
+        }
     }
 }
 

@@ -129,13 +129,16 @@ pub fn not_found_page() -> Response {
     text_response(404, "404 page not found\n")
 }
 
-/// errors.NewMethodNotSupported as the apiserver's router reports it.
+/// go-restful's 405 through the apiserver's service error handler
+/// (errors.NewGenericServerResponse with go-restful's message as the cause).
 pub fn method_not_allowed() -> Response {
     let e = ApiError {
         code: 405,
         reason: "MethodNotAllowed".into(),
         message: "the server does not allow this method on the requested resource".into(),
-        details: Some(json!({})),
+        details: Some(json!({"causes": [
+            {"reason": "UnexpectedServerResponse", "message": "405: Method Not Allowed"}
+        ]})),
     };
     error_response(&e)
 }

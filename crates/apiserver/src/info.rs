@@ -10,7 +10,12 @@ use servicecidr_core::Cluster;
 /// kubectl dispatcher (G1) picks its kubectl from `minor`; the build fields
 /// (commit, date, Go version) are not modelled and say so.
 pub fn version_info(cluster: &Cluster) -> Value {
-    let v = cluster.release().version_info();
+    release_info(cluster.release())
+}
+
+/// The `/version` body of a kube-apiserver of release `r`.
+pub fn release_info(r: &servicecidr_core::Release) -> Value {
+    let v = r.version_info();
     json!({
         "major": v.major, "minor": v.minor,
         "emulationMajor": v.major, "emulationMinor": v.minor,

@@ -70,16 +70,6 @@ impl Response {
     }
 }
 
-/// The requester as the core's request path knows users (no uid here).
-fn core_user(user: Option<&UserInfo>) -> servicecidr_core::cluster::UserInfo {
-    let u = user.cloned().unwrap_or_default();
-    servicecidr_core::cluster::UserInfo {
-        username: u.username,
-        uid: String::new(),
-        groups: u.groups,
-    }
-}
-
 /// Serves one request against the cluster. Never panics; a failed request
 /// changes nothing (the core's request path is transactional). The API
 /// warnings the request earned (deprecated versions, admission Warn actions,
@@ -223,7 +213,7 @@ fn resource_route(
             namespace,
             name,
             status: sub.is_some(),
-            user: core_user(req.user.as_ref()),
+            user: req.user.clone().unwrap_or_default(),
         },
     )
 }

@@ -18,10 +18,9 @@ use crate::protobuf;
 use crate::schema;
 use crate::served::{GroupVersion, ServedResource, Storage};
 use crate::tables::{self, Printer};
-use crate::UserInfo;
 use crate::{watch, Request, Response};
 use serde_json::{json, Value};
-use servicecidr_core::cluster::{UserInfo as CoreUser, WriteOptions};
+use servicecidr_core::cluster::WriteOptions;
 use servicecidr_core::model::{ApiError, FieldError, Resource};
 use servicecidr_core::Cluster;
 
@@ -36,7 +35,7 @@ pub struct Target<'a> {
     /// The `/status` subresource.
     pub status: bool,
     /// Who asks: the core's admission and trace see this user.
-    pub user: CoreUser,
+    pub user: crate::UserInfo,
 }
 
 impl Target<'_> {
@@ -271,11 +270,11 @@ fn decode_body(req: &Request, t: &Target) -> Result<Value, ApiError> {
     Ok(obj)
 }
 
-fn write_options(req: &Request, t: &Target, dry_run: bool) -> WriteOptions {
+fn write_options(t: &Target, dry_run: bool) -> WriteOptions {
     WriteOptions {
         dry_run,
         namespace: t.namespace.unwrap_or("").to_string(),
-        user: req.user.clone().unwrap_or_default(),
+        user: t.user.clone(),
     }
 }
 
@@ -289,7 +288,7 @@ fn create(
     let directive = Directive::from_query(q.get("fieldValidation"), "CreateOptions")?;
     let obj = decode_body(req, t)?;
     let warnings = strict_check(req, directive, t)?;
-    let created = cluster.create_with(obj, &write_options(req, t, dry))?;
+    let created = cluster.create_with(obj, &write_options(t, dry))?;
     Ok(with_warnings(
         json_response(201, &present(t.resource, t.gv, created)),
         &warnings,
@@ -337,13 +336,7 @@ fn check_name(obj: &Value, t: &Target) -> Result<(), ApiError> {
 }
 
 /// PUT of the object (or its status) as decoded and checked.
-fn put(
-    cluster: &mut Cluster,
-    req: &Request,
-    t: &Target,
-    obj: Value,
-    dry: bool,
-) -> Result<Value, ApiError> {
+fn put(cluster: &mut Cluster, t: &Target, obj: Value, dry: bool) -> Result<Value, ApiError> {
     if t.status {
         if dry {
             // The core's status path has no dry run; answer what it would
@@ -353,9 +346,9 @@ fn put(
             out["status"] = obj.get("status").cloned().unwrap_or(Value::Null);
             return Ok(out);
         }
-        return cluster.update_status_with(obj, &write_options(req, t, false));
+        return cluster.update_status_with(obj, &write_options(t, false));
     }
-    cluster.update_with(obj, &write_options(req, t, dry))
+    cluster.update_with(obj, &write_options(t, dry))
 }
 
 fn update(
@@ -369,7 +362,7 @@ fn update(
     let obj = decode_body(req, t)?;
     let warnings = strict_check(req, directive, t)?;
     check_name(&obj, t)?;
-    let updated = put(cluster, req, t, obj, dry)?;
+    let updated = put(cluster, t, obj, dry)?;
     Ok(with_warnings(
         json_response(200, &present(t.resource, t.gv, updated)),
         &warnings,
@@ -401,7 +394,7 @@ fn patch(
     let warnings =
         field_validation::check_patched(patch_type, &req.body, &current, &patched, directive)?;
     check_name(&patched, t)?;
-    let updated = put(cluster, req, t, patched, dry)?;
+    let updated = put(cluster, t, patched, dry)?;
     Ok(with_warnings(
         json_response(200, &present(t.resource, t.gv, updated)),
         &warnings,
@@ -440,11 +433,11 @@ fn server_side_apply(
     check_name(&applied, t)?;
     match live {
         None => {
-            let created = cluster.create_with(applied, &write_options(req, t, dry))?;
+            let created = cluster.create_with(applied, &write_options(t, dry))?;
             Ok(json_response(201, &present(t.resource, t.gv, created)))
         }
         Some(_) => {
-            let updated = put(cluster, req, t, applied, dry)?;
+            let updated = put(cluster, t, applied, dry)?;
             Ok(json_response(200, &present(t.resource, t.gv, updated)))
         }
     }
@@ -453,8 +446,6 @@ fn server_side_apply(
 /// The DeleteOptions a DELETE may carry in its body.
 struct DeleteOptions {
     dry_run: bool,
-    /// Who asks: the core records it and admission sees it.
-    user: UserInfo,
     uid: Option<String>,
     resource_version: Option<String>,
 }
@@ -466,7 +457,6 @@ fn delete_options(req: &Request, q: &Query) -> Result<DeleteOptions, ApiError> {
             .map(|(_, v)| v.clone())
             .collect();
     let mut opts = DeleteOptions {
-        user: req.user.clone().unwrap_or_default(),
         dry_run: false,
         uid: None,
         resource_version: None,
@@ -548,7 +538,7 @@ fn delete_one(
         &WriteOptions {
             dry_run: opts.dry_run,
             namespace: t.namespace.unwrap_or("").to_string(),
-            user: opts.user.clone(),
+            user: t.user.clone(),
         },
     )?;
     let held = after
@@ -602,7 +592,7 @@ fn delete_collection(
             &WriteOptions {
                 dry_run: opts.dry_run,
                 namespace: t.namespace.unwrap_or("").to_string(),
-                user: opts.user.clone(),
+                user: t.user.clone(),
             },
         );
         // An object that went away in the meantime is not an error here.

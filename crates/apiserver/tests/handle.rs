@@ -132,7 +132,9 @@ fn unsupported_verbs_answer_405_status() {
             json_of(&r),
             json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                    "message": "the server does not allow this method on the requested resource",
-                   "reason": "MethodNotAllowed", "details": {}, "code": 405})
+                   "reason": "MethodNotAllowed",
+                   "details": {"causes": [{"reason": "UnexpectedServerResponse", "message": "405: Method Not Allowed"}]},
+                   "code": 405})
         );
     }
 }
@@ -1440,4 +1442,46 @@ fn configmaps_and_admission_policies_are_served_with_their_printers() {
             "admissionregistration.k8s.io"
         ]
     );
+}
+
+/// The request's user reaches the core's request path: the trace names who
+/// asked (kubernetes-admin when the transport says nothing).
+#[test]
+fn the_requests_user_is_who_the_core_sees() {
+    let mut c = cluster();
+    let mut r = req(
+        "POST",
+        "/apis/networking.k8s.io/v1/servicecidrs",
+        &[],
+        &cidr("by-alice", "10.97.0.0/24"),
+    );
+    r.user = Some(servicecidr_apiserver::UserInfo::new(
+        "alice",
+        &["system:authenticated"],
+    ));
+    assert_eq!(handle(&mut c, &r).status, 201);
+    call(
+        &mut c,
+        "DELETE",
+        "/apis/networking.k8s.io/v1/servicecidrs/by-alice",
+        "",
+    );
+    let users: Vec<String> = c
+        .trace(None)
+        .iter()
+        .filter_map(|t| {
+            t.details
+                .pointer("/request/name")
+                .filter(|n| *n == "by-alice")
+                .and(t.details.pointer("/request/user"))
+        })
+        .filter_map(|u| u.as_str().map(str::to_string))
+        .collect();
+    // The create is alice's, the delete the default user's; the controller's
+    // writes in between carry its own identity.
+    assert_eq!(users.first().map(String::as_str), Some("alice"));
+    assert_eq!(users.last().map(String::as_str), Some("kubernetes-admin"));
+    assert!(users[1..users.len() - 1]
+        .iter()
+        .all(|u| u == "system:serviceaccount:kube-system:service-cidrs-controller"));
 }

@@ -96,33 +96,39 @@ fn print_annotations(w: &mut TabWriter, title: &str, obj: &Value) {
     }
 }
 
-/// The Events section. `events` are events.k8s.io/v1 objects about the described
-/// object, in the order the apiserver lists them.
+/// The Events section. `events` are core v1 Events about the described object
+/// (events.k8s.io/v1 ones are shown through the same conversion the apiserver
+/// applies), in the order the apiserver lists them.
 fn describe_events(w: &mut TabWriter, events: &[Value], now_ms: i64) {
     if events.is_empty() {
         w.write("Events:\t<none>\n");
         return;
     }
     w.flush();
+    let events: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            if e.get("involvedObject").is_none() {
+                servicecidr_apiserver::objects::to_core_event(e)
+            } else {
+                e.clone()
+            }
+        })
+        .collect();
     // kubectl sorts by lastTimestamp (a stable order for the equal, empty
     // timestamps of events.k8s.io events).
     let mut evs: Vec<&Value> = events.iter().collect();
-    evs.sort_by_key(|e| {
-        parse_rfc3339_millis(str_at(e, "/deprecatedLastTimestamp")).unwrap_or(i64::MIN)
-    });
+    evs.sort_by_key(|e| parse_rfc3339_millis(str_at(e, "/lastTimestamp")).unwrap_or(i64::MIN));
     w.write("Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write("  ----\t------\t----\t----\t-------\n");
     for e in evs {
         let event_time = str_at(e, "/eventTime");
         let first = if event_time.is_empty() {
-            since_rfc3339(str_at(e, "/deprecatedFirstTimestamp"), now_ms)
+            since_rfc3339(str_at(e, "/firstTimestamp"), now_ms)
         } else {
             since_rfc3339(event_time, now_ms)
         };
-        let count = e
-            .pointer("/deprecatedCount")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
+        let count = e.pointer("/count").and_then(Value::as_i64).unwrap_or(0);
         let interval = if let Some(series) = e.get("series").filter(|s| s.is_object()) {
             format!(
                 "{} (x{} over {})",
@@ -133,14 +139,14 @@ fn describe_events(w: &mut TabWriter, events: &[Value], now_ms: i64) {
         } else if count > 1 {
             format!(
                 "{} (x{count} over {first})",
-                since_rfc3339(str_at(e, "/deprecatedLastTimestamp"), now_ms)
+                since_rfc3339(str_at(e, "/lastTimestamp"), now_ms)
             )
         } else {
             first
         };
-        let mut source = str_at(e, "/deprecatedSource/component").to_string();
+        let mut source = str_at(e, "/source/component").to_string();
         if source.is_empty() {
-            source = str_at(e, "/reportingController").to_string();
+            source = str_at(e, "/reportingComponent").to_string();
         }
         w.write(&format!(
             "  {}\t{}\t{}\t{}\t{}\n",
@@ -148,7 +154,7 @@ fn describe_events(w: &mut TabWriter, events: &[Value], now_ms: i64) {
             str_at(e, "/reason"),
             interval,
             source,
-            str_at(e, "/note").trim()
+            str_at(e, "/message").trim()
         ));
     }
 }

@@ -1,7 +1,8 @@
 //! kubectl: command parsing, printers, manifests and the docs-page shell.
 //!
 //! `kubectl_line` / `kubectl_args` answer one kubectl invocation against the
-//! simulated cluster exactly as kubectl 1.33 prints it; `run_script` runs a
+//! simulated cluster exactly as kubectl 1.33 prints it, sending kubectl's REST
+//! requests through the apiserver crate's `handle` (cmd/client.rs); `run_script` runs a
 //! docs page's shell block, sending every `kubectl` to `kubectl_args`.
 
 pub mod cmd;

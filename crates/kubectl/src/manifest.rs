@@ -458,7 +458,7 @@ impl Composer {
 
 /// Parses one document (the first one in `chunk`) into JSON; `None` when
 /// the chunk holds no document.
-fn yaml_to_json(chunk: &str) -> Result<Option<Value>, String> {
+pub(crate) fn yaml_to_json(chunk: &str) -> Result<Option<Value>, String> {
     let mut parser = Parser::new_from_str(chunk);
     let mut c = Composer {
         anchors: HashMap::new(),

@@ -117,6 +117,14 @@ fn run(
 #[test]
 fn commands_send_kubectls_requests() {
     let mut c = cluster();
+    // The server half is what /version answers: the emulated release's gitVersion.
+    let server = format!(
+        "Server Version: {}\n",
+        c.release().version_info().git_version
+    );
+    let (o, reqs) = run(&mut c, "version", "");
+    assert_eq!(reqs, ["GET /version?timeout=32s"]);
+    assert!(o.stdout.ends_with(&server), "{}", o.stdout);
     let (_, reqs) = run(&mut c, "get servicecidr", "");
     assert_eq!(
         reqs,

@@ -64,6 +64,26 @@ pub trait Api {
         name: &str,
         dry_run: bool,
     ) -> Result<Value, ApiError>;
+    /// PATCH an object (its `/status` when `status`) with a body of the given
+    /// Content-Type; `query` is the request's (`fieldManager=kubectl-patch`…).
+    #[allow(clippy::too_many_arguments)]
+    fn patch(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        status: bool,
+        content_type: &str,
+        body: &[u8],
+        query: &str,
+    ) -> Result<Value, ApiError>;
+    /// GET a path outside the resources (`/openapi/v3/…`), answered as JSON.
+    fn get_path(&mut self, path: &str) -> Result<Value, ApiError>;
+    /// GET /version. The default answers what the apiserver of `release()`
+    /// would (the fake).
+    fn server_version(&mut self) -> Result<Value, ApiError> {
+        Ok(servicecidr_apiserver::info::release_info(&self.release()))
+    }
     /// kubectl's wait for a deletion after its first GET found the object:
     /// LIST by `metadata.name`, then WATCH from the list's resourceVersion for
     /// at most `timeout_ms`. Returns false when this API cannot watch (the

@@ -8,7 +8,7 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::create::{for_each_manifest, print_written, SOURCE, WRITE_FLAGS};
 use super::errors::{with_source, CmdError};
 use super::resources::Kind;
-use super::{dry_run, output_format, parse_command, DryRun, Out};
+use super::{dry_run, output_format_of, parse_command, DryRun, Out};
 use serde_json::{Map, Value};
 
 const APPLY_FLAGS: &[FlagSpec] = &[
@@ -125,7 +125,7 @@ fn patch_failure(
 }
 
 fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32, CmdError> {
-    let format = output_format(p.str("output"), false)?;
+    let format = output_format_of(p, false)?;
     let dry = dry_run(p, out, api.now_ms())?;
     if p.bool_or("server-side", false) || p.bool_or("prune", false) {
         return Err(CmdError::Client(

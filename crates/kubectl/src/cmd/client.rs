@@ -341,7 +341,7 @@ fn query(base: &str, dry_run: bool) -> String {
 }
 
 /// A JSON merge patch (RFC 7386) that turns `from` into `to`.
-fn merge_diff(from: &Value, to: &Value) -> Value {
+pub(crate) fn merge_diff(from: &Value, to: &Value) -> Value {
     match (from, to) {
         (Value::Object(f), Value::Object(t)) => {
             let mut out = Map::new();
@@ -531,6 +531,51 @@ impl Api for Client<'_> {
             return Ok(json!({"metadata": meta}));
         }
         Ok(v)
+    }
+
+    fn patch(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        status: bool,
+        content_type: &str,
+        body: &[u8],
+        query: &str,
+    ) -> Result<Value, ApiError> {
+        let mut target = self.item(kind, ns, name);
+        if status {
+            target.push_str("/status");
+        }
+        if !query.is_empty() {
+            target = format!("{target}?{query}");
+        }
+        let r = self.send(
+            "PATCH",
+            &target,
+            "application/json",
+            content_type,
+            body.to_vec(),
+        );
+        let v: Option<Value> = serde_json::from_slice(&r.body).ok();
+        if r.status >= 400 {
+            return Err(status_error(r.status, v.as_ref()));
+        }
+        v.ok_or_else(|| ApiError::internal("the server's answer was not JSON"))
+    }
+
+    fn get_path(&mut self, path: &str) -> Result<Value, ApiError> {
+        self.call("GET", path, "application/json", "", None)
+    }
+
+    fn server_version(&mut self) -> Result<Value, ApiError> {
+        self.call(
+            "GET",
+            "/version?timeout=32s",
+            "application/json, */*",
+            "",
+            None,
+        )
     }
 
     fn begin_delete_watch(&mut self, kind: Kind, ns: &str, name: &str, timeout_ms: i64) -> bool {

@@ -8,7 +8,7 @@ use super::args::{first_positional, flag, FlagKind, FlagSpec, Parsed};
 use super::errors::{usage_error, with_source, CmdError};
 use super::render;
 use super::resources::Kind;
-use super::{dry_run, namespace, output_format, parse_command, DryRun, Out, OutputFormat};
+use super::{dry_run, namespace, output_format_of, parse_command, DryRun, Out, OutputFormat};
 use serde_json::{json, Map, Value};
 use servicecidr_core::Release;
 
@@ -266,6 +266,7 @@ pub(crate) fn print_written(
                 render::jsonpath(t, obj).map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
             out.out(&s);
         }
+        OutputFormat::GoTemplate(t) => super::gotemplate::print_to(out, t, obj)?,
         OutputFormat::Default | OutputFormat::Wide => out.out(&format!(
             "{}/{name} {verb}{}\n",
             kind.kind_prefix(),
@@ -281,7 +282,7 @@ fn create_from_files(
     stdin: &str,
     out: &mut Out,
 ) -> Result<i32, CmdError> {
-    let format = output_format(p.str("output"), false)?;
+    let format = output_format_of(p, false)?;
     let dry = dry_run(p, out, api.now_ms())?;
     let release = api.release();
     for_each_manifest(
@@ -521,7 +522,7 @@ fn create_service_run(
         ));
     }
     let name = p.positionals[0].clone();
-    let format = output_format(p.str("output"), false)?;
+    let format = output_format_of(p, false)?;
     let dry = dry_run(p, out, api.now_ms())?;
     let mut obj = build_service(t, &name, p)?;
     if p.bool_or("save-config", false) {

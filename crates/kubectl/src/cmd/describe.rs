@@ -32,22 +32,23 @@ pub fn run(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i3
     out.exit_code(result)
 }
 
-/// The Events regarding an object (describe's field-selector search: kind,
-/// name, namespace for namespaced objects, and uid when both sides have one).
+/// The Events regarding an object, as kubectl's describe searches them: the
+/// core group's events in the object's namespace (all namespaces for
+/// cluster-scoped objects), by `involvedObject` kind, name, namespace and uid.
 fn events_for(api: &mut dyn Api, kind: Kind, obj: &Value) -> Vec<Value> {
-    let all = api.list(Kind::Event, None).unwrap_or_default();
     let name = str_at(obj, "/metadata/name");
     let ns = str_at(obj, "/metadata/namespace");
     let uid = str_at(obj, "/metadata/uid");
-    all.into_iter()
-        .filter(|e| {
-            let r = |f: &str| str_at(e, &format!("/regarding/{f}")).to_string();
-            r("kind") == kind.info().kind_name
-                && r("name") == name
-                && (!kind.info().namespaced || r("namespace") == ns)
-                && (uid.is_empty() || r("uid").is_empty() || r("uid") == uid)
-        })
-        .collect()
+    let mut selector = format!(
+        "involvedObject.kind={},involvedObject.name={name},involvedObject.namespace={ns}",
+        kind.info().kind_name
+    );
+    if !uid.is_empty() {
+        selector.push_str(&format!(",involvedObject.uid={uid}"));
+    }
+    let scope = (!ns.is_empty()).then_some(ns);
+    api.list_selected(Kind::CoreEvent, scope, "", &selector)
+        .unwrap_or_default()
 }
 
 fn describe_one(
@@ -165,7 +166,8 @@ mod tests {
             "metadata": {"name": "kubernetes.1", "namespace": "default"},
             "eventTime": "2026-11-27T10:19:53.000000Z", "reportingController": "ipallocator-repair-controller",
             "reason": "ClusterIPNotAllocated", "type": "Warning",
-            "regarding": {"kind": "ServiceCIDR", "name": "kubernetes"},
+            // kubectl searches by the object's uid too (the fake's ServiceCIDR is u1).
+            "regarding": {"kind": "ServiceCIDR", "name": "kubernetes", "uid": "u1"},
             "note": "Cluster IP [IPv4]: 10.96.0.5 is not allocated; repairing"}));
         let o = kubectl(&mut f, "describe servicecidr kubernetes", "");
         assert!(o.stdout.starts_with("Name:         kubernetes\n"));

@@ -60,8 +60,14 @@ fn ensure_newline(mut s: String) -> String {
 fn check_one(err: &CmdError) -> String {
     match err {
         CmdError::Api(e) if e.reason == "Invalid" => {
+            // Without a kind, name or causes, kubectl shows the server's message
+            // (seen with kubectl 1.33 on a JSON patch the server rejected).
+            let generic = || match e.message.as_str() {
+                "" => "The request is invalid\n".to_string(),
+                m => format!("The request is invalid: {m}\n"),
+            };
             let Some(details) = &e.details else {
-                return "The request is invalid\n".to_string();
+                return generic();
             };
             let kind = details.get("kind").and_then(|v| v.as_str()).unwrap_or("");
             let name = details.get("name").and_then(|v| v.as_str()).unwrap_or("");
@@ -77,6 +83,7 @@ fn check_one(err: &CmdError) -> String {
                 }
             }
             match lines.len() {
+                0 if kind.is_empty() && name.is_empty() => generic(),
                 0 => format!("{head}\n"),
                 1 => format!("{head}: {}\n", lines[0]),
                 _ => {

@@ -337,6 +337,42 @@ impl Api for Fake {
         Ok(obj)
     }
 
+    /// The apiserver's own patch code over the stored object (no admission).
+    fn patch(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        _status: bool,
+        content_type: &str,
+        body: &[u8],
+        query: &str,
+    ) -> Result<Value, ApiError> {
+        use servicecidr_apiserver::patch::{self, PatchType};
+        if let Some(e) = &self.fail_writes {
+            return Err(e.clone());
+        }
+        let current = self.get(kind, ns, name)?;
+        let schema =
+            servicecidr_apiserver::schema::lookup(&kind.api_version(), kind.info().kind_name);
+        let pt = PatchType::from_content_type(content_type)
+            .ok_or_else(|| patch::unsupported_media_type(schema))?;
+        let patched = patch::apply(pt, schema, &current, body)?;
+        if !query.contains("dryRun=All") {
+            self.put(patched.clone());
+        }
+        Ok(patched)
+    }
+
+    /// The fake serves no documents outside the resources.
+    fn get_path(&mut self, _path: &str) -> Result<Value, ApiError> {
+        Err(ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ))
+    }
+
     fn now_ms(&self) -> i64 {
         self.now
     }

@@ -8,7 +8,7 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::errors::{usage_error, CmdError};
 use super::render::{self, TableOpts};
 use super::resources::{parse_resource_args, Kind, Target};
-use super::{namespace, output_format, parse, Out, OutputFormat};
+use super::{namespace, output_format_of, parse, Out, OutputFormat};
 use serde_json::{json, Value};
 use servicecidr_core::model::ApiError;
 
@@ -26,6 +26,7 @@ const FLAGS: &[FlagSpec] = &[
     flag("chunk-size", None, FlagKind::Int),
     flag("show-managed-fields", None, FlagKind::Bool),
     flag("allow-missing-template-keys", None, FlagKind::Bool),
+    flag("template", None, FlagKind::Str),
     flag("field-selector", None, FlagKind::Str),
     flag("sort-by", None, FlagKind::Str),
     flag("label-columns", Some('L'), FlagKind::StrSlice),
@@ -264,7 +265,7 @@ pub(crate) fn targets_from_manifests(
 }
 
 fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32, CmdError> {
-    let format = output_format(p.str("output"), true)?;
+    let format = output_format_of(p, true)?;
     if p.bool_or("watch", false) || p.bool_or("watch-only", false) {
         return Err(CmdError::Client(WATCH_UNSUPPORTED.into()));
     }
@@ -441,6 +442,7 @@ fn print_generic(
                 .map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
             out.out(&s);
         }
+        OutputFormat::GoTemplate(t) => super::gotemplate::print_to(out, t, &obj)?,
         _ => {}
     }
     Ok(())

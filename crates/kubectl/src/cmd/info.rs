@@ -1,8 +1,8 @@
 //! `kubectl version` and `kubectl api-resources`.
 //!
-//! Client and server are the emulated release (the in-box kubectl follows the
-//! server); the build facts are those of the real kubectl 1.33.1 and
-//! kube-apiserver 1.34.0 builds.
+//! The client is the emulated release's kubectl (the in-box kubectl follows the
+//! server; build facts of the real 1.33.1 build); the server's half is what
+//! GET /version answers.
 
 use super::api::Api;
 use super::args::{flag, FlagKind, FlagSpec};
@@ -17,9 +17,6 @@ const CLIENT_GIT_COMMIT: &str = "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828";
 const CLIENT_BUILD_DATE: &str = "2025-05-15T08:27:33Z";
 const CLIENT_GO_VERSION: &str = "go1.24.2";
 pub const KUSTOMIZE_VERSION: &str = "v5.6.0";
-const SERVER_GIT_COMMIT: &str = "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45";
-const SERVER_BUILD_DATE: &str = "2025-08-27T10:09:04Z";
-const SERVER_GO_VERSION: &str = "go1.24.6";
 const PLATFORM: &str = "linux/amd64";
 
 /// The in-box kubectl is the emulated release's: its major, minor and
@@ -34,24 +31,9 @@ fn client_info(r: &Release) -> Value {
     })
 }
 
-/// kube-apiserver's /version for the emulated release (major, minor,
-/// gitVersion from `Release::version_info`); build facts as for the client,
-/// from the real 1.34.0 build.
-fn server_info(r: &Release) -> Value {
-    let v = r.version_info();
-    let min_compat = r.version.minor.saturating_sub(1).to_string();
-    json!({
-        "major": v.major, "minor": v.minor, "emulationMajor": v.major, "emulationMinor": v.minor,
-        "minCompatibilityMajor": "1", "minCompatibilityMinor": min_compat,
-        "gitVersion": v.git_version, "gitCommit": SERVER_GIT_COMMIT, "gitTreeState": "clean",
-        "buildDate": SERVER_BUILD_DATE, "goVersion": SERVER_GO_VERSION, "compiler": "gc",
-        "platform": PLATFORM
-    })
-}
-
 /// Go's json.MarshalIndent of kubectl's version struct keeps the struct order,
 /// two-space indented.
-fn version_json(r: &Release, with_server: bool) -> String {
+fn version_json(r: &Release, server: Option<&Value>) -> String {
     fn obj(out: &mut String, v: &Value, keys: &[&str], indent: &str) {
         out.push_str("{\n");
         for (i, k) in keys.iter().enumerate() {
@@ -95,9 +77,9 @@ fn version_json(r: &Release, with_server: bool) -> String {
     s.push_str(&format!(
         ",\n  \"kustomizeVersion\": \"{KUSTOMIZE_VERSION}\""
     ));
-    if with_server {
+    if let Some(server) = server {
         s.push_str(",\n  \"serverVersion\": ");
-        obj(&mut s, &server_info(r), &server_keys, "  ");
+        obj(&mut s, server, &server_keys, "  ");
     }
     s.push_str("\n}\n");
     s
@@ -116,20 +98,38 @@ pub fn version(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
     let with_server = !p.bool_or("client", false);
     let release = api.release();
     let git_version = release.version_info().git_version;
+    // The server's half comes from GET /version.
+    let server = if with_server {
+        match api.server_version() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                out.errors(&[CmdError::Api(e)]);
+                return 1;
+            }
+        }
+    } else {
+        None
+    };
+    let server_git_version = server
+        .as_ref()
+        .and_then(|v| v.get("gitVersion"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     match p.str("output") {
         None | Some("") => {
             out.out(&format!(
                 "Client Version: {git_version}\nKustomize Version: {KUSTOMIZE_VERSION}\n"
             ));
             if with_server {
-                out.out(&format!("Server Version: {git_version}\n"));
+                out.out(&format!("Server Version: {server_git_version}\n"));
             }
         }
-        Some("json") => out.out(&version_json(&release, with_server)),
+        Some("json") => out.out(&version_json(&release, server.as_ref())),
         Some("yaml") => {
             let mut v = json!({"clientVersion": client_info(&release), "kustomizeVersion": KUSTOMIZE_VERSION});
-            if with_server {
-                v["serverVersion"] = server_info(&release);
+            if let Some(server) = server {
+                v["serverVersion"] = server;
             }
             // kubectl's YAML version printer ends with an empty line.
             out.out(&render::to_yaml(&v));

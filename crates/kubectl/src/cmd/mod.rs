@@ -12,11 +12,16 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod errors;
+pub mod explain;
 pub mod get;
+pub mod gotemplate;
 pub mod info;
+pub mod label;
+pub mod patch;
 pub mod render;
 pub mod resources;
 pub mod selector;
+pub mod targets;
 pub mod wait;
 
 #[cfg(test)]
@@ -80,13 +85,16 @@ pub const SUPPORTED_COMMANDS: &[&str] = &[
     "wait",
     "version",
     "api-resources",
+    "patch",
+    "label",
+    "annotate",
+    "explain",
 ];
 
 /// kubectl's other commands: named here so that they are recognised (and
 /// reported as not simulated) rather than called unknown.
 const OTHER_KUBECTL_COMMANDS: &[&str] = &[
     "alpha",
-    "annotate",
     "api-versions",
     "attach",
     "auth",
@@ -103,14 +111,11 @@ const OTHER_KUBECTL_COMMANDS: &[&str] = &[
     "edit",
     "events",
     "exec",
-    "explain",
     "expose",
     "help",
     "kustomize",
-    "label",
     "logs",
     "options",
-    "patch",
     "plugin",
     "port-forward",
     "proxy",
@@ -151,6 +156,10 @@ fn dispatch(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i
         "wait" => wait::run(api, &rest, out),
         "version" => info::version(api, &rest, out),
         "api-resources" => info::api_resources(api, &rest, out),
+        "patch" => patch::run(api, &rest, stdin, out),
+        "explain" => explain::run(api, &rest, out),
+        "label" => label::run(api, &rest, stdin, out, label::Field::Labels),
+        "annotate" => label::run(api, &rest, stdin, out, label::Field::Annotations),
         c if OTHER_KUBECTL_COMMANDS.contains(&c) => {
             out.errors(&[CmdError::Client(format!(
                 "\"kubectl {c}\" is not available in this simulator; it runs: {}",
@@ -279,19 +288,30 @@ pub enum OutputFormat {
     Yaml,
     Name,
     JsonPath(String),
+    /// `go-template=…`, `template=…` or `--template`.
+    GoTemplate(Box<gotemplate::GoTemplate>),
 }
 
 /// Printers kubectl has that the simulator does not implement.
 const UNSIMULATED_FORMATS: &[&str] = &[
     "custom-columns",
     "custom-columns-file",
-    "go-template",
-    "go-template-file",
     "jsonpath-as-json",
     "jsonpath-file",
-    "template",
-    "templatefile",
 ];
+
+/// `-o` with kubectl's `--template` fallback: a template given without `-o`
+/// means go-template, and `-o go-template`/`-o template` take it from there.
+pub(crate) fn output_format_of(p: &Parsed, with_wide: bool) -> Result<OutputFormat, CmdError> {
+    let template = p.str("template").filter(|t| !t.is_empty());
+    match (p.str("output"), template) {
+        (None | Some(""), Some(t)) => output_format(Some(&format!("go-template={t}")), with_wide),
+        (Some(o @ ("go-template" | "template")), Some(t)) => {
+            output_format(Some(&format!("{o}={t}")), with_wide)
+        }
+        (o, _) => output_format(o, with_wide),
+    }
+}
 
 /// Parses `-o`. `with_wide` says whether the command has table output (get);
 /// the list of formats in kubectl's error depends on it.
@@ -311,7 +331,18 @@ pub(crate) fn output_format(
         ("yaml", None) => return Ok(OutputFormat::Yaml),
         ("name", None) => return Ok(OutputFormat::Name),
         ("jsonpath", Some(t)) if !t.is_empty() => return Ok(OutputFormat::JsonPath(t.to_string())),
-        ("jsonpath", _) => {
+        ("go-template" | "template", Some(t)) if !t.is_empty() => {
+            return gotemplate::GoTemplate::new(t)
+                .map(|g| OutputFormat::GoTemplate(Box::new(g)))
+                .map_err(CmdError::Client)
+        }
+        // There is no filesystem here: every template file is missing.
+        ("go-template-file" | "templatefile", Some(f)) if !f.is_empty() => {
+            return Err(CmdError::Client(format!(
+                "error reading --template {f}, open {f}: no such file or directory"
+            )))
+        }
+        ("jsonpath" | "go-template" | "template" | "go-template-file" | "templatefile", _) => {
             return Err(CmdError::Client(
                 "template format specified but no template given".into(),
             ))
@@ -320,7 +351,7 @@ pub(crate) fn output_format(
     }
     if UNSIMULATED_FORMATS.contains(&name) {
         return Err(CmdError::Client(format!(
-            "output format {name:?} is not available in this simulator (it prints json, yaml, name{}, jsonpath)",
+            "output format {name:?} is not available in this simulator (it prints json, yaml, name{}, jsonpath, go-template)",
             if with_wide { ", wide" } else { "" }
         )));
     }
