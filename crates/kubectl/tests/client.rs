@@ -184,3 +184,24 @@ fn commands_send_kubectls_requests() {
         "Error from server (NotFound): servicecidrs.networking.k8s.io \"newcidr1\" not found\n"
     );
 }
+
+/// kubectl's strategic merge patch matches list items by merge key, so fields
+/// the server defaulted inside them (a port's protocol and targetPort) are no
+/// change: re-applying a manifest whose port changed once prints `unchanged`
+/// (seen with the real kubectl 1.33 over HTTP, tests/realclients).
+#[test]
+fn reapplying_after_a_list_change_is_unchanged() {
+    let mut c = cluster();
+    let svc = |port: u16| {
+        format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: app1\nspec:\n  ports:\n  - port: {port}\n")
+    };
+    let (o, _) = run(&mut c, "apply -f -", &svc(80));
+    assert_eq!(o.stdout, "service/app1 created\n");
+    let (o, _) = run(&mut c, "apply -f -", &svc(8080));
+    assert_eq!(o.stdout, "service/app1 configured\n");
+    let (o, reqs) = run(&mut c, "apply -f -", &svc(8080));
+    assert_eq!(o.stdout, "service/app1 unchanged\n");
+    assert!(reqs.iter().all(|r| !r.starts_with("PATCH")), "{reqs:?}");
+    let (o, _) = run(&mut c, "apply -f -", &svc(81));
+    assert_eq!(o.stdout, "service/app1 configured\n");
+}
