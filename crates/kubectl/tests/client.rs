@@ -205,3 +205,34 @@ fn reapplying_after_a_list_change_is_unchanged() {
     let (o, _) = run(&mut c, "apply -f -", &svc(81));
     assert_eq!(o.stdout, "service/app1 configured\n");
 }
+
+/// `apply --server-side` sends the manifest as an apply patch under kubectl's
+/// field manager; the server creates or merges, and kubectl prints
+/// `serverside-applied` either way (the real kubectl 1.33 over HTTP,
+/// tests/realclients).
+#[test]
+fn server_side_apply_sends_an_apply_patch() {
+    let mut c = cluster();
+    let cidr = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: extra\nspec:\n  cidrs:\n  - 10.97.0.0/24\n";
+    for _ in 0..2 {
+        let (o, reqs) = run(&mut c, "apply --server-side -f -", cidr);
+        assert_eq!(
+            (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
+            (
+                "servicecidr.networking.k8s.io/extra serverside-applied\n",
+                "",
+                0
+            )
+        );
+        assert_eq!(
+            reqs,
+            ["PATCH /apis/networking.k8s.io/v1/servicecidrs/extra?fieldManager=kubectl&fieldValidation=Strict"]
+        );
+    }
+    let (o, _) = run(
+        &mut c,
+        "get servicecidr extra -o jsonpath={.spec.cidrs[0]}",
+        "",
+    );
+    assert_eq!(o.stdout, "10.97.0.0/24");
+}
