@@ -143,9 +143,6 @@ function quote(a) {
 /** Lines the two sides are known to print differently, and why (DESIGN-NOTES "Real clients"). */
 const KNOWN = new Map([
   ['describe svc web', 'the server serves no EndpointSlices (discovery.k8s.io), so the real kubectl finds none and prints `Endpoints: <none>`; the in-box describe prints the empty slice a real cluster has for a selector without pods'],
-  ['apply --server-side -f -', 'the in-box kubectl runs client-side apply only (crates/kubectl/src/cmd/apply.rs refuses --server-side); the server implements it, as the real kubectl shows'],
-  ['get servicecidrs', 'follows from --server-side: the in-box side has no ServiceCIDR "extra"'],
-  ["get servicecidr extra -o 'jsonpath={.status.conditions[0].reason}'", 'follows from --server-side'],
   ['api-resources', 'the in-box kubectl lists its own kinds (crates/kubectl/src/cmd/info.rs KINDS), the real one what discovery serves: also configmaps, namespaces and the admissionregistration.k8s.io policies'],
   ['api-resources -o name', 'as api-resources'],
 ]);
