@@ -278,6 +278,31 @@ impl Cluster {
         result(self.inner.blocking_ips(name, limit))
     }
 
+    /// `blockingIPs` with the true total and, per family, the smallest CIDR covering
+    /// every blocking IP (computed from all of them, not from the `limit` listed).
+    #[wasm_bindgen(js_name = blockingIPsReport, unchecked_return_type = "BlockingIPs")]
+    pub fn blocking_ips_report(&self, name: &str, limit: Option<f64>) -> JsResult {
+        let limit = count(limit, "limit")?.map_or(256, |l| l.min(1_000_000) as usize);
+        result(self.inner.blocking_ips_report(name, limit))
+    }
+
+    /// One view of an allocator CIDR for drawing it: the whole CIDR, or the aligned block
+    /// of 2^`hostBits` addresses `start` (a decimal offset) after its network address.
+    /// Each cell says its address, band, IPAddresses and overlapping ServiceCIDRs. Read-only.
+    #[wasm_bindgen(js_name = rangeView, unchecked_return_type = "RangeView")]
+    pub fn range_view(
+        &self,
+        #[wasm_bindgen(js_name = serviceCIDR)] service_cidr: &str,
+        cidr: &str,
+        start: Option<String>,
+        #[wasm_bindgen(js_name = hostBits)] host_bits: Option<u32>,
+    ) -> JsResult {
+        result(
+            self.inner
+                .range_view(service_cidr, cidr, start.as_deref(), host_bits),
+        )
+    }
+
     /// Controller work waiting for the clock, earliest first.
     #[wasm_bindgen(js_name = pendingWork, unchecked_return_type = "PendingWork[]")]
     pub fn pending_work(&self) -> JsResult {
