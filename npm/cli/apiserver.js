@@ -29,6 +29,8 @@ options:
   --service-cluster-ip-range CIDRS  kube-apiserver's flag: "v4", "v6" or "v4,v6" (default 10.96.0.0/12)
   --seed N                          PRNG seed: same seed and requests, same IPs and uids
   --age DURATION                    the cluster's age at start (17d, 3h, 90s): its objects were created then
+  --now TIME                        the clock at start (RFC 3339 or epoch ms; default the system clock);
+                                    it then runs at real speed from there
   --version X.Y                     the Kubernetes release to emulate (default the newest modelled)
   --state FILE                      load a snapshot from FILE at start (if it exists), save to it on exit
   --kubeconfig FILE                 where to write a kubeconfig for this server (default: a temp file)
@@ -74,6 +76,13 @@ export function parseArgs(argv) {
         const v = value();
         if (parseAge(v) === null) throw new Error(`--age must look like 17d, 3h, 90s; got ${v}`);
         opts.age = parseAge(v);
+        break;
+      }
+      case '--now': {
+        const v = value();
+        const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+        if (!Number.isFinite(ms)) throw new Error(`--now must be RFC 3339 or epoch milliseconds, got ${v}`);
+        opts.now = ms;
         break;
       }
       case '--version': opts.version = value(); break;
@@ -144,12 +153,18 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
   const require = createRequire(import.meta.url);
   const { Cluster } = require(process.env.SERVICECIDR_SIM_NODE_PKG || '../node/servicecidr_sim.js');
 
+  // The server's idea of now: the system clock, or --now's instant moving at real speed
+  // (so runs with the same --now, --seed and requests create the same objects at the same
+  // times, give or take the seconds they take).
+  const offset = opts.now === undefined ? 0 : opts.now - Date.now();
+  const wallNow = () => Date.now() + offset;
+
   let cluster;
   if (opts.state && fs.existsSync(opts.state)) {
     cluster = Cluster.restore(JSON.parse(fs.readFileSync(opts.state, 'utf8')));
     log(`restored the cluster from ${opts.state} (its own range, seed and release apply)`);
   } else {
-    const options = { now: Date.now() - 1000 * (opts.age ?? 0) };
+    const options = { now: wallNow() - 1000 * (opts.age ?? 0) };
     if (opts.range !== undefined) options.serviceClusterIPRange = opts.range;
     if (opts.seed !== undefined) options.seed = opts.seed;
     if (opts.version !== undefined) options.version = opts.version;
@@ -158,7 +173,7 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
 
   /** Moves the cluster clock to the system clock; due controller work runs on the way. */
   const sync = () => {
-    const behind = Date.now() - cluster.now();
+    const behind = wallNow() - cluster.now();
     if (behind > 0) cluster.advance(behind / 1000);
   };
 
@@ -185,7 +200,7 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
     const due = cluster.pendingWork()[0]?.dueMs;
     if (due !== undefined) {
       // setTimeout's delay is a 32-bit signed count of ms.
-      timer = setTimeout(tick, Math.min(Math.max(0, due - Date.now()), 2 ** 31 - 1));
+      timer = setTimeout(tick, Math.min(Math.max(0, due - wallNow()), 2 ** 31 - 1));
     }
     if (watches.size && !watchTimer) watchTimer = setInterval(tick, WATCH_TICK_MS);
     if (!watches.size && watchTimer) {
@@ -224,6 +239,10 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
     if (out.watch === undefined) {
       res.end(out.body);
     } else {
+      // Headers go out at once, as kube-apiserver flushes them when a watch starts:
+      // clients that wait for the response (client-node's Watch) would otherwise see
+      // nothing until the first event.
+      res.flushHeaders();
       if (out.body.length) res.write(out.body);
       const id = out.watch;
       watches.set(id, res);

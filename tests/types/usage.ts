@@ -127,7 +127,7 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   const report: BlockingIPs = cluster.blockingIPsReport('kubernetes', 10);
   const listed: string[] = [...cluster.blockingIPs('kubernetes'), ...report.ips, ...report.covering];
   const total: number = report.total;
-  const alloc = cluster.allocatorState()[0];
+  const alloc = bands[0];
   const view: RangeView = cluster.rangeView('kubernetes', alloc.cidr, '0', alloc.hostBits);
   const roles: string[] = view.cells.flatMap((c) => c.roles);
   void [listed, total, roles];

@@ -8,8 +8,9 @@ use super::args::{flag, FlagKind, FlagSpec, Parsed};
 use super::create::{for_each_manifest, print_written, SOURCE, WRITE_FLAGS};
 use super::errors::{with_source, CmdError};
 use super::resources::Kind;
-use super::{dry_run, output_format_of, parse_command, DryRun, Out};
+use super::{dry_run, output_format_of, parse_command, DryRun, Out, OutputFormat};
 use serde_json::{Map, Value};
+use servicecidr_core::Release;
 
 const APPLY_FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), FlagKind::StrSlice),
@@ -124,15 +125,72 @@ fn patch_failure(
     err
 }
 
+/// `apply --server-side`: each manifest goes to the server as an apply patch
+/// (`application/apply-patch+yaml`; JSON is YAML) under kubectl's field manager,
+/// which merges it (or creates the object), as kubectl 1.33 sends it.
+fn server_side(
+    api: &mut dyn Api,
+    p: &Parsed,
+    stdin: &str,
+    out: &mut Out,
+    format: &OutputFormat,
+    dry: DryRun,
+    release: &Release,
+) -> Result<i32, CmdError> {
+    let mut query = format!(
+        "fieldManager={}&fieldValidation=Strict",
+        p.str_or("field-manager", "kubectl")
+    );
+    if p.bool_or("force-conflicts", false) {
+        query.push_str("&force=true");
+    }
+    if dry != DryRun::None {
+        query.push_str("&dryRun=All");
+    }
+    for_each_manifest(
+        p,
+        stdin,
+        out,
+        "apply",
+        release,
+        |out, errs, doc, kind, ns| {
+            let name = doc
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let body = serde_json::to_vec(&doc).unwrap_or_default();
+            let applied = api.patch(
+                kind,
+                &ns,
+                &name,
+                false,
+                "application/apply-patch+yaml",
+                &body,
+                &query,
+            );
+            super::print_warnings(api, out);
+            match applied {
+                Ok(obj) => print_written(out, format, kind, &obj, "serverside-applied", dry)?,
+                Err(e) => errs.push(CmdError::Api(e)),
+            }
+            Ok(())
+        },
+    )
+}
+
 fn apply(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32, CmdError> {
     let format = output_format_of(p, false)?;
     let dry = dry_run(p, out, api.now_ms())?;
-    if p.bool_or("server-side", false) || p.bool_or("prune", false) {
+    if p.bool_or("prune", false) {
         return Err(CmdError::Client(
-            "server-side apply and --prune are not available in this simulator; it runs client-side apply".into(),
+            "--prune is not available in this simulator".into(),
         ));
     }
     let release = api.release();
+    if p.bool_or("server-side", false) {
+        return server_side(api, p, stdin, out, &format, dry, &release);
+    }
     for_each_manifest(
         p,
         stdin,

@@ -491,7 +491,7 @@ impl Api for Client<'_> {
             .and_then(|s| serde_json::from_str::<Value>(s).ok())
             .unwrap_or(Value::Null);
         let merged = three_way_merge(&live, &last, &annotated);
-        if merged == live {
+        if merged == live || patch_is_empty(&live, &last, &annotated) {
             return Ok((live, Applied::Unchanged));
         }
         let patch = merge_diff(&live, &merged);
@@ -656,6 +656,36 @@ impl Api for Client<'_> {
     fn next_due_ms(&self) -> Option<i64> {
         self.cluster.pending_work().iter().map(|w| w.due_ms).min()
     }
+}
+
+/// Whether kubectl's three-way strategic merge patch from (`last`, `new`, `live`)
+/// is empty, so that it prints `unchanged`: nothing `new` says differs from
+/// `live` (lists of objects matched item by item, as their merge keys match
+/// them when the lengths agree, so defaulted fields such as a port's
+/// `protocol` and `targetPort` are no change), and nothing `last` had and
+/// `new` dropped is still live.
+fn patch_is_empty(live: &Value, last: &Value, new: &Value) -> bool {
+    fn within(new: &Value, live: &Value) -> bool {
+        match (new, live) {
+            (Value::Object(n), Value::Object(l)) => n
+                .iter()
+                .all(|(k, v)| l.get(k).is_some_and(|lv| within(v, lv))),
+            (Value::Array(n), Value::Array(l)) => {
+                n.len() == l.len() && n.iter().zip(l).all(|(a, b)| within(a, b))
+            }
+            _ => new == live,
+        }
+    }
+    fn nothing_dropped(live: &Value, last: &Value, new: &Value) -> bool {
+        let (Value::Object(la), Value::Object(l)) = (last, live) else {
+            return true;
+        };
+        la.iter().all(|(k, lav)| match new.get(k) {
+            None => !l.contains_key(k),
+            Some(nv) => l.get(k).is_none_or(|lv| nothing_dropped(lv, lav, nv)),
+        })
+    }
+    within(new, live) && nothing_dropped(live, last, new)
 }
 
 #[cfg(test)]
