@@ -185,3 +185,26 @@ for (const [name, bin] of Object.entries(KUBECTLS)) {
     }
   });
 }
+
+// Issue #12: the dispatcher picks kubectl.1.<minor> from /version, so `--version 1.31`
+// runs kubectl 1.31, and `get servicecidr` works against 1.31's discovery, which serves
+// networking.k8s.io v1beta1 only.
+test('--version 1.31: the dispatcher runs kubectl 1.31 against v1beta1-only discovery', {
+  skip: !haveKubectl(KUBECTLS.dispatcher) && `${KUBECTLS.dispatcher} missing`,
+  timeout: 60_000,
+}, async () => {
+  const srv = await startServer(['--service-cluster-ip-range', '10.96.0.0/28', '--age', '17d', '--version', '1.31', '--seed', '1']);
+  try {
+    const env = srv.env(KUBECTLS.dispatcher);
+    const v = bash('kubectl version', env);
+    assert.match(v.stdout, /^Client Version: v1\.31\.\d+\n/, v.stdout);
+    assert.match(v.stdout, /Server Version: v1\.31\.0\n$/, v.stdout);
+    ok(bash(GET_SERVICECIDR, env), TABLE_SERVICECIDR, 'get servicecidr');
+    const r = bash('kubectl api-resources --api-group=networking.k8s.io -o name', env);
+    assert.equal(r.stdout, 'ipaddresses.networking.k8s.io\nservicecidrs.networking.k8s.io\n');
+    const gv = bash('kubectl get servicecidr kubernetes -o jsonpath={.apiVersion}', env);
+    assert.equal(gv.stdout, 'networking.k8s.io/v1beta1');
+  } finally {
+    await srv.stop();
+  }
+});
