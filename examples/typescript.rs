@@ -60,9 +60,6 @@ fn main() {
     export::<WatchEventView>(&cfg, &mut out);
     export::<TraceRecord>(&cfg, &mut out);
     export::<AllocatorInfo>(&cfg, &mut out);
-    export::<BlockingIPs>(&cfg, &mut out);
-    export::<RangeView>(&cfg, &mut out);
-    export::<RangeCell>(&cfg, &mut out);
     export::<PendingWork>(&cfg, &mut out);
     export::<BlockingIPs>(&cfg, &mut out);
     export::<RangeCell>(&cfg, &mut out);

@@ -170,6 +170,8 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
     if (opts.version !== undefined) options.version = opts.version;
     cluster = new Cluster(options);
   }
+  // ValidatingAdmissionPolicies are enforced by the CEL module shipped beside the main one.
+  cluster.setPolicyEvaluator(require(process.env.SERVICECIDR_SIM_CEL_PKG || '../cel/node/servicecidr_admission_wasm.js'));
 
   /** Moves the cluster clock to the system clock; due controller work runs on the way. */
   const sync = () => {

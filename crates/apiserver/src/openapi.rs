@@ -33,6 +33,13 @@ static DOCUMENTS: &[(&str, &str)] = &[
         "apis/networking.k8s.io/v1beta1",
         include_str!("../openapi/apis__networking.k8s.io__v1beta1.json"),
     ),
+    // The admission policy kinds' schemas are not modelled: their objects are
+    // open (x-kubernetes-preserve-unknown-fields), so kubectl's client-side
+    // validation passes them and the server's validation judges them.
+    (
+        "apis/admissionregistration.k8s.io/v1",
+        include_str!("../openapi/apis__admissionregistration.k8s.io__v1.json"),
+    ),
 ];
 
 /// Every group-version a document exists for.
@@ -40,6 +47,7 @@ pub const ALL: &[&str] = &[
     "api/v1",
     "apis/networking.k8s.io/v1",
     "apis/networking.k8s.io/v1beta1",
+    "apis/admissionregistration.k8s.io/v1",
 ];
 
 /// What to send back.
