@@ -208,3 +208,31 @@ test('--version 1.31: the dispatcher runs kubectl 1.31 against v1beta1-only disc
     await srv.stop();
   }
 });
+
+// Issue #13: the en page's allowed-ranges policy, applied verbatim by the real kubectl over
+// HTTP (the server evaluates it with the CEL module), refuses 172.20.0.0/16 with upstream's text.
+test("the en page's ValidatingAdmissionPolicy sample with the real kubectl 1.33", {
+  skip: !haveKubectl(KUBECTLS['1.33']) && `${KUBECTLS['1.33']} missing`,
+  timeout: 60_000,
+}, async () => {
+  const srv = await startServer(SERVER);
+  try {
+    const env = srv.env(KUBECTLS['1.33']);
+    const sample = new URL('../../crates/admission/tests/data/vap-servicecidr-default.yaml', import.meta.url).pathname;
+    ok(
+      bash(`kubectl apply -f ${sample}`, env),
+      'validatingadmissionpolicy.admissionregistration.k8s.io/servicecidrs.default created\n' +
+        'validatingadmissionpolicybinding.admissionregistration.k8s.io/servicecidrs-default-binding created\n',
+      'apply the policy',
+    );
+    const cidr = (name, c) => `cat <<EOF | kubectl apply -f -\napiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: ${name}\nspec:\n  cidrs:\n  - ${c}\nEOF\n`;
+    fails(
+      bash(cidr('outside', '172.20.0.0/16'), env),
+      "The servicecidrs \"outside\" is invalid: : ValidatingAdmissionPolicy 'servicecidrs.default' with binding 'servicecidrs-default-binding' denied request: failed expression: object.spec.cidrs.all(newCIDR, variables.allowed.exists(allowedCIDR, cidr(allowedCIDR).containsCIDR(newCIDR)))\n",
+      'denied',
+    );
+    ok(bash(cidr('newcidr1', '10.96.1.0/24'), env), 'servicecidr.networking.k8s.io/newcidr1 created\n', 'admitted');
+  } finally {
+    await srv.stop();
+  }
+});
