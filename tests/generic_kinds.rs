@@ -94,6 +94,13 @@ fn policies_need_the_admission_plugin_and_are_validated_by_it() {
     let spec = json!({"validations": [{"expression": "true"}]});
     let err = c.create(policy("p", spec.clone())).unwrap_err();
     assert_eq!((err.code, err.reason.as_str()), (503, "ServiceUnavailable"));
+    // The message names the call that installs the evaluator.
+    assert!(
+        err.message
+            .contains("cluster.setPolicyEvaluator(require('servicecidr-sim/cel'))"),
+        "{}",
+        err.message
+    );
     c.set_validating_admission(Some(Box::new(Plain)));
     let err = c.create(policy("p", json!({}))).unwrap_err();
     assert_eq!(

@@ -154,7 +154,7 @@ impl Cluster {
                         503,
                         "ServiceUnavailable",
                         format!(
-                            "{} needs the CEL admission module, which is not loaded in this cluster (in a browser: await loadAdmission() first)",
+                            "{} needs the CEL admission module, which is not set for this cluster: cluster.setPolicyEvaluator(require('servicecidr-sim/cel')) (Rust: set_validating_admission(Some(servicecidr_sim::cel::cel_admission())))",
                             r.info().plural
                         ),
                     ));

@@ -91,15 +91,6 @@ impl Operation {
             Operation::Delete => "DELETE",
         }
     }
-
-    /// The RBAC verb the request is authorized as.
-    pub fn verb(self) -> &'static str {
-        match self {
-            Operation::Create => "create",
-            Operation::Update => "update",
-            Operation::Delete => "delete",
-        }
-    }
 }
 
 /// What a validating admission plugin sees of one request (admission.Attributes).
