@@ -86,6 +86,7 @@ pub const SUPPORTED_COMMANDS: &[&str] = &[
     "wait",
     "version",
     "api-resources",
+    "api-versions",
     "patch",
     "label",
     "annotate",
@@ -96,7 +97,6 @@ pub const SUPPORTED_COMMANDS: &[&str] = &[
 /// reported as not simulated) rather than called unknown.
 const OTHER_KUBECTL_COMMANDS: &[&str] = &[
     "alpha",
-    "api-versions",
     "attach",
     "auth",
     "autoscale",
@@ -157,6 +157,7 @@ fn dispatch(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i
         "wait" => wait::run(api, &rest, out),
         "version" => info::version(api, &rest, out),
         "api-resources" => info::api_resources(api, &rest, out),
+        "api-versions" => info::api_versions(api, &rest, out),
         "patch" => patch::run(api, &rest, stdin, out),
         "explain" => explain::run(api, &rest, out),
         "label" => label::run(api, &rest, stdin, out, label::Field::Labels),

@@ -307,6 +307,21 @@ pub fn parse_resource_args(args: &[String]) -> Result<ResourceArgs, CmdError> {
     };
     let mut kinds = Vec::new();
     for t in types.split(',').filter(|t| !t.is_empty()) {
+        // The builder's ReplaceAliases: a discovery category (`all`,
+        // `api-extensions`) stands for its resources, in discovery order.
+        let in_category: Vec<Kind> = KINDS
+            .iter()
+            .filter(|k| k.categories.contains(&t))
+            .map(|k| k.kind)
+            .collect();
+        if !in_category.is_empty() {
+            for k in in_category {
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+            continue;
+        }
         let r = resolve(t)?;
         if let Some(w) = r.warning {
             if !out.warnings.contains(&w) {
