@@ -9,8 +9,8 @@
 use servicecidr_sim::apiserver::envelope::{HttpRequest, HttpResponse, HttpWatchPoll};
 use servicecidr_sim::cluster::range_view::{RangeCell, RangeView};
 use servicecidr_sim::cluster::{
-    AllocatorInfo, ClusterOptions, ClusterSnapshot, PendingWork, TraceRecord, WatchEventView,
-    WatchObject,
+    AllocatorInfo, ClusterOptions, ClusterSnapshot, PendingWork, PolicyDecisionRecord, TraceRecord,
+    WatchEventView, WatchObject,
 };
 use servicecidr_sim::controllers::servicecidr::BlockingIPs;
 use servicecidr_sim::model::{
@@ -58,6 +58,7 @@ fn main() {
     export::<StatusDetails>(&cfg, &mut out);
     export::<Status>(&cfg, &mut out);
     export::<WatchEventView>(&cfg, &mut out);
+    export::<PolicyDecisionRecord>(&cfg, &mut out);
     export::<TraceRecord>(&cfg, &mut out);
     export::<AllocatorInfo>(&cfg, &mut out);
     export::<PendingWork>(&cfg, &mut out);
