@@ -227,3 +227,54 @@ test('the embed runs the section: CEL is fetched only when a policy command runs
     assert.deepEqual(problems, []);
   }
 });
+
+test("a policy reached by other words gets the core's 503, which changed nothing; the module then loads and the next try passes", async (t) => {
+  const { page, problems, fetched } = await open(t);
+  await ready(page);
+  // No word the page looks for: the kind and group are put together by the shell.
+  const script = [
+    'k=ValidatingAdmission; g=admissionregistration',
+    'cat <<EOF | kubectl apply -f -',
+    'apiVersion: $g.k8s.io/v1',
+    'kind: ${k}Policy',
+    'metadata:',
+    '  name: hidden',
+    'spec:',
+    '  matchConstraints:',
+    '    resourceRules:',
+    '    - apiGroups: ["networking.k8s.io"]',
+    '      apiVersions: ["v1"]',
+    '      operations: ["CREATE"]',
+    '      resources: ["servicecidrs"]',
+    '  validations:',
+    '  - expression: "false"',
+    'EOF',
+  ].join('\n');
+  const first = await type(page, script);
+  assert.match(first, /validatingadmissionpolicies needs the CEL admission module/);
+  await page.waitForSelector('html[data-cel="ready"]');
+  await page.waitForSelector('#term-out .blk.note:last-child');
+  assert.match(await page.locator('#term-out .blk.note').last().textContent(), /loaded now: run the command again/);
+  assert.ok(celFetched(fetched).length > 0);
+  assert.match(await type(page, 'kubectl get validatingadmissionpolicies'), /\nNo resources found\s*$/, 'the refused request stored nothing');
+  const second = await type(page, script);
+  assert.match(second, /validatingadmissionpolicy.admissionregistration.k8s.io\/hidden created/);
+  assert.deepEqual(problems, []);
+});
+
+test('side by side: a script that writes policies runs with the CEL module on both releases', async (t) => {
+  const { page, problems, fetched } = await open(t);
+  await ready(page);
+  await page.click('#btn-compare');
+  await page.selectOption('#cmp-a', '1.33.11');
+  await page.fill('#cmp-range', '10.96.0.0/12');
+  await page.fill('#cmp-script', `cat <<'EOF' | kubectl apply -f -\n${SAMPLE}EOF\nkubectl create -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: newcidr2\nspec:\n  cidrs: [172.20.0.0/16]\nEOF`);
+  assert.deepEqual(celFetched(fetched), []);
+  await page.click('#compare-form button[type="submit"]');
+  await page.waitForSelector('#cmp-result:not([hidden])');
+  for (const side of ['a', 'b']) {
+    const text = await page.textContent(`#cmp-out-${side}`);
+    assert.ok(text.includes(DENIED('newcidr2')), `${side}: ${text}`);
+  }
+  assert.deepEqual(problems, []);
+});
