@@ -69,6 +69,18 @@ for (const [scheme, lang] of CASES) {
     await context.close();
   });
 
+  test(`axe: the Policies scenario with the admission policies pane, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
+    await page.click('#scenarios [data-scenario="policies"]');
+    await page.waitForSelector('#notice:not([hidden])');
+    await page.waitForSelector('html:not([data-busy])', { timeout: 30_000 });
+    await page.waitForSelector('#pane-vap .vap-item.refused');
+    await page.screenshot({ path: `${SHOTS}a11y-policies-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), []);
+    await context.close();
+  });
+
   test(`axe: the release picker and the side-by-side view, ${scheme}, ${lang}`, async () => {
     const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
     await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
@@ -93,6 +105,10 @@ for (const [scheme, lang] of CASES) {
     await page.waitForFunction(() => document.getElementById('s4').transcript?.length === 1, null, { timeout: 30_000 });
     await page.screenshot({ path: `${SHOTS}a11y-embed-${lang}-${scheme}.tmp.png`, fullPage: true });
     assert.deepEqual(await violations(page), [], 'after running steps 1–4');
+    // The policy section: the sample applied, an admitted and a denied ServiceCIDR.
+    await page.locator('#p2 button.run').click();
+    await page.waitForFunction(() => document.getElementById('p2').transcript?.length === 4, null, { timeout: 30_000 });
+    assert.deepEqual(await violations(page), [], 'after running the policy section');
     await context.close();
   });
 }
