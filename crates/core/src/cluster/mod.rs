@@ -711,6 +711,7 @@ impl Cluster {
                 // A queued start's failure is kept in apiservers() and the trace.
                 let _ = self.start_instance(&name);
             }
+            Task::PolicyStatus(name) => self.sync_policy_status(&name),
             Task::RepairResync => {
                 self.repair_full_pass();
                 self.enqueue(Task::RepairResync, bootstrap::REPAIR_INTERVAL_MS);
