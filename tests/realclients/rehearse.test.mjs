@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { KUBECTLS, ROOT, haveKubectl, startServer, bash } from './harness.mjs';
@@ -108,5 +109,96 @@ EOF`, env), 'servicecidr.networking.k8s.io/new-cidr created\n');
     assert.ok(checked > 4 * 38, `the streams hold every change (${checked})`);
   } finally {
     await srv.stop();
+  }
+});
+
+/**
+ * A realistic export (tests/rehearse_import.rs's shape): 212 Services over four namespaces
+ * and four ServiceCIDRs, one terminating, printed by kubectl a day before the import; then
+ * edited into what a real cluster can hold: a leaked IPAddress (its Service went while the
+ * apiserver was down), a Service IP without IPAddress, a Service IP in no ServiceCIDR.
+ */
+function realisticExport() {
+  const c = new Cluster({ serviceClusterIPRange: '10.96.0.0/20', seed: 15, now: '2026-11-01T08:00:00Z', version: '1.33' });
+  for (const [name, cidr] of [['extra-a', '10.100.0.0/24'], ['extra-b', '10.101.0.0/25'], ['old-range', '10.102.0.0/28']]) {
+    c.create({ apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name }, spec: { cidrs: [cidr] } });
+  }
+  c.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'legacy', namespace: 'default' }, spec: { clusterIP: '10.102.0.5', ports: [{ port: 443 }] } });
+  // Pinned ones first, so dynamic picks cannot take their addresses.
+  const pinned = (i) => i % 3 === 1 || (i % 3 === 2 && i < 150);
+  const all = Array.from({ length: 210 }, (_, i) => i);
+  for (const i of [...all.filter(pinned), ...all.filter((i) => !pinned(i))]) {
+    const name = `app-${String(i).padStart(3, '0')}`;
+    const spec = { ports: [{ port: 80, targetPort: 8080 }], selector: { app: name } };
+    if (i % 3 === 1) spec.clusterIP = `10.100.0.${10 + Math.floor(i / 3)}`;
+    else if (i % 3 === 2 && i < 150) spec.clusterIP = `10.101.0.${10 + Math.floor(i / 3)}`;
+    c.create({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NAMESPACES[i % 4], labels: { app: name } }, spec });
+  }
+  c.delete('servicecidrs', 'old-range');
+  c.advance(60);
+  const e = JSON.parse(c.kubectl('get services,servicecidrs,ipaddresses -A -o json').stdout);
+  const find = (kind, ns, name) => e.items.find((o) => o.kind === kind && (o.metadata.namespace ?? '') === ns && o.metadata.name === name);
+  const gone = find('Service', 'kube-public', 'app-002');
+  const leakedIP = gone.spec.clusterIP;
+  e.items = e.items.filter((o) => o !== gone);
+  const missingIP = find('Service', 'default', 'app-004').spec.clusterIP;
+  e.items = e.items.filter((o) => !(o.kind === 'IPAddress' && o.metadata.name === missingIP));
+  const outside = structuredClone(find('Service', 'kube-system', 'app-001'));
+  outside.metadata.name = 'outside';
+  outside.metadata.uid = '0c3f7d0e-15aa-4c3e-9a4e-000000000015';
+  outside.spec.clusterIP = '10.200.0.7';
+  outside.spec.clusterIPs = ['10.200.0.7'];
+  e.items.push(outside);
+  return { e, leakedIP, missingIP };
+}
+
+const order = { Service: 0, ServiceCIDR: 1, IPAddress: 2 };
+const byKey = (a, b) => {
+  const k = (o) => [order[o.kind], o.metadata.namespace ?? '', o.metadata.name].join('\u0000');
+  return k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0;
+};
+
+test('--import of a realistic export: real kubectl 1.33 reads it back exactly, and the first repair pass emits upstream\'s events', { skip, timeout: 120_000 }, async () => {
+  const { e, leakedIP, missingIP } = realisticExport();
+  assert.ok(e.items.filter((o) => o.kind === 'Service').length >= 200);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realclients-import-'));
+  const file = path.join(dir, 'export.json');
+  fs.writeFileSync(file, JSON.stringify(e, null, 2));
+  let srv;
+  try {
+    srv = await startServer(['--import', file, '--service-cluster-ip-range', '10.96.0.0/20', '--version', '1.33', '--now', '2026-11-02T08:00:00Z', '--seed', '15']);
+    const env = srv.env(KUBECTL);
+    assert.match(srv.stderr(), /imported .*export\.json: 213 Services, 4 ServiceCIDRs, \d+ IPAddresses, 0 other objects \(resourceVersion \d+\); skipped 0\n/);
+    assert.match(srv.stderr(), /kube-apiserver kube-apiserver --service-cluster-ip-range=10\.96\.0\.0\/20 \(Kubernetes 1\.33\.\d+\): Running\n/);
+    const got = JSON.parse(run('kubectl get services,servicecidrs,ipaddresses -A -o json', env));
+    // What the first repair pass changed: the missing IPAddress exists now, for its Service;
+    // the leaked one is gone. Everything else is the export, field for field.
+    const repaired = got.items.find((o) => o.kind === 'IPAddress' && o.metadata.name === missingIP);
+    assert.deepEqual(repaired?.spec.parentRef, { resource: 'services', namespace: 'default', name: 'app-004' });
+    const want = e.items.filter((o) => !(o.kind === 'IPAddress' && o.metadata.name === leakedIP)).sort(byKey);
+    assert.deepEqual(got.items.filter((o) => o !== repaired).sort(byKey), want);
+    assert.equal(got.items.length, e.items.length, 'one IPAddress created, one deleted');
+    // The terminating ServiceCIDR is still terminating: legacy holds 10.102.0.5.
+    assert.match(run("kubectl get servicecidr old-range -o jsonpath='{.metadata.deletionTimestamp}'", env), /^2026-11-01T/);
+    // Reference §6: every Service judged, then every managed IPAddress; exactly three Warnings.
+    const events = JSON.parse(run('kubectl get events.v1.events.k8s.io -A -o json', env)).items
+      .filter((ev) => ev.reportingController === 'ipallocator-repair-controller')
+      .map((ev) => [ev.type, ev.reason, ev.action, ev.regarding.name, ev.note])
+      .sort();
+    assert.deepEqual(events, [
+      ['Warning', 'ClusterIPNotAllocated', 'ClusterIPAllocation', 'app-004', `Cluster IP [IPv4]: ${missingIP} is not allocated; repairing`],
+      ['Warning', 'ClusterIPOutOfRange', 'ClusterIPAllocation', 'outside', 'Cluster IP [IPv4]: 10.200.0.7 is not within any configured Service CIDR; please recreate service'],
+      ['Warning', 'IPAddressNotAllocated', 'IPAddressAllocation', leakedIP, `IPAddress: ${leakedIP} for Service kube-public/app-002 appears to have leaked: cleaning up`],
+    ]);
+    // The same events through core/v1, as `kubectl get events -A` shows them.
+    const table = run('kubectl get events -A --field-selector type=Warning -o custom-columns=NS:.metadata.namespace,REASON:.reason,OBJECT:.involvedObject.name --no-headers', env);
+    assert.deepEqual(table.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' ')).sort(), [
+      `default ClusterIPNotAllocated app-004`,
+      `default IPAddressNotAllocated ${leakedIP}`,
+      `kube-system ClusterIPOutOfRange outside`,
+    ].sort());
+  } finally {
+    await srv?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
