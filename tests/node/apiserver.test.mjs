@@ -342,3 +342,30 @@ test('/simulator/v1/apiservers: list, start a second instance, restart and stop 
   // Nothing a refused call touched changed.
   assert.deepEqual(names((await call('GET', 'apiservers')).body), ['new 10.97.0.0/24,fd00::/120 Running', 'kube-apiserver 10.96.0.0/24 Stopped']);
 });
+
+test('/simulator/v1/plan and /plan/steps: a replace-primary plan computed and executed over HTTP ends where it said', async (t) => {
+  const srv = await serve(t, ['--service-cluster-ip-range', '10.96.0.0/24', '--seed', '5']);
+  const post = async (path, body) => {
+    const r = await fetch(`${srv.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() };
+  };
+  for (const name of ['a', 'b', 'c']) {
+    assert.equal((await post('/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80 }] } })).status, 201);
+  }
+  const plan = await post('/simulator/v1/plan', { serviceClusterIPRange: '10.100.0.0/24' });
+  assert.equal(plan.status, 200);
+  assert.equal(plan.body.category, 'replacePrimary');
+  for (const step of plan.body.steps) {
+    const r = await post('/simulator/v1/plan/steps', step);
+    assert.equal(r.status, 200, `${step.description}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.kind, 'WatchEventList');
+    if (step.action === 'createServiceCidr') assert.ok(r.body.items.some((e) => e.type === 'ADDED' && e.object.metadata.name === step.name));
+  }
+  const services = await (await fetch(`${srv.url}/api/v1/services`)).json();
+  for (const s of services.items) assert.match(s.spec.clusterIP, /^10\.100\.0\./, s.metadata.name);
+  const sc = await (await fetch(`${srv.url}/apis/networking.k8s.io/v1/servicecidrs/kubernetes`)).json();
+  assert.deepEqual(sc.spec.cidrs, ['10.100.0.0/24']);
+  const bad = await post('/simulator/v1/plan/steps', { action: 'reboot', description: '', command: '' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.kind, 'Status');
+});
