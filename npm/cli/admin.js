@@ -65,7 +65,12 @@ export function handleAdmin(cluster, method, path, body) {
         if (method === 'POST') return withBody((flags) => answer(201, cluster.startApiserver(flags)));
         return methodNotAllowed(method, path);
       }
-      const name_ = decodeURIComponent(name);
+      let name_;
+      try {
+        name_ = decodeURIComponent(name);
+      } catch {
+        return notFound(path);
+      }
       if (verb === 'restart') {
         if (method !== 'POST') return methodNotAllowed(method, path);
         const serving = cluster.apiservers()[0]?.name;

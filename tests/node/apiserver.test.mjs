@@ -333,6 +333,7 @@ test('/simulator/v1/apiservers: list, start a second instance, restart and stop 
     [await call('POST', 'apiservers', '{'), 400, 'BadRequest', /not JSON/],
     [await call('PUT', 'apiservers'), 405, 'MethodNotAllowed', /PUT/],
     [await call('GET', 'things'), 404, 'NotFound', /\/simulator\/v1\/things/],
+    [await call('GET', 'apiservers/%E0%A4%A'), 404, 'NotFound', /%E0%A4%A/],
   ];
   for (const [got, code, reason, message] of errors) {
     assert.equal(got.status, code, JSON.stringify(got.body));
