@@ -156,11 +156,7 @@ function reportStart(a, log) {
   log(a.state === 'Failed' ? `kube-apiserver ${a.name} ${flags} failed to start: ${a.message}` : `kube-apiserver ${a.name} ${flags}: ${a.state}`);
 }
 
-/**
- * --import: the cluster holds exactly the exported objects; kube-apiserver then starts on
- * them at once (the repair loop's first pass repairs what it finds, with its events), as a
- * real one does when it starts on that etcd.
- */
+/** --import: a cluster holding exactly the exported objects; kube-apiserver's start is queued. */
 function importCluster(Cluster, opts, options, log) {
   if (opts.state && fs.existsSync(opts.state)) {
     throw new Error(
@@ -184,8 +180,6 @@ function importCluster(Cluster, opts, options, log) {
   for (const s of r.skipped) {
     log(`  skipped ${s.apiVersion ? `${s.apiVersion} ` : ''}${s.kind || '(no kind)'} ${s.namespace ? `${s.namespace}/` : ''}${s.name}: ${s.reason}`);
   }
-  cluster.reconcile();
-  for (const a of cluster.apiservers()) reportStart(a, log);
   return cluster;
 }
 
@@ -212,8 +206,16 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
   if (opts.seed !== undefined) options.seed = opts.seed;
   if (opts.version !== undefined) options.version = opts.version;
   let cluster;
+  /** What starts once admission is wired: imported and restored policies judge the start-up's writes. */
+  let startup = () => {};
   if (opts.import !== undefined) {
     cluster = importCluster(Cluster, opts, options, log);
+    // kube-apiserver starts on the imported objects at once, as a real one on that etcd: the
+    // repair loop's first pass repairs what it finds, with its events, before any request.
+    startup = () => {
+      cluster.reconcile();
+      for (const a of cluster.apiservers()) reportStart(a, log);
+    };
   } else if (opts.state && fs.existsSync(opts.state)) {
     cluster = Cluster.restore(JSON.parse(fs.readFileSync(opts.state, 'utf8')));
     log(`restored the cluster from ${opts.state} (its own seed applies)`);
@@ -223,7 +225,7 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
       // controller, `kubernetes` Service reconciler, the repair loop's first pass).
       const flags = { serviceClusterIPRange: opts.range ?? cluster.apiservers()[0].serviceClusterIPRange };
       if (opts.version !== undefined) flags.version = opts.version;
-      reportStart(cluster.restartApiserver(flags), log);
+      startup = () => reportStart(cluster.restartApiserver(flags), log);
     }
   } else {
     cluster = new Cluster(options);
@@ -236,6 +238,9 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
     const behind = wallNow() - cluster.now();
     if (behind > 0) cluster.advance(behind / 1000);
   };
+  // A restored cluster first catches up with the time it was down; then the process starts.
+  sync();
+  startup();
 
   const watches = new Map(); // watch id -> ServerResponse
   const pollWatches = () => {

@@ -370,3 +370,29 @@ test('/simulator/v1/plan and /plan/steps: a replace-primary plan computed and ex
   assert.equal(bad.status, 400);
   assert.equal(bad.body.kind, 'Status');
 });
+
+test('--import with a policy that forbids IPAddress writes: the first repair pass fails and the start fails with upstream\'s message (kubernetes#136288)', async (t) => {
+  const dir = scratch(t);
+  const src = new Cluster({ serviceClusterIPRange: '10.96.0.0/24', seed: 3, now: '2026-11-01T08:00:00Z' });
+  src.setPolicyEvaluator(createRequire(import.meta.url)(join(ROOT, 'pkg', 'cel', 'node', 'servicecidr_admission_wasm.js')));
+  src.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { ports: [{ port: 80 }] } });
+  src.create({
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'freeze-ipaddresses' },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: { resourceRules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['*'], operations: ['CREATE'], resources: ['ipaddresses'] }] },
+      validations: [{ expression: 'false', message: 'IPAddresses are frozen' }],
+    },
+  });
+  src.create({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'freeze-ipaddresses' }, spec: { policyName: 'freeze-ipaddresses', validationActions: ['Deny'] } });
+  const e = JSON.parse(src.kubectl('get services,servicecidrs,ipaddresses,validatingadmissionpolicies,validatingadmissionpolicybindings -A -o json').stdout);
+  // web's IPAddress is missing: the first pass must create it, and the policy refuses.
+  const ip = e.items.find((o) => o.kind === 'Service' && o.metadata.name === 'web').spec.clusterIP;
+  e.items = e.items.filter((o) => !(o.kind === 'IPAddress' && o.metadata.name === ip));
+  const file = join(dir, 'export.json');
+  writeFileSync(file, JSON.stringify(e));
+  const srv = await serve(t, ['--import', file, '--service-cluster-ip-range', '10.96.0.0/24', '--now', '2026-11-02T08:00:00Z']);
+  assert.match(srv.stderr(), /2 other objects .*\nkube-apiserver kube-apiserver --service-cluster-ip-range=10\.96\.0\.0\/24 \(Kubernetes [\d.]+\) failed to start: PostStartHook "start-service-ip-repair-controllers" failed: unable to perform initial IP and Port allocation check\n/);
+  const list = await (await fetch(`${srv.url}/simulator/v1/apiservers`)).json();
+  assert.deepEqual(list.items.map((a) => a.state), ['Failed']);
+});
