@@ -189,3 +189,36 @@ fn a_refused_request_is_traced_with_its_policy_binding_and_requester() {
         ("inside", "admit", false)
     );
 }
+
+/// A restored cluster holds its policies but not the evaluator (a function
+/// cannot be snapshotted). Until one is set, every write — a controller's too —
+/// is refused with a 503 naming the call, instead of passing unjudged; once it
+/// is set, the policies judge again.
+#[test]
+fn bound_policies_without_an_evaluator_refuse_writes_instead_of_skipping_them() {
+    let c = with_policy(7.0, DEFAULT_SAMPLE);
+    let mut r = Cluster::restore(c.snapshot()).unwrap();
+    let before = r.resource_version();
+    let err = r.create(cidr("newcidr1", &["10.96.1.0/24"])).unwrap_err();
+    assert_eq!((err.code, err.reason.as_str()), (503, "ServiceUnavailable"));
+    assert!(
+        err.message.starts_with(
+            "a write under the cluster's ValidatingAdmissionPolicyBindings needs the CEL admission module"
+        ),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("cluster.setPolicyEvaluator("));
+    // A failed call changes nothing (the trace records the refused request); reads work.
+    assert_eq!(r.resource_version(), before);
+    assert!(r.get("servicecidr", "newcidr1", None).is_err());
+    assert!(r.get("servicecidr", "kubernetes", None).is_ok());
+    r.set_validating_admission(Some(cel_admission()));
+    r.create(cidr("newcidr1", &["10.96.1.0/24"])).unwrap();
+    assert_eq!(
+        r.create(cidr("outside", &["172.20.0.0/16"]))
+            .unwrap_err()
+            .code,
+        422
+    );
+}

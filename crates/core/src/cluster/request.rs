@@ -215,6 +215,14 @@ impl Cluster {
         name: &str,
     ) -> Result<(), ApiError> {
         if self.admission.is_none() {
+            // Bound policies that nothing evaluates (a restored or imported
+            // cluster before setPolicyEvaluator): refuse rather than let the
+            // write, a controller's included, pass unjudged.
+            let bound = Resource::ValidatingAdmissionPolicyBindings;
+            if self.listers().generic(bound).next().is_some() {
+                let what = "a write under the cluster's ValidatingAdmissionPolicyBindings";
+                return Err(super::generic::no_evaluator(what));
+            }
             return Ok(());
         }
         let json = |o: Option<&T>| {
