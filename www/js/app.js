@@ -12,6 +12,9 @@ import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
 import { Compare, fillReleaseSelect, selectRelease } from './compare.js';
 import { RELEASES } from './releases.js';
 import { clearState, decodeHash, encodeState, FORMAT, loadPrefs, loadState, savePrefs, saveState } from './persist.js';
+import { CapacityPane } from './capacity.js';
+import { ImportDialog, PlanView, renderImportReport } from './rehearse.js';
+import { RECONF_TOUR } from './reconfigure.js';
 
 const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
 const $ = (id) => document.getElementById(id);
@@ -36,10 +39,14 @@ let panes;
 let eventLog;
 let tour;
 let compare;
+let capacity;
+let planView;
+let reconfTour;
 
 // ---------- cluster lifecycle ----------
 
-function newCluster(settings) {
+/** `imp` ({ text, name }): an imported export the cluster is built from (Cluster.fromObjects). */
+function newCluster(settings, imp = null) {
   const opts = {
     serviceClusterIPRange: settings.range,
     seed: settings.seed,
@@ -48,7 +55,7 @@ function newCluster(settings) {
   };
   // No version: the newest release the core models (its default).
   if (settings.version) opts.version = settings.version;
-  return new Cluster(opts);
+  return imp ? Cluster.fromObjects(imp.text, opts) : new Cluster(opts);
 }
 
 /** autoReconcile is a constructor option; flip it in place when the core allows, else via snapshot. */
@@ -96,6 +103,8 @@ function perform(entry) {
     case 'step':
       c.reconcile();
       return { kind: 'note', text: () => t('noteStep') };
+    case 'plan':
+      return { kind: 'plan', changes: c.runPlanStep(entry[1]) };
     case 'pause':
       setAutoReconcile(!entry[1]);
       S.paused = entry[1];
@@ -112,6 +121,9 @@ function show(entry, out, origin) {
     const clock = clockText();
     if (out.moved > 0) term.note(() => `${t('noteMoved', { n: out.moved })} · ${clock}`, 'note');
     if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(() => t('rangeFull'), 'warn');
+  } else if (out.kind === 'plan') {
+    const clock = clockText();
+    term.note(() => `${t('notePlanStep', { what: entry[1].description })} · ${clock}\n${entry[1].command}`, 'note');
   } else {
     const clock = clockText();
     term.note(() => `${out.text()} · ${clock}`, 'note');
@@ -122,16 +134,20 @@ function show(entry, out, origin) {
 function boot(state, { quiet = false } = {}) {
   S.cluster?.free?.();
   S.settings = { ...state.settings };
+  S.import = state.import ?? null;
   S.log = [];
   S.paused = false;
   resetModel();
   term.clear();
   eventLog.clear();
-  S.cluster = newCluster(S.settings);
+  S.cluster = newCluster(S.settings, S.import);
   const { range, seed } = S.settings;
   const version = S.cluster.version;
   showVersion();
-  term.note(() => t('noteBoot', { version, range, seed }), 'note boot');
+  if (S.import) term.note(() => t('noteImport', { version, range, name: S.import.name ?? t('pasted') }), 'note boot');
+  else term.note(() => t('noteBoot', { version, range, seed }), 'note boot');
+  showImportReport();
+  planView?.clear();
   for (const e of state.log) {
     let out;
     try {
@@ -162,6 +178,7 @@ function act(entry) {
   }
   S.log.push(entry);
   show(entry, out, entry[2]);
+  if (entry[0] !== 'plan') planView?.markStale();
   sync({ flash: true });
   updateControls();
   save();
@@ -170,11 +187,39 @@ function act(entry) {
 }
 
 function save() {
-  saveState({ v: FORMAT, settings: S.settings, log: S.log });
+  saveState(currentState());
 }
 
+/** An import is part of the state: a replay of the log alone would start from an empty cluster. */
 function currentState() {
-  return { v: FORMAT, settings: S.settings, log: S.log };
+  return { v: FORMAT, settings: S.settings, log: S.log, ...(S.import ? { import: S.import } : {}) };
+}
+
+function showImportReport() {
+  renderImportReport($('import-report'), S.import ? S.cluster.importReport : null, S.import?.name);
+}
+
+/** The import dialog's answer: a new cluster from the export, then its first reconcile. */
+function importCluster({ text, name, range, version }) {
+  // The import's clock starts now (to the second), so the imported objects' ages look right;
+  // it is kept in the settings, so a reload replays the same times.
+  const start = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const settings = { range, seed: DEFAULT_SETTINGS.seed, start, ...(version ? { version } : {}) };
+  const imp = { text, name };
+  newCluster(settings, imp).free?.(); // throws with the core's message: nothing changes
+  boot({ v: FORMAT, settings, import: imp, log: [] });
+  fillSettingsForm();
+  // kube-apiserver's start-up is queued by the import: this reconcile runs it and the repair
+  // loop's first pass, whose events the event log then shows.
+  act(['step']);
+  const r = S.cluster.importReport;
+  notice(() => t('importDone', { services: r.services, cidrs: r.serviceCIDRs, ips: r.ipAddresses }), 'info');
+}
+
+/** A plan step through the command log (so reloads replay it); answers its changes or null. */
+function runPlanStep(step) {
+  const out = act(['plan', step]);
+  return out ? out.changes : null;
 }
 
 // ---------- model sync (watch) ----------
@@ -304,6 +349,7 @@ function sync({ flash }) {
   S.model.rangeView = (name, cidr, start, hostBits) => S.cluster.rangeView(name, cidr, start, hostBits);
   maps.update(S.model);
   panes.render(S.model, work);
+  capacity.update(S.cluster.capacity(), S.cluster.apiservers());
   updateClock(work);
 }
 
@@ -513,7 +559,7 @@ function wireVersion() {
   sel.addEventListener('change', () => {
     const settings = { ...S.settings, version: sel.value };
     try {
-      newCluster(settings).free?.();
+      newCluster(settings, S.import).free?.();
     } catch (err) {
       notice(() => t('badVersion', { msg: err.message }), 'err');
       showVersion();
@@ -521,7 +567,8 @@ function wireVersion() {
     }
     // Same script, other release: the log replays, so what differs is the release's doing.
     const log = S.log;
-    boot({ v: FORMAT, settings, log });
+    // An imported cluster is imported again on the new release, then the log replays.
+    boot({ v: FORMAT, settings, log, ...(S.import ? { import: S.import } : {}) });
     const version = S.cluster.version;
     notice(() => t('versionReplayed', { version, n: log.length }), 'info');
   });
@@ -578,6 +625,7 @@ function wireSettings() {
     const frag = await encodeState(currentState());
     const url = `${location.origin}${location.pathname}#${frag}`;
     $('share-url').value = url;
+    $('share-import').hidden = !S.import;
     $('share').hidden = false;
     $('share-url').focus();
     $('share-url').select();
@@ -635,6 +683,10 @@ function relabel() {
   term.relabel();
   showVersion();
   compare?.relabel();
+  reconfTour.render();
+  capacity.render();
+  if (S.cluster) showImportReport();
+  planView.render();
 }
 
 // ---------- wiring ----------
@@ -723,6 +775,18 @@ async function main() {
       savePrefs(prefs);
     },
   });
+  reconfTour = new Tour($('reconf-tour'), {
+    run: runOps,
+    steps: RECONF_TOUR,
+    titleId: 'reconf-step-title',
+    getStep: () => prefs.reconfStep ?? 0,
+    setStep: (i) => {
+      prefs.reconfStep = i;
+      savePrefs(prefs);
+    },
+  });
+  capacity = new CapacityPane($('cap-table').tBodies[0], $('api-table').tBodies[0]);
+  planView = new PlanView({ cluster: () => S.cluster, runStep: runPlanStep, currentRange: () => S.settings.range });
   wireSettings();
   wireVersion();
   $('btn-compare').addEventListener('click', () => {
@@ -735,6 +799,7 @@ async function main() {
   wireActions();
   renderScenarios();
   tour.render();
+  reconfTour.render();
   updateControls();
 
   performance.mark('playground:init-start');
@@ -768,6 +833,8 @@ async function main() {
     boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
   }
   performance.mark('playground:booted');
+  new ImportDialog({ onImport: importCluster, defaults: () => ({ range: S.settings.range, version: S.settings.version ?? RELEASES[0] }) });
+  planView.prefill();
   fillSettingsForm();
   refreshFormDefaults();
   term.setEnabled(true);
