@@ -786,7 +786,7 @@ async function main() {
     },
   });
   capacity = new CapacityPane($('cap-table').tBodies[0], $('api-table').tBodies[0]);
-  planView = new PlanView({ cluster: () => S.cluster, runStep: runPlanStep, currentRange: () => S.settings.range });
+  planView = new PlanView({ cluster: () => S.cluster, runStep: runPlanStep });
   wireSettings();
   wireVersion();
   $('btn-compare').addEventListener('click', () => {
@@ -834,7 +834,6 @@ async function main() {
   }
   performance.mark('playground:booted');
   new ImportDialog({ onImport: importCluster, defaults: () => ({ range: S.settings.range, version: S.settings.version ?? RELEASES[0] }) });
-  planView.prefill();
   fillSettingsForm();
   refreshFormDefaults();
   term.setEnabled(true);

@@ -138,10 +138,9 @@ const CHANGE_LIMIT = 12;
 
 export class PlanView {
   /** cluster(): the live Cluster; runStep(step): runs it through the command log, answers the changes or null. */
-  constructor({ cluster, runStep, currentRange }) {
+  constructor({ cluster, runStep }) {
     this.cluster = cluster;
     this.runStep = runStep;
-    this.currentRange = currentRange;
     this.root = $('plan-result');
     this.plan = null;
     this.results = [];
@@ -150,11 +149,6 @@ export class PlanView {
       e.preventDefault();
       this.make();
     });
-  }
-
-  prefill() {
-    const r = $('plan-range');
-    if (!r.value) r.value = this.currentRange();
   }
 
   make() {
@@ -253,6 +247,8 @@ export class PlanView {
       li.dataset.state = done ? 'done' : i === this.results.length ? 'next' : 'later';
       li.append(el('p', s.description, 'desc'));
       const pre = el('pre', s.command, 'code');
+      // Long commands scroll; a scrolling region must be reachable by keyboard.
+      pre.tabIndex = 0;
       li.append(pre);
       if (done) {
         const ch = this.results[i];
