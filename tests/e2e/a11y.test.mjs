@@ -108,6 +108,16 @@ for (const [scheme, lang] of CASES) {
     await context.close();
   });
 
+  test(`axe: the reconfiguration tour element, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open(`embed-reconfigure.html?lang=${lang}`, scheme);
+    await page.waitForSelector('#reconf servicecidr-example');
+    await page.locator('#reconf-restart').evaluate((e) => e.shadowRoot.querySelector('button.run').click());
+    await page.waitForFunction(() => document.getElementById('reconf-restart').transcript?.length === 2, null, { timeout: 30_000 });
+    await page.screenshot({ path: `${SHOTS}a11y-embed-reconfigure-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), [], 'steps 1–6 run, step 7 not yet');
+    await context.close();
+  });
+
   test(`axe: the embed demo, ${scheme}, ${lang}`, async () => {
     const { context, page } = await open(`embed-demo.html?lang=${lang}`, scheme);
     assert.equal(await page.getAttribute('html', 'lang'), lang);

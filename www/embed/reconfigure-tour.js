@@ -5,7 +5,11 @@
 //
 //   <script type="module" src="/embed/reconfigure-tour.js"></script>
 //   <servicecidr-reconfigure-tour lang="ja" range="10.96.0.0/24" new-range="10.100.0.0/24"
-//     services="15"></servicecidr-reconfigure-tour>
+//     services="15" heading="h2" map></servicecidr-reconfigure-tour>
+//
+// Attributes: lang (en|ja, follows changes), range and new-range (--service-cluster-ip-range
+// before and after), services (per namespace, 1–100), seed, now, version (of the first
+// example), heading (h2–h6, default h3), map (range maps under each step).
 //
 // The element writes one <servicecidr-example> per step into itself, each continuing the one
 // before (`after`), so a reader can run any step and the ones above it replay first. The
@@ -114,10 +118,15 @@ let counter = 0;
 
 /** <servicecidr-reconfigure-tour>: the seven steps as chained runnable examples. */
 export class ServiceCIDRReconfigureTour extends HTMLElement {
+  static get observedAttributes() { return ['lang']; }
+
+  _lang() {
+    const l = (this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang') || 'en').toLowerCase();
+    return l.startsWith('ja') ? 'ja' : 'en';
+  }
+
   connectedCallback() {
-    if (this._built) return;
-    this._built = true;
-    const lang = (this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang') || 'en').toLowerCase().startsWith('ja') ? 'ja' : 'en';
+    if (this._parts) return;
     const opts = {
       range: this.getAttribute('range') || DEFAULTS.range,
       newRange: this.getAttribute('new-range') || DEFAULTS.newRange,
@@ -125,17 +134,16 @@ export class ServiceCIDRReconfigureTour extends HTMLElement {
     };
     const prefix = this.id || `servicecidr-reconfigure-${++counter}`;
     const intro = document.createElement('p');
-    intro.textContent = INTRO[lang];
     this.append(intro);
+    this._parts = { intro, steps: [] };
     let prev = null;
     for (const step of reconfigureSteps(opts)) {
-      const h = document.createElement(this.getAttribute('heading') || 'h3');
-      h.textContent = step.title[lang];
+      // Only a heading level may be asked for (the page's outline decides which).
+      const level = /^h[2-6]$/i.test(this.getAttribute('heading') ?? '') ? this.getAttribute('heading') : 'h3';
+      const h = document.createElement(level);
       const p = document.createElement('p');
-      p.textContent = step.text[lang];
       const ex = document.createElement('servicecidr-example');
       ex.id = `${prefix}-${step.id}`;
-      ex.setAttribute('lang', lang);
       if (prev) ex.setAttribute('after', prev);
       else {
         ex.setAttribute('range', opts.range);
@@ -145,7 +153,24 @@ export class ServiceCIDRReconfigureTour extends HTMLElement {
       if (this.hasAttribute('map')) ex.setAttribute('map', '');
       ex.textContent = step.script;
       this.append(h, p, ex);
+      this._parts.steps.push({ step, h, p, ex });
       prev = ex.id;
+    }
+    this._label();
+  }
+
+  attributeChangedCallback() {
+    if (this._parts) this._label();
+  }
+
+  /** Texts in the element's language; the examples keep their clusters and transcripts. */
+  _label() {
+    const lang = this._lang();
+    this._parts.intro.textContent = INTRO[lang];
+    for (const { step, h, p, ex } of this._parts.steps) {
+      h.textContent = step.title[lang];
+      p.textContent = step.text[lang];
+      ex.setAttribute('lang', lang);
     }
   }
 }

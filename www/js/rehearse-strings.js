@@ -73,7 +73,7 @@ export const EN = {
   reconfIntro: 'You will replace the default Service range of a cluster with a few dozen Services, following the seven illustrative steps of the task page. The apiserver restarts are simulated by the kube-apiserver pseudo-command. Starting the tour replaces the current cluster with a fresh one (--service-cluster-ip-range={range}).',
   reconfStart: 'Start with a fresh {range} cluster',
   reconfDoneTitle: 'Done',
-  reconfDone: 'Every Service now holds an address from {range}, and the old "kubernetes" ServiceCIDR is gone. The temporary ServiceCIDR can stay or be deleted: the new "kubernetes" covers it. Try the plan view below on your own range, or import your cluster.',
+  reconfDone: 'Every Service now holds an address from {range}, and the old "kubernetes" ServiceCIDR is gone. The temporary ServiceCIDR can stay or be deleted: the new "kubernetes" covers it. Try the plan view on your own range, or import your cluster.',
 };
 
 export const JA = {
@@ -146,7 +146,7 @@ export const JA = {
   reconfIntro: '数十個の Service があるクラスターで、タスクページの 7 つの手順例に沿ってデフォルトの Service の範囲を置き換えます。API サーバーの再起動は kube-apiserver 疑似コマンドでシミュレーションします。ツアーを始めると、現在のクラスターは新しいクラスター（--service-cluster-ip-range={range}）に置き換わります。',
   reconfStart: '新しい {range} クラスターで開始',
   reconfDoneTitle: '完了',
-  reconfDone: 'すべての Service が {range} のアドレスを持ち、古い ServiceCIDR「kubernetes」はなくなりました。一時的な ServiceCIDR は新しい「kubernetes」が含むので、残しても削除しても構いません。下の計画ビューで自分の範囲を試すか、自分のクラスターをインポートしてみてください。',
+  reconfDone: 'すべての Service が {range} のアドレスを持ち、古い ServiceCIDR「kubernetes」はなくなりました。一時的な ServiceCIDR は新しい「kubernetes」が含むので、残しても削除しても構いません。計画ビューで自分の範囲を試すか、自分のクラスターをインポートしてみてください。',
 };
 
 addStrings(EN, JA);
