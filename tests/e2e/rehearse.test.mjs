@@ -89,9 +89,10 @@ test('import by the file picker: report, first repair pass, capacity, apiservers
   assert.match(await page.locator('#import-dlg .privacy').innerText(), /Nothing leaves your browser/);
   // Sensible defaults: the playground's current flag and release.
   assert.equal(await page.inputValue('#import-range'), '10.96.0.0/28');
-  await page.fill('#import-range', '10.96.0.0/24');
   await page.setInputFiles('#import-file', `${FIXTURES}cluster-export.json`);
   await page.waitForFunction(() => document.getElementById('import-text').value.length > 1000);
+  // The flag is read from the export's own `kubernetes` ServiceCIDR.
+  assert.equal(await page.inputValue('#import-range'), '10.96.0.0/24');
   assert.equal(await page.locator('#import-file-name').innerText(), 'cluster-export.json');
   await shot(page, 'import-dialog-en-light');
   await page.click('#import-form button[type="submit"]');
@@ -135,9 +136,24 @@ test('import by the file picker: report, first repair pass, capacity, apiservers
   await page.selectOption('#lang', 'ja');
   assert.match(await page.locator('#import-counts').innerText(), /cluster-export\.json から: Service 30 個/);
   await shot(page, 'imported-ja-dark', true);
-  // The share link says it carries the import.
+  // The share link says it carries the import, and a fresh browser rebuilds it from the link.
   await page.click('#btn-share');
   await page.waitForSelector('#share-import:not([hidden])');
+  const url = await page.inputValue('#share-url');
+  const other = await browser.newContext({ viewport: VIEWPORT });
+  const p2 = await other.newPage();
+  await p2.goto(url);
+  await p2.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
+  await p2.waitForSelector('#import-report:not([hidden])');
+  assert.match(await p2.locator('#import-counts').innerText(), /From cluster-export\.json: 30 Services/);
+  assert.match(await type(p2, 'kubectl get service one-more -o name'), /service\/one-more/);
+  await other.close();
+  // Another release: the same export is imported again on it, then the log replays.
+  await page.click('#btn-share-close');
+  await page.selectOption('#version', '1.33.11');
+  await page.waitForFunction(() => /1\.33\.11/.test(document.getElementById('version-badge').textContent));
+  assert.match(await page.locator('#import-counts').innerText(), /Service 30 個/);
+  assert.match(await type(page, 'kubectl get service one-more web-1 -o name'), /service\/one-more\nservice\/web-1/);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -160,7 +176,7 @@ test('import by drag and drop of a YAML export; a broken file is refused with th
   assert.ok(await page.locator('#import-form.dragging').count());
   await page.dispatchEvent('#import-form', 'drop', { dataTransfer: dt });
   await page.waitForFunction(() => document.getElementById('import-file-name').textContent === 'cluster.yaml');
-  await page.fill('#import-range', '10.96.0.0/24');
+  assert.equal(await page.inputValue('#import-range'), '10.96.0.0/24');
   await shot(page, 'import-dialog-ja-light');
   await page.click('#import-form button[type="submit"]');
   await page.waitForSelector('#import-report:not([hidden])');

@@ -216,6 +216,19 @@ function importCluster({ text, name, range, version }) {
   notice(() => t('importDone', { services: r.services, cidrs: r.serviceCIDRs, ips: r.ipAddresses }), 'info');
 }
 
+/** The CIDRs of the export's `kubernetes` ServiceCIDR (the core reads the export), or null. */
+function suggestRange(text) {
+  let c = null;
+  try {
+    c = Cluster.fromObjects(text, {});
+    return c.get('servicecidrs', 'kubernetes').spec.cidrs.join(',');
+  } catch {
+    return null; // unreadable, or a pre-1.33 export without ServiceCIDRs: keep the default
+  } finally {
+    c?.free?.();
+  }
+}
+
 /** A plan step through the command log (so reloads replay it); answers its changes or null. */
 function runPlanStep(step) {
   const out = act(['plan', step]);
@@ -833,7 +846,7 @@ async function main() {
     boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
   }
   performance.mark('playground:booted');
-  new ImportDialog({ onImport: importCluster, defaults: () => ({ range: S.settings.range, version: S.settings.version ?? RELEASES[0] }) });
+  new ImportDialog({ onImport: importCluster, defaults: () => ({ range: S.settings.range, version: S.settings.version ?? RELEASES[0] }), suggestRange });
   fillSettingsForm();
   refreshFormDefaults();
   term.setEnabled(true);

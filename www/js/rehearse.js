@@ -23,10 +23,15 @@ function el(tag, text, cls) {
 // ---------- import ----------
 
 export class ImportDialog {
-  /** onImport({ text, name, range, version }) throws with the core's message when it cannot. */
-  constructor({ onImport, defaults }) {
+  /**
+   * onImport({ text, name, range, version }) throws with the core's message when it cannot;
+   * suggestRange(text) answers the export's own `kubernetes` ServiceCIDR's CIDRs (the flag it
+   * mirrors), or null.
+   */
+  constructor({ onImport, defaults, suggestRange }) {
     this.onImport = onImport;
     this.defaults = defaults;
+    this.suggestRange = suggestRange;
     this.dlg = $('import-dlg');
     this.text = $('import-text');
     this.fileName = null;
@@ -55,6 +60,8 @@ export class ImportDialog {
       this.fileName = null;
       $('import-file-name').textContent = '';
     });
+    this.text.addEventListener('change', () => this.suggest());
+    $('import-range').addEventListener('input', () => (this.rangeTouched = true));
     $('import-form').addEventListener('submit', (e) => {
       e.preventDefault();
       this.submit();
@@ -66,6 +73,7 @@ export class ImportDialog {
     $('import-range').value = d.range;
     selectRelease($('import-version'), d.version);
     $('import-error').hidden = true;
+    this.rangeTouched = false;
     this.dlg.showModal();
     $('import-file').focus();
   }
@@ -79,6 +87,14 @@ export class ImportDialog {
     this.text.value = text;
     this.fileName = name;
     $('import-file-name').textContent = name ?? '';
+    this.suggest();
+  }
+
+  /** Fills the range from the export unless the user typed one. */
+  suggest() {
+    if (this.rangeTouched) return;
+    const r = this.suggestRange(this.text.value);
+    if (r) $('import-range').value = r;
   }
 
   submit() {
