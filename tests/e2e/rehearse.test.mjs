@@ -176,6 +176,7 @@ test('import by drag and drop of a YAML export; a broken file is refused with th
   assert.ok(await page.locator('#import-form.dragging').count());
   await page.dispatchEvent('#import-form', 'drop', { dataTransfer: dt });
   await page.waitForFunction(() => document.getElementById('import-file-name').textContent === 'cluster.yaml');
+  assert.equal(await page.locator('#import-error').isHidden(), true, 'the old error goes with the old text');
   assert.equal(await page.inputValue('#import-range'), '10.96.0.0/24');
   await shot(page, 'import-dialog-ja-light');
   await page.click('#import-form button[type="submit"]');

@@ -87,6 +87,7 @@ export class ImportDialog {
     this.text.value = text;
     this.fileName = name;
     $('import-file-name').textContent = name ?? '';
+    $('import-error').hidden = true; // a new text, a new try
     this.suggest();
   }
 
