@@ -628,9 +628,12 @@ function wireSettings() {
     // Reset empties the log and the settings; the chosen release stays, like the language.
     boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...(S.settings.version ? { version: S.settings.version } : {}) }, log: [] });
     prefs.tourStep = 0;
+    prefs.reconfStep = 0;
     savePrefs(prefs);
     tour.done.clear();
     tour.render();
+    reconfTour.done.clear();
+    reconfTour.render();
     fillSettingsForm();
     notice(() => t('wasReset'), 'info');
   });
