@@ -15,7 +15,7 @@ use servicecidr_sim::cluster::plan::{
 use servicecidr_sim::cluster::range_view::{RangeCell, RangeView};
 use servicecidr_sim::cluster::{
     AllocatorInfo, ApiserverFlags, ApiserverInstance, ApiserverState, ClusterOptions,
-    ClusterSnapshot, PendingWork, TraceRecord, WatchEventView, WatchObject,
+    ClusterSnapshot, PendingWork, PolicyDecisionRecord, TraceRecord, WatchEventView, WatchObject,
 };
 use servicecidr_sim::controllers::servicecidr::BlockingIPs;
 use servicecidr_sim::model::{
@@ -63,6 +63,7 @@ fn main() {
     export::<StatusDetails>(&cfg, &mut out);
     export::<Status>(&cfg, &mut out);
     export::<WatchEventView>(&cfg, &mut out);
+    export::<PolicyDecisionRecord>(&cfg, &mut out);
     export::<TraceRecord>(&cfg, &mut out);
     export::<AllocatorInfo>(&cfg, &mut out);
     export::<PendingWork>(&cfg, &mut out);

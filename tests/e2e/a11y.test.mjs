@@ -70,6 +70,18 @@ for (const [scheme, lang] of CASES) {
     await context.close();
   });
 
+  test(`axe: the Policies scenario with the admission policies pane, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
+    await page.click('#scenarios [data-scenario="policies"]');
+    await page.waitForSelector('#notice:not([hidden])');
+    await page.waitForSelector('html:not([data-busy])', { timeout: 30_000 });
+    await page.waitForSelector('#pane-vap .vap-item.refused');
+    await page.screenshot({ path: `${SHOTS}a11y-policies-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), []);
+    await context.close();
+  });
+
   test(`axe: the release picker and the side-by-side view, ${scheme}, ${lang}`, async () => {
     const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
     await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
@@ -98,6 +110,7 @@ for (const [scheme, lang] of CASES) {
     await page.fill('#plan-range', '10.100.0.0/24');
     await page.click('#plan-form button[type="submit"]');
     await page.click('#plan-steps .plan-run');
+    await page.waitForSelector('html:not([data-busy])');
     await page.waitForSelector('#plan-steps ul.changes');
     await page.click('#plan-recreate summary');
     // The reconfiguration tour at a step with its script (Next shows it without running it).
@@ -128,6 +141,10 @@ for (const [scheme, lang] of CASES) {
     await page.waitForFunction(() => document.getElementById('s4').transcript?.length === 1, null, { timeout: 30_000 });
     await page.screenshot({ path: `${SHOTS}a11y-embed-${lang}-${scheme}.tmp.png`, fullPage: true });
     assert.deepEqual(await violations(page), [], 'after running steps 1–4');
+    // The policy section: the sample applied, an admitted and a denied ServiceCIDR.
+    await page.locator('#p2 button.run').click();
+    await page.waitForFunction(() => document.getElementById('p2').transcript?.length === 4, null, { timeout: 30_000 });
+    assert.deepEqual(await violations(page), [], 'after running the policy section');
     await context.close();
   });
 }

@@ -96,6 +96,7 @@ test('import by the file picker: report, first repair pass, capacity, apiservers
   assert.equal(await page.locator('#import-file-name').innerText(), 'cluster-export.json');
   await shot(page, 'import-dialog-en-light');
   await page.click('#import-form button[type="submit"]');
+  await idle(page);
   await page.waitForSelector('#import-report:not([hidden])');
   assert.equal(await page.locator('#import-dlg').evaluate((d) => d.open), false);
   const counts = await page.locator('#import-counts').innerText();
@@ -180,6 +181,7 @@ test('import by drag and drop of a YAML export; a broken file is refused with th
   assert.equal(await page.inputValue('#import-range'), '10.96.0.0/24');
   await shot(page, 'import-dialog-ja-light');
   await page.click('#import-form button[type="submit"]');
+  await idle(page);
   await page.waitForSelector('#import-report:not([hidden])');
   assert.match(await page.locator('#import-counts').innerText(), /cluster\.yaml から: Service 5 個、ServiceCIDR 1 個、IPAddress 5 個/);
   assert.match(await type(page, 'kubectl get services -o name'), /service\/yaml-1\nservice\/yaml-2\nservice\/yaml-3/);
@@ -259,14 +261,17 @@ for (const [lang, scheme] of [['en', 'dark'], ['ja', 'light']]) {
     assert.ok(actions.includes('startApiserver') && actions.includes('stopApiserver'));
     // Step 1 by its own button: it shows what changed, and the capacity table has the new ServiceCIDR.
     await page.locator('#plan-steps > li[data-state="next"] .plan-run').click();
+    await idle(page);
     const first = page.locator('#plan-steps > li').first();
     assert.equal(await first.getAttribute('data-state'), 'done');
     assert.match(await first.locator('ul.changes').innerText(), /ADDED ServiceCIDR reconfigure-target/);
     assert.equal(await capRow(page, 'reconfigure-target').count(), 1);
     await page.locator('#plan-steps > li[data-state="next"] .plan-run').click();
+    await idle(page);
     await page.locator('#plan-h').scrollIntoViewIfNeeded();
     await shot(page, `plan-${lang}-${scheme}`);
     await page.click('.plan-run-all');
+    await idle(page);
     assert.equal(await page.locator('#plan-steps > li[data-state="done"]').count(), actions.length);
     const ips = await clusterIPs(page);
     assert.equal(ips.length, 5);

@@ -4,10 +4,11 @@
 // rebuilds the same state: that is what reloads and shared links do.
 
 import init, { Cluster } from '../pkg/servicecidr_sim.js';
+import { celUrl, loadCel, mentionsPolicy, neededCel } from '../embed/cel.js';
 import { applyI18n, lang, setLang, t } from './i18n.js';
 import { Terminal, completions } from './terminal.js';
 import { RangeMaps } from './rangemap.js';
-import { EventLog, Panes } from './panes.js';
+import { EventLog, Panes, PolicyPane } from './panes.js';
 import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
 import { Compare, fillReleaseSelect, selectRelease } from './compare.js';
 import { RELEASES } from './releases.js';
@@ -18,6 +19,9 @@ import { RECONF_TOUR } from './reconfigure.js';
 
 const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
 const $ = (id) => document.getElementById(id);
+// The CEL module (ValidatingAdmissionPolicy evaluation) is a second wasm module, fetched only
+// when the playground first meets a policy (ensureCel), never at first paint.
+const CEL_URL = celUrl(new URL('../pkg/servicecidr_sim.js', import.meta.url));
 
 const prefs = loadPrefs();
 const S = {
@@ -31,6 +35,12 @@ const S = {
   scMap: null,
   eventKeys: new Set(),
   lastTime: null,
+  // The CEL module once loaded: every cluster made from then on gets it as its evaluator.
+  cel: null,
+  // Actions run one after another, even when one waits for the CEL module.
+  queue: Promise.resolve(),
+  // The core's ValidatingAdmissionPolicy decisions (trace records' `admission`), newest last.
+  decisions: [],
 };
 
 let term;
@@ -42,6 +52,7 @@ let compare;
 let capacity;
 let planView;
 let reconfTour;
+let policyPane;
 
 // ---------- cluster lifecycle ----------
 
@@ -55,8 +66,39 @@ function newCluster(settings, imp = null) {
   };
   // No version: the newest release the core models (its default).
   if (settings.version) opts.version = settings.version;
-  return imp ? Cluster.fromObjects(imp.text, opts) : new Cluster(opts);
+  return withEvaluator(imp ? Cluster.fromObjects(imp.text, opts) : new Cluster(opts));
 }
+
+/** Plugs the CEL module, when loaded, into a new or restored cluster (neither has one). */
+function withEvaluator(c) {
+  if (S.cel) c.setPolicyEvaluator(S.cel);
+  return c;
+}
+
+/**
+ * Loads the CEL module (once) and gives it to the current cluster. A failure leaves the
+ * cluster without one: writing a policy then answers the core's 503, which says why.
+ */
+async function ensureCel() {
+  if (S.cel) return true;
+  document.documentElement.dataset.cel = 'loading';
+  const loading = () => t('celLoading');
+  notice(loading, 'info');
+  try {
+    S.cel = await loadCel(CEL_URL);
+  } catch (err) {
+    delete document.documentElement.dataset.cel;
+    notice(() => t('celFailed', { msg: err?.message ?? String(err) }), 'err');
+    return false;
+  }
+  S.cluster?.setPolicyEvaluator(S.cel);
+  document.documentElement.dataset.cel = 'ready';
+  if (noticeText === loading) $('notice').hidden = true;
+  return true;
+}
+
+/** Does replaying these log entries meet a policy (so the CEL module must come first)? */
+const logNeedsCel = (log) => log.some((e) => e[0] === 'run' && mentionsPolicy(e[1]));
 
 /** autoReconcile is a constructor option; flip it in place when the core allows, else via snapshot. */
 function setAutoReconcile(on) {
@@ -68,7 +110,7 @@ function setAutoReconcile(on) {
   const snap = c.snapshot();
   if (snap && snap.config && typeof snap.config === 'object') {
     snap.config.autoReconcile = on;
-    S.cluster = Cluster.restore(snap);
+    S.cluster = withEvaluator(Cluster.restore(snap));
     c.free?.();
   }
 }
@@ -80,6 +122,7 @@ function resetModel() {
   S.traceSeq = 0;
   S.eventKeys = new Set();
   S.lastTime = null;
+  S.decisions = [];
 }
 
 /** Runs one log entry on the cluster; returns what the terminal should show. */
@@ -130,8 +173,17 @@ function show(entry, out, origin) {
   }
 }
 
-/** Boots a cluster from a state (settings + log), replaying and printing the log. */
-function boot(state, { quiet = false } = {}) {
+/**
+ * Boots a cluster from a state (settings + log), replaying and printing the log. A log that
+ * writes policies (a reload, a shared link, another release) loads the CEL module first.
+ */
+async function boot(state, { quiet = false } = {}) {
+  // An imported export may hold policies too.
+  if (!S.cel && (logNeedsCel(state.log) || (state.import && mentionsPolicy(state.import.text)))) await ensureCel();
+  bootNow(state, { quiet });
+}
+
+function bootNow(state, { quiet }) {
   S.cluster?.free?.();
   S.settings = { ...state.settings };
   S.import = state.import ?? null;
@@ -164,8 +216,25 @@ function boot(state, { quiet = false } = {}) {
   save();
 }
 
-/** Performs a new action and records it in the log. */
+/**
+ * Performs a new action and records it in the log. Actions queue, so a command that first
+ * waits for the CEL module still runs before the ones typed after it.
+ */
 function act(entry) {
+  const run = async () => {
+    if (entry[0] === 'run' && !S.cel && mentionsPolicy(entry[1])) await ensureCel();
+    const out = actNow(entry);
+    // The policy reached the core by other words (its 503 says so); that request changed
+    // nothing, so with the module loaded now the command can simply be run again.
+    if (out?.kind === 'run' && !S.cel && neededCel(out.res) && (await ensureCel())) term.note(() => t('celNowLoaded'), 'note');
+    return out;
+  };
+  const p = S.queue.then(run);
+  S.queue = p.catch(() => {});
+  return p;
+}
+
+function actNow(entry) {
   const first = !window.__firstCommandAt && entry[0] === 'run';
   if (first) performance.mark('playground:first-command');
   let out;
@@ -207,13 +276,25 @@ function importCluster({ text, name, range, version }) {
   const settings = { range, seed: DEFAULT_SETTINGS.seed, start, ...(version ? { version } : {}) };
   const imp = { text, name };
   newCluster(settings, imp).free?.(); // throws with the core's message: nothing changes
-  boot({ v: FORMAT, settings, import: imp, log: [] });
-  fillSettingsForm();
-  // kube-apiserver's start-up is queued by the import: this reconcile runs it and the repair
-  // loop's first pass, whose events the event log then shows.
-  act(['step']);
-  const r = S.cluster.importReport;
-  notice(() => t('importDone', { services: r.services, cidrs: r.serviceCIDRs, ips: r.ipAddresses }), 'info');
+  return busy(async () => {
+    await boot({ v: FORMAT, settings, import: imp, log: [] });
+    fillSettingsForm();
+    // kube-apiserver's start-up is queued by the import: this reconcile runs it and the repair
+    // loop's first pass, whose events the event log then shows.
+    await act(['step']);
+    const r = S.cluster.importReport;
+    notice(() => t('importDone', { services: r.services, cidrs: r.serviceCIDRs, ips: r.ipAddresses }), 'info');
+  });
+}
+
+/** Marks the page busy while `fn` runs (tests and screen readers wait on it), as runOps does. */
+async function busy(fn) {
+  document.documentElement.dataset.busy = 'true';
+  try {
+    return await fn();
+  } finally {
+    delete document.documentElement.dataset.busy;
+  }
 }
 
 /** The CIDRs of the export's `kubernetes` ServiceCIDR (the core reads the export), or null. */
@@ -230,8 +311,8 @@ function suggestRange(text) {
 }
 
 /** A plan step through the command log (so reloads replay it); answers its changes or null. */
-function runPlanStep(step) {
-  const out = act(['plan', step]);
+async function runPlanStep(step) {
+  const out = await act(['plan', step]);
   return out ? out.changes : null;
 }
 
@@ -320,6 +401,7 @@ function pullLog() {
     for (const r of tr) {
       if (typeof r.seq === 'number' && r.seq > S.traceSeq) S.traceSeq = r.seq;
       if (r.time) S.lastTime = r.time;
+      if (r.admission) S.decisions.push({ time: r.time, seq: r.seq, ...r.admission });
       items.push({ kind: 'trace', obj: r, at: r.time ?? '' });
     }
   } catch {
@@ -363,7 +445,22 @@ function sync({ flash }) {
   maps.update(S.model);
   panes.render(S.model, work);
   capacity.update(S.cluster.capacity(), S.cluster.apiservers());
+  renderPolicies();
   updateClock(work);
+}
+
+/** The policy pane: the stored policies and bindings, and the core's decisions. */
+function renderPolicies() {
+  if (S.decisions.length > 500) S.decisions.splice(0, S.decisions.length - 500);
+  let policies = [];
+  let bindings = [];
+  try {
+    policies = S.cluster.list('validatingadmissionpolicies');
+    bindings = S.cluster.list('validatingadmissionpolicybindings');
+  } catch {
+    /* a release without the kinds lists none */
+  }
+  policyPane.render({ policies, bindings, decisions: S.decisions });
 }
 
 // ---------- clock ----------
@@ -523,11 +620,11 @@ async function runOpsNow(ops) {
     if (op.reset) {
       // Scenarios and tour steps run on the release the learner picked.
       const keep = S.settings.version ? { version: S.settings.version } : {};
-      boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...keep, ...op.reset }, log: [] });
+      await boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...keep, ...op.reset }, log: [] });
       fillSettingsForm();
-    } else if (op.run !== undefined) act(['run', op.run]);
-    else if (op.adv !== undefined) act(['adv', op.adv]);
-    else if (op.settle) act(['settle']);
+    } else if (op.run !== undefined) await act(['run', op.run]);
+    else if (op.adv !== undefined) await act(['adv', op.adv]);
+    else if (op.settle) await act(['settle']);
     // Let the page paint between steps so each result is visible as it comes.
     await new Promise((r) => requestAnimationFrame(() => r()));
   }
@@ -569,7 +666,7 @@ function showVersion() {
 function wireVersion() {
   const sel = $('version');
   fillReleaseSelect(sel, undefined);
-  sel.addEventListener('change', () => {
+  sel.addEventListener('change', async () => {
     const settings = { ...S.settings, version: sel.value };
     try {
       newCluster(settings, S.import).free?.();
@@ -581,7 +678,7 @@ function wireVersion() {
     // Same script, other release: the log replays, so what differs is the release's doing.
     const log = S.log;
     // An imported cluster is imported again on the new release, then the log replays.
-    boot({ v: FORMAT, settings, log, ...(S.import ? { import: S.import } : {}) });
+    await boot({ v: FORMAT, settings, log, ...(S.import ? { import: S.import } : {}) });
     const version = S.cluster.version;
     notice(() => t('versionReplayed', { version, n: log.length }), 'info');
   });
@@ -605,7 +702,7 @@ function wireSettings() {
       $('set-range').focus();
     }
   });
-  $('settings-form').addEventListener('submit', (e) => {
+  $('settings-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const range = $('set-range').value.trim();
     const seed = Number($('set-seed').value);
@@ -617,16 +714,16 @@ function wireSettings() {
       notice(() => t('badSettings', { msg: err.message }), 'err');
       return;
     }
-    boot({ v: FORMAT, settings, log: [] });
+    await boot({ v: FORMAT, settings, log: [] });
     $('settings').hidden = true;
     btn.setAttribute('aria-expanded', 'false');
     notice(() => t('restarted'), 'info');
     term.focus();
   });
-  $('btn-reset').addEventListener('click', () => {
+  $('btn-reset').addEventListener('click', async () => {
     clearState();
     // Reset empties the log and the settings; the chosen release stays, like the language.
-    boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...(S.settings.version ? { version: S.settings.version } : {}) }, log: [] });
+    await boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...(S.settings.version ? { version: S.settings.version } : {}) }, log: [] });
     prefs.tourStep = 0;
     prefs.reconfStep = 0;
     savePrefs(prefs);
@@ -694,6 +791,7 @@ function relabel() {
   tour.render();
   maps.relabel();
   panes.render(S.model, pending());
+  renderPolicies();
   updateClock(pending());
   relabelNotice();
   term.relabel();
@@ -725,8 +823,7 @@ function onTerminalRun(script) {
     term.note(() => t('help'), 'note help');
     return;
   }
-  act(['run', script]);
-  refreshFormDefaults();
+  act(['run', script]).then(refreshFormDefaults);
 }
 
 function wireActions() {
@@ -743,18 +840,16 @@ function wireActions() {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target).entries());
     // A malformed clusterIP still goes to the apiserver: its validation message is the lesson.
-    runFromButton(createServiceCommand(f));
     delete $('svc-name').dataset.touched;
-    refreshFormDefaults();
+    runFromButton(createServiceCommand(f)).then(refreshFormDefaults);
   });
   $('form-cidr').addEventListener('submit', (e) => {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target).entries());
     const cidrs = f.cidrs.split(/[,\s]+/).filter(Boolean);
     // Malformed CIDRs still go to the apiserver: its validation message is the lesson.
-    runFromButton(addCIDRCommand(f.name.trim(), cidrs));
     delete $('cidr-name').dataset.touched;
-    refreshFormDefaults();
+    runFromButton(addCIDRCommand(f.name.trim(), cidrs)).then(refreshFormDefaults);
   });
 }
 
@@ -772,8 +867,7 @@ async function main() {
   maps = new RangeMaps($('maps'), $('tooltip'));
   panes = new Panes({
     deleteObj: (kind, name, ns) => {
-      runFromButton(deleteCommand(kind, name, ns));
-      refreshFormDefaults();
+      runFromButton(deleteCommand(kind, name, ns)).then(refreshFormDefaults);
     },
     prefillCIDR: (cidrs) => {
       $('cidr-cidrs').value = cidrs.join(',');
@@ -783,6 +877,7 @@ async function main() {
     blockingIPs: (name) => S.cluster.blockingIPsReport(name),
   });
   eventLog = new EventLog($('event-log'));
+  policyPane = new PolicyPane($('pane-vap'));
   tour = new Tour($('tour'), {
     run: runOps,
     getStep: () => prefs.tourStep ?? 0,
@@ -802,7 +897,7 @@ async function main() {
     },
   });
   capacity = new CapacityPane($('cap-table').tBodies[0], $('api-table').tBodies[0]);
-  planView = new PlanView({ cluster: () => S.cluster, runStep: runPlanStep });
+  planView = new PlanView({ cluster: () => S.cluster, runStep: runPlanStep, busy });
   wireSettings();
   wireVersion();
   $('btn-compare').addEventListener('click', () => {
@@ -823,6 +918,8 @@ async function main() {
   performance.mark('playground:wasm-ready');
   compare = new Compare({
     Cluster,
+    // A script that writes policies runs on clusters with the CEL module.
+    evaluator: async (script) => (mentionsPolicy(script) && (await ensureCel()) ? S.cel : null),
     seed: DEFAULT_SETTINGS.seed,
     start: DEFAULT_SETTINGS.start,
     load: () => prefs.compare,
@@ -842,11 +939,11 @@ async function main() {
   }
   state ??= loadState() ?? { v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] };
   try {
-    boot(state);
+    await boot(state);
   } catch (err) {
     // A saved state the current core cannot start (e.g. settings it rejects): start clean.
     notice(() => t('badSaved', { msg: err.message }), 'warn');
-    boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
+    await boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
   }
   performance.mark('playground:booted');
   new ImportDialog({ onImport: importCluster, defaults: () => ({ range: S.settings.range, version: S.settings.version ?? RELEASES[0] }), suggestRange });

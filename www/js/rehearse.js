@@ -106,14 +106,17 @@ export class ImportDialog {
       err.hidden = false;
       return;
     }
+    let done;
     try {
-      this.onImport({ text, name: this.fileName, range: $('import-range').value.trim(), version: $('import-version').value });
+      // Throws at once when the core refuses the export; otherwise the new cluster boots.
+      done = this.onImport({ text, name: this.fileName, range: $('import-range').value.trim(), version: $('import-version').value });
     } catch (e) {
       err.textContent = t('importFailed', { msg: e.message });
       err.hidden = false;
       return;
     }
     this.dlg.close();
+    return done;
   }
 }
 
@@ -154,10 +157,14 @@ export function renderImportReport(root, report, name) {
 const CHANGE_LIMIT = 12;
 
 export class PlanView {
-  /** cluster(): the live Cluster; runStep(step): runs it through the command log, answers the changes or null. */
-  constructor({ cluster, runStep }) {
+  /**
+   * cluster(): the live Cluster; runStep(step): runs it through the command log, resolves to
+   * the changes or null; busy(fn): runs fn with the page marked busy.
+   */
+  constructor({ cluster, runStep, busy }) {
     this.cluster = cluster;
     this.runStep = runStep;
+    this.busy = busy;
     this.root = $('plan-result');
     this.plan = null;
     this.results = [];
@@ -199,14 +206,14 @@ export class PlanView {
     this.render();
   }
 
-  runNext() {
+  async runNext() {
     const i = this.results.length;
     const step = this.plan?.steps[i];
     if (!step) return false;
     this.running = true;
     let changes;
     try {
-      changes = this.runStep(step);
+      changes = await this.runStep(step);
     } finally {
       this.running = false;
     }
@@ -283,11 +290,14 @@ export class PlanView {
       } else if (i === this.results.length) {
         const b = el('button', t('planRunStep'), 'primary plan-run');
         b.type = 'button';
-        b.addEventListener('click', () => {
-          this.runNext();
-          this.render();
-          this.root.querySelector('.plan-run, .plan-steps li:last-child')?.focus();
-        });
+        b.addEventListener('click', () =>
+          this.busy(async () => {
+            b.disabled = true;
+            await this.runNext();
+            this.render();
+            this.root.querySelector('.plan-run, .plan-run-all')?.focus();
+          }),
+        );
         li.append(b);
       }
       ol.append(li);
@@ -296,10 +306,13 @@ export class PlanView {
     if (this.results.length < plan.steps.length) {
       const all = el('button', t('planRunAll'), 'plan-run-all');
       all.type = 'button';
-      all.addEventListener('click', () => {
-        while (this.runNext());
-        this.render();
-      });
+      all.addEventListener('click', () =>
+        this.busy(async () => {
+          all.disabled = true;
+          while (await this.runNext());
+          this.render();
+        }),
+      );
       root.append(all);
     }
   }

@@ -169,6 +169,49 @@ spec:
   - ${cidr}
 EOF`;
 
+// The en page's "Kubernetes Service CIDR Policies" sample (vap-servicecidr-default.yaml),
+// verbatim. Its comment holds backquotes, so the here-document delimiter is quoted, as a
+// reader pasting it into bash would need.
+export const VAP_DEFAULT = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: "servicecidrs.default"
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups:   ["networking.k8s.io"]
+      apiVersions: ["v1"]
+      operations:  ["CREATE", "UPDATE"]
+      resources:   ["servicecidrs"]
+  matchConditions:
+  - name: 'exclude-default-servicecidr'
+    expression: "object.metadata.name != 'kubernetes'"
+  variables:
+  - name: allowed
+    expression: "['10.96.0.0/16','2001:db8::/64']"
+  validations:
+  - expression: "object.spec.cidrs.all(newCIDR, variables.allowed.exists(allowedCIDR, cidr(allowedCIDR).containsCIDR(newCIDR)))"
+  # For all CIDRs (newCIDR) listed in the spec.cidrs of the submitted ServiceCIDR
+  # object, check if there exists at least one CIDR (allowedCIDR) in the \`allowed\`
+  # list of the VAP such that the allowedCIDR fully contains the newCIDR.
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: "servicecidrs-default-binding"
+spec:
+  policyName: "servicecidrs.default"
+  validationActions: [Deny,Audit]
+`;
+const CLAUSE = `  matchConditions:
+  - name: 'exclude-default-servicecidr'
+    expression: "object.metadata.name != 'kubernetes'"
+`;
+// The same policy without the clause the page's note asks for.
+const VAP_NO_CLAUSE = VAP_DEFAULT.split('---\n')[0].replace(CLAUSE, '');
+const applyQuoted = (yaml) => `cat <<'EOF' | kubectl apply -f -\n${yaml}EOF`;
+
 export const SCENARIOS = [
   {
     id: 'exhaust',
@@ -232,6 +275,31 @@ export const SCENARIOS = [
     next: { en: '10.96.0.200 points at a Service that does not exist. Press +1 min: the repair loop deletes it and records a Warning event.', ja: '10.96.0.200 は存在しない Service を指しています。+1 分 進めると、修復ループがこれを削除し Warning イベントを記録します。' },
     settings: { range: '10.96.0.0/24', seed: 7 },
     ops: [{ run: leakYAML }],
+  },
+  {
+    id: 'policies',
+    title: { en: 'Guard ServiceCIDRs with a ValidatingAdmissionPolicy', ja: 'ValidatingAdmissionPolicy で ServiceCIDR を守る' },
+    next: {
+      en: "The page's policy admitted 10.96.1.0/24 and refused 172.20.0.0/16. Then, without the exclude-default-servicecidr clause, the API server's own write was refused: the kubernetes ServiceCIDR (10.96.0.0/12) was deleted and cannot come back (see the policy pane and the Warning event). Apply the page's sample again and press +10 s: the API server recreates it.",
+      ja: 'ページのポリシーは 10.96.1.0/24 を受け入れ、172.20.0.0/16 を拒否しました。次に exclude-default-servicecidr の条件を外すと、API サーバー自身の書き込みが拒否されました。削除された kubernetes ServiceCIDR（10.96.0.0/12）は再作成できません（ポリシーのパネルと Warning イベントを見てください）。ページのサンプルをもう一度適用して +10 秒 進めると、API サーバーが再作成します。',
+    },
+    // kubeadm's default range: the default ServiceCIDR lies outside the policy's allowed ranges.
+    settings: { range: '10.96.0.0/12', seed: 8 },
+    ops: [
+      { run: applyQuoted(VAP_DEFAULT) },
+      { run: cidrYAML('newcidr1', '10.96.1.0/24') },
+      { run: cidrYAML('newcidr2', '172.20.0.0/16') },
+      // An allowed range that holds the kubernetes and kube-dns Services' addresses, so the
+      // default ServiceCIDR may be deleted; the clause lets the controller drop its finalizer.
+      { run: cidrYAML('cover', '10.96.0.0/24') },
+      { run: 'kubectl delete servicecidr kubernetes --wait=false' },
+      { adv: 10 },
+      { run: 'kubectl get servicecidr' },
+      // Before the API server's next sync recreates it, the clause goes.
+      { run: applyQuoted(VAP_NO_CLAUSE) },
+      { adv: 10 },
+      { run: 'kubectl get servicecidr kubernetes' },
+    ],
   },
 ];
 
