@@ -13,6 +13,9 @@ import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
 import { Compare, fillReleaseSelect, selectRelease } from './compare.js';
 import { RELEASES } from './releases.js';
 import { clearState, decodeHash, encodeState, FORMAT, loadPrefs, loadState, savePrefs, saveState } from './persist.js';
+import { CapacityPane } from './capacity.js';
+import { ImportDialog, PlanView, renderImportReport } from './rehearse.js';
+import { RECONF_TOUR } from './reconfigure.js';
 
 const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
 const $ = (id) => document.getElementById(id);
@@ -46,11 +49,15 @@ let panes;
 let eventLog;
 let tour;
 let compare;
+let capacity;
+let planView;
+let reconfTour;
 let policyPane;
 
 // ---------- cluster lifecycle ----------
 
-function newCluster(settings) {
+/** `imp` ({ text, name }): an imported export the cluster is built from (Cluster.fromObjects). */
+function newCluster(settings, imp = null) {
   const opts = {
     serviceClusterIPRange: settings.range,
     seed: settings.seed,
@@ -59,7 +66,7 @@ function newCluster(settings) {
   };
   // No version: the newest release the core models (its default).
   if (settings.version) opts.version = settings.version;
-  return withEvaluator(new Cluster(opts));
+  return withEvaluator(imp ? Cluster.fromObjects(imp.text, opts) : new Cluster(opts));
 }
 
 /** Plugs the CEL module, when loaded, into a new or restored cluster (neither has one). */
@@ -139,6 +146,8 @@ function perform(entry) {
     case 'step':
       c.reconcile();
       return { kind: 'note', text: () => t('noteStep') };
+    case 'plan':
+      return { kind: 'plan', changes: c.runPlanStep(entry[1]) };
     case 'pause':
       setAutoReconcile(!entry[1]);
       S.paused = entry[1];
@@ -155,6 +164,9 @@ function show(entry, out, origin) {
     const clock = clockText();
     if (out.moved > 0) term.note(() => `${t('noteMoved', { n: out.moved })} · ${clock}`, 'note');
     if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(() => t('rangeFull'), 'warn');
+  } else if (out.kind === 'plan') {
+    const clock = clockText();
+    term.note(() => `${t('notePlanStep', { what: entry[1].description })} · ${clock}\n${entry[1].command}`, 'note');
   } else {
     const clock = clockText();
     term.note(() => `${out.text()} · ${clock}`, 'note');
@@ -166,23 +178,28 @@ function show(entry, out, origin) {
  * writes policies (a reload, a shared link, another release) loads the CEL module first.
  */
 async function boot(state, { quiet = false } = {}) {
-  if (!S.cel && logNeedsCel(state.log)) await ensureCel();
+  // An imported export may hold policies too.
+  if (!S.cel && (logNeedsCel(state.log) || (state.import && mentionsPolicy(state.import.text)))) await ensureCel();
   bootNow(state, { quiet });
 }
 
 function bootNow(state, { quiet }) {
   S.cluster?.free?.();
   S.settings = { ...state.settings };
+  S.import = state.import ?? null;
   S.log = [];
   S.paused = false;
   resetModel();
   term.clear();
   eventLog.clear();
-  S.cluster = newCluster(S.settings);
+  S.cluster = newCluster(S.settings, S.import);
   const { range, seed } = S.settings;
   const version = S.cluster.version;
   showVersion();
-  term.note(() => t('noteBoot', { version, range, seed }), 'note boot');
+  if (S.import) term.note(() => t('noteImport', { version, range, name: S.import.name ?? t('pasted') }), 'note boot');
+  else term.note(() => t('noteBoot', { version, range, seed }), 'note boot');
+  showImportReport();
+  planView?.clear();
   for (const e of state.log) {
     let out;
     try {
@@ -230,6 +247,7 @@ function actNow(entry) {
   }
   S.log.push(entry);
   show(entry, out, entry[2]);
+  if (entry[0] !== 'plan') planView?.markStale();
   sync({ flash: true });
   updateControls();
   save();
@@ -238,11 +256,64 @@ function actNow(entry) {
 }
 
 function save() {
-  saveState({ v: FORMAT, settings: S.settings, log: S.log });
+  saveState(currentState());
 }
 
+/** An import is part of the state: a replay of the log alone would start from an empty cluster. */
 function currentState() {
-  return { v: FORMAT, settings: S.settings, log: S.log };
+  return { v: FORMAT, settings: S.settings, log: S.log, ...(S.import ? { import: S.import } : {}) };
+}
+
+function showImportReport() {
+  renderImportReport($('import-report'), S.import ? S.cluster.importReport : null, S.import?.name);
+}
+
+/** The import dialog's answer: a new cluster from the export, then its first reconcile. */
+function importCluster({ text, name, range, version }) {
+  // The import's clock starts now (to the second), so the imported objects' ages look right;
+  // it is kept in the settings, so a reload replays the same times.
+  const start = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const settings = { range, seed: DEFAULT_SETTINGS.seed, start, ...(version ? { version } : {}) };
+  const imp = { text, name };
+  newCluster(settings, imp).free?.(); // throws with the core's message: nothing changes
+  return busy(async () => {
+    await boot({ v: FORMAT, settings, import: imp, log: [] });
+    fillSettingsForm();
+    // kube-apiserver's start-up is queued by the import: this reconcile runs it and the repair
+    // loop's first pass, whose events the event log then shows.
+    await act(['step']);
+    const r = S.cluster.importReport;
+    notice(() => t('importDone', { services: r.services, cidrs: r.serviceCIDRs, ips: r.ipAddresses }), 'info');
+  });
+}
+
+/** Marks the page busy while `fn` runs (tests and screen readers wait on it), as runOps does. */
+async function busy(fn) {
+  document.documentElement.dataset.busy = 'true';
+  try {
+    return await fn();
+  } finally {
+    delete document.documentElement.dataset.busy;
+  }
+}
+
+/** The CIDRs of the export's `kubernetes` ServiceCIDR (the core reads the export), or null. */
+function suggestRange(text) {
+  let c = null;
+  try {
+    c = Cluster.fromObjects(text, {});
+    return c.get('servicecidrs', 'kubernetes').spec.cidrs.join(',');
+  } catch {
+    return null; // unreadable, or a pre-1.33 export without ServiceCIDRs: keep the default
+  } finally {
+    c?.free?.();
+  }
+}
+
+/** A plan step through the command log (so reloads replay it); answers its changes or null. */
+async function runPlanStep(step) {
+  const out = await act(['plan', step]);
+  return out ? out.changes : null;
 }
 
 // ---------- model sync (watch) ----------
@@ -373,6 +444,7 @@ function sync({ flash }) {
   S.model.rangeView = (name, cidr, start, hostBits) => S.cluster.rangeView(name, cidr, start, hostBits);
   maps.update(S.model);
   panes.render(S.model, work);
+  capacity.update(S.cluster.capacity(), S.cluster.apiservers());
   renderPolicies();
   updateClock(work);
 }
@@ -597,7 +669,7 @@ function wireVersion() {
   sel.addEventListener('change', async () => {
     const settings = { ...S.settings, version: sel.value };
     try {
-      newCluster(settings).free?.();
+      newCluster(settings, S.import).free?.();
     } catch (err) {
       notice(() => t('badVersion', { msg: err.message }), 'err');
       showVersion();
@@ -605,7 +677,8 @@ function wireVersion() {
     }
     // Same script, other release: the log replays, so what differs is the release's doing.
     const log = S.log;
-    await boot({ v: FORMAT, settings, log });
+    // An imported cluster is imported again on the new release, then the log replays.
+    await boot({ v: FORMAT, settings, log, ...(S.import ? { import: S.import } : {}) });
     const version = S.cluster.version;
     notice(() => t('versionReplayed', { version, n: log.length }), 'info');
   });
@@ -652,9 +725,12 @@ function wireSettings() {
     // Reset empties the log and the settings; the chosen release stays, like the language.
     await boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...(S.settings.version ? { version: S.settings.version } : {}) }, log: [] });
     prefs.tourStep = 0;
+    prefs.reconfStep = 0;
     savePrefs(prefs);
     tour.done.clear();
     tour.render();
+    reconfTour.done.clear();
+    reconfTour.render();
     fillSettingsForm();
     notice(() => t('wasReset'), 'info');
   });
@@ -662,6 +738,7 @@ function wireSettings() {
     const frag = await encodeState(currentState());
     const url = `${location.origin}${location.pathname}#${frag}`;
     $('share-url').value = url;
+    $('share-import').hidden = !S.import;
     $('share').hidden = false;
     $('share-url').focus();
     $('share-url').select();
@@ -720,6 +797,10 @@ function relabel() {
   term.relabel();
   showVersion();
   compare?.relabel();
+  reconfTour.render();
+  capacity.render();
+  if (S.cluster) showImportReport();
+  planView.render();
 }
 
 // ---------- wiring ----------
@@ -805,6 +886,18 @@ async function main() {
       savePrefs(prefs);
     },
   });
+  reconfTour = new Tour($('reconf-tour'), {
+    run: runOps,
+    steps: RECONF_TOUR,
+    titleId: 'reconf-step-title',
+    getStep: () => prefs.reconfStep ?? 0,
+    setStep: (i) => {
+      prefs.reconfStep = i;
+      savePrefs(prefs);
+    },
+  });
+  capacity = new CapacityPane($('cap-table').tBodies[0], $('api-table').tBodies[0]);
+  planView = new PlanView({ cluster: () => S.cluster, runStep: runPlanStep, busy });
   wireSettings();
   wireVersion();
   $('btn-compare').addEventListener('click', () => {
@@ -817,6 +910,7 @@ async function main() {
   wireActions();
   renderScenarios();
   tour.render();
+  reconfTour.render();
   updateControls();
 
   performance.mark('playground:init-start');
@@ -852,6 +946,7 @@ async function main() {
     await boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
   }
   performance.mark('playground:booted');
+  new ImportDialog({ onImport: importCluster, defaults: () => ({ range: S.settings.range, version: S.settings.version ?? RELEASES[0] }), suggestRange });
   fillSettingsForm();
   refreshFormDefaults();
   term.setEnabled(true);

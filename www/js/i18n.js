@@ -398,5 +398,11 @@ export function applyI18n(root) {
   document.title = t('title');
 }
 
+/** More strings from a feature's own module (rehearse-strings.js), so this file stays shared and small. */
+export function addStrings(en, ja) {
+  Object.assign(EN, en);
+  Object.assign(JA, ja);
+}
+
 export const KEYS = Object.keys(EN);
 export const missingJA = () => KEYS.filter((k) => !(k in JA));

@@ -309,8 +309,11 @@ export function pick(o) {
 
 /** Renders the tour panel; run(ops) performs a step's operations. */
 export class Tour {
-  constructor(root, { run, getStep, setStep }) {
+  constructor(root, { run, getStep, setStep, steps = TOUR, titleId = 'tour-step-title' }) {
     this.root = root;
+    // Another tour (www/js/reconfigure.js) renders with its own steps and heading id.
+    this.steps = steps;
+    this.titleId = titleId;
     this.run = run;
     this.getStep = getStep;
     this.setStep = setStep;
@@ -318,17 +321,17 @@ export class Tour {
   }
 
   render() {
-    const i = Math.max(0, Math.min(TOUR.length - 1, this.getStep()));
-    const s = TOUR[i];
+    const i = Math.max(0, Math.min(this.steps.length - 1, this.getStep()));
+    const s = this.steps[i];
     this.root.textContent = '';
     this.root.dataset.step = s.id;
     const prog = document.createElement('p');
     prog.className = 'progress';
-    prog.textContent = t('stepOf', { n: i + 1, total: TOUR.length });
+    prog.textContent = t('stepOf', { n: i + 1, total: this.steps.length });
     const h = document.createElement('h3');
     h.textContent = pick(s.title);
     h.tabIndex = -1;
-    h.id = 'tour-step-title';
+    h.id = this.titleId;
     const p = document.createElement('p');
     p.textContent = pick(s.text);
     this.root.append(prog, h, p);
@@ -362,14 +365,14 @@ export class Tour {
         this.root.querySelector('.tour-next')?.focus();
       });
     }
-    const next = mk(t('next'), `tour-next${primary ? '' : ' primary'}`, () => this.go(i + 1), i === TOUR.length - 1);
+    const next = mk(t('next'), `tour-next${primary ? '' : ' primary'}`, () => this.go(i + 1), i === this.steps.length - 1);
     void next;
     this.root.append(bar);
   }
 
   go(i, focus = true) {
-    this.setStep(Math.max(0, Math.min(TOUR.length - 1, i)));
+    this.setStep(Math.max(0, Math.min(this.steps.length - 1, i)));
     this.render();
-    if (focus) document.getElementById('tour-step-title')?.focus();
+    if (focus) document.getElementById(this.titleId)?.focus();
   }
 }
