@@ -18,7 +18,7 @@ mod snapshot;
 mod store;
 mod views;
 
-pub use apiservers::{ApiserverInstance, ApiserverState, REPAIR_HOOK_FAILURE};
+pub use apiservers::{ApiserverFlags, ApiserverInstance, ApiserverState, REPAIR_HOOK_FAILURE};
 pub use bootstrap::ClusterConfig;
 pub use policy_admission::{PolicyAdmission, PolicyEvaluator};
 pub use queue::{Task, WorkQueue};

@@ -24,6 +24,30 @@ pub trait PolicyEvaluator {
     fn default_object(&self, object: &str) -> String;
 }
 
+/// Four functions are an evaluator: (admit, validatePolicy, validateBinding,
+/// defaultObject) — the admission crate's `json_api` natively, the CEL
+/// module's exports in JS.
+impl<A, P, B, D> PolicyEvaluator for (A, P, B, D)
+where
+    A: Fn(&str) -> String,
+    P: Fn(&str) -> String,
+    B: Fn(&str) -> String,
+    D: Fn(&str) -> String,
+{
+    fn admit(&self, request: &str) -> String {
+        (self.0)(request)
+    }
+    fn validate_policy(&self, policy: &str) -> String {
+        (self.1)(policy)
+    }
+    fn validate_binding(&self, binding: &str) -> String {
+        (self.2)(binding)
+    }
+    fn default_object(&self, object: &str) -> String {
+        (self.3)(object)
+    }
+}
+
 pub struct PolicyAdmission<E: PolicyEvaluator> {
     evaluator: E,
 }

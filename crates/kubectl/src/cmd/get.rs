@@ -415,7 +415,11 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
                 return Ok(i32::from(!found.errors.is_empty()));
             }
             let objs: Vec<Value> = found.items.iter().map(|(_, v)| v.clone()).collect();
-            print_generic(&found, objs, &format, out)?;
+            if let OutputFormat::CustomColumns(c) = &format {
+                c.print(&objs, p.bool_or("no-headers", false), out)?;
+            } else {
+                print_generic(&found, objs, &format, out)?;
+            }
         }
     }
     if found.errors.is_empty() {
