@@ -291,16 +291,17 @@ if (alloc) {
 if (size) {
   say('### Module size and instantiate (pkg/node)');
   say();
-  const budget = JSON.parse(readFileSync(`${ROOT}bench/size-budget.json`, 'utf8'));
+  const budgets = JSON.parse(readFileSync(`${ROOT}bench/size-budget.json`, 'utf8'));
+  const budget = budgets.modules.node;
   say(
     table(
-      ['raw', 'gzip -9', 'brotli 11', 'gzip budget (+10%)', 'compile', 'require()', 'first new Cluster()', 'second new Cluster()'],
+      ['raw', 'gzip -9', 'brotli 11', `gzip budget (+${budgets.tolerance * 100}%)`, 'compile', 'require()', 'first new Cluster()', 'second new Cluster()'],
       [
         [
           `${size.raw} B`,
           `${size.gzip} B`,
           `${size.brotli} B`,
-          `${budget.gzipBytes} B (${Math.floor(budget.gzipBytes * (1 + budget.tolerance))} B)`,
+          `${budget.gzipBytes} B (${Math.floor(budget.gzipBytes * (1 + budgets.tolerance))} B)`,
           inst ? `${f1(inst.compile_ms)} ms` : '–',
           inst ? `${f1(inst.require_ms)} ms` : '–',
           inst ? `${f1(inst.first_cluster_ms)} ms` : '–',

@@ -30,7 +30,7 @@ fn write_v(out: &mut String, v: &Value) {
         Value::Object(m) => {
             // fmt sorts map keys.
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            servicecidr_core::sort::sort(&mut keys);
             out.push_str("map[");
             for (i, k) in keys.iter().enumerate() {
                 if i > 0 {

@@ -52,7 +52,7 @@ pub fn root(cluster: &Cluster) -> Response {
             paths.push(format!("/apis/{}/{}", gv.group, gv.version));
         }
     }
-    paths.sort();
+    servicecidr_core::sort::sort(&mut paths);
     paths.dedup();
     json_response(200, &json!({ "paths": paths }))
 }

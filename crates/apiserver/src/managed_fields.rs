@@ -765,7 +765,7 @@ fn time_seconds(t: &Option<String>) -> i64 {
 /// Encode (sortEncodedManagedFields order) into the object; none → no key.
 fn store_entries(obj: &mut Value, mut entries: Vec<Entry>) {
     entries.retain(|e| !e.set.is_empty());
-    entries.sort_by(|p, q| {
+    servicecidr_core::sort::sort_by(&mut entries, |p, q| {
         (
             p.operation.as_str(),
             time_seconds(&p.time),
@@ -1054,7 +1054,7 @@ pub fn apply(
     };
     let mut to_remove: Vec<&Path> = last.iter().filter(|p| !owned_under(p)).collect();
     // Deepest first, so list positions stay valid.
-    to_remove.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    servicecidr_core::sort::sort_by_key(&mut to_remove, |p| std::cmp::Reverse(p.len()));
     for p in to_remove {
         remove_path(&cx.sc, &mut merged, cx.root, p);
     }

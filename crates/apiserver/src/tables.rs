@@ -212,7 +212,7 @@ pub fn format_labels(m: Option<&Map<String, Value>>) -> String {
         return "<none>".into();
     };
     let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
+    servicecidr_core::sort::sort(&mut keys);
     keys.into_iter()
         .map(|k| format!("{k}={}", m.get(k).and_then(Value::as_str).unwrap_or("")))
         .collect::<Vec<_>>()
@@ -238,7 +238,7 @@ fn load_balancer_ips(svc: &Value) -> String {
             }
         }
     }
-    set.sort();
+    servicecidr_core::sort::sort(&mut set);
     set.dedup();
     set.join(",")
 }
@@ -348,7 +348,7 @@ fn param_ref_text(obj: &Value) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    labels.sort();
+    servicecidr_core::sort::sort(&mut labels);
     let labels: String = labels.iter().map(|(k, v)| format!("{k}: {v},")).collect();
     let exprs: String = sel
         .get("matchExpressions")

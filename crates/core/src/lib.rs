@@ -13,6 +13,7 @@ pub mod model;
 pub mod net;
 pub mod release;
 pub mod rng;
+pub mod sort;
 pub mod validation;
 
 pub use cluster::{Cluster, ClusterOptions};

@@ -281,7 +281,7 @@ impl Release {
         let (first, last) = minor_range();
         let mut out: Vec<Version> = (first..=last).map(|m| Version::new(1, m, 0)).collect();
         out.extend(PATCH_RELEASES.iter().map(|(v, _)| *v));
-        out.sort();
+        crate::sort::sort(&mut out);
         out
     }
 

@@ -118,7 +118,9 @@ fn describe_events(w: &mut TabWriter, events: &[Value], now_ms: i64) {
     // kubectl sorts by lastTimestamp (a stable order for the equal, empty
     // timestamps of events.k8s.io events).
     let mut evs: Vec<&Value> = events.iter().collect();
-    evs.sort_by_key(|e| parse_rfc3339_millis(str_at(e, "/lastTimestamp")).unwrap_or(i64::MIN));
+    servicecidr_core::sort::sort_by_key(&mut evs, |e| {
+        parse_rfc3339_millis(str_at(e, "/lastTimestamp")).unwrap_or(i64::MIN)
+    });
     w.write("Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write("  ----\t------\t----\t----\t-------\n");
     for e in evs {

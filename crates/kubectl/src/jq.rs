@@ -506,7 +506,7 @@ fn obj_set(kv: &mut Vec<(String, Json)>, key: String, v: Json) {
 
 fn sorted_keys(kv: &[(String, Json)]) -> Vec<String> {
     let mut keys: Vec<String> = kv.iter().map(|(k, _)| k.clone()).collect();
-    keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    servicecidr_core::sort::sort_by(&mut keys, |a, b| a.as_bytes().cmp(b.as_bytes()));
     keys
 }
 
@@ -558,7 +558,7 @@ fn sort_keys(v: &Json) -> Json {
         Json::Obj(kv) => {
             let mut kv: Vec<(String, Json)> =
                 kv.iter().map(|(k, v)| (k.clone(), sort_keys(v))).collect();
-            kv.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            servicecidr_core::sort::sort_by(&mut kv, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
             Json::Obj(kv)
         }
         other => other.clone(),
@@ -3329,7 +3329,7 @@ fn contains(a: &Json, b: &Json) -> Result<bool, JqErr> {
 
 fn sort_values(mut items: Vec<(Json, Json)>) -> Vec<(Json, Json)> {
     // Stable, like jq's sort (it sorts by key then by original position).
-    items.sort_by(|a, b| compare(&a.0, &b.0));
+    servicecidr_core::sort::sort_by(&mut items, |a, b| compare(&a.0, &b.0));
     items
 }
 
@@ -3570,7 +3570,7 @@ fn call(
         ("sort", 0) => match input {
             Json::Arr(a) => {
                 let mut v = a.clone();
-                v.sort_by(compare);
+                servicecidr_core::sort::sort_by(&mut v, compare);
                 out(ctx, Json::Arr(v))
             }
             other => err(format!(
@@ -4479,7 +4479,9 @@ fn delpath(v: &Json, path: &[Json]) -> Result<Json, JqErr> {
 
 /// jq deletes the paths in reverse sorted order, so earlier deletions do not shift later ones.
 fn delpaths(v: &Json, mut paths: Vec<Vec<Json>>) -> Result<Json, JqErr> {
-    paths.sort_by(|a, b| compare(&Json::Arr(a.clone()), &Json::Arr(b.clone())));
+    servicecidr_core::sort::sort_by(&mut paths, |a, b| {
+        compare(&Json::Arr(a.clone()), &Json::Arr(b.clone()))
+    });
     let mut cur = v.clone();
     for p in paths.iter().rev() {
         if p.len() > MAX_VALUE_DEPTH {

@@ -882,7 +882,7 @@ fn eval_array<'a>(input: Vec<Item<'a>>, node_params: [Param; 3]) -> Result<Vec<I
 
 fn sorted_values(m: &Map<String, Value>) -> Vec<&Value> {
     let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
+    servicecidr_core::sort::sort(&mut keys);
     keys.into_iter().filter_map(|k| m.get(k)).collect()
 }
 
@@ -1149,7 +1149,7 @@ pub(crate) fn go_sharp_v(v: &Value) -> String {
             Value::Object(m) => {
                 out.push_str("map[string]interface {}{");
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                servicecidr_core::sort::sort(&mut keys);
                 for (i, k) in keys.into_iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
@@ -1191,7 +1191,7 @@ fn go_v(item: &Item) -> String {
             Value::Object(m) => {
                 out.push_str("map[");
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                servicecidr_core::sort::sort(&mut keys);
                 for (i, k) in keys.into_iter().enumerate() {
                     if i > 0 {
                         out.push(' ');

@@ -3477,7 +3477,7 @@ impl<'h> Shell<'h> {
                 a.as_bytes().cmp(b.as_bytes())
             }
         };
-        lines.sort_by(|a, b| {
+        servicecidr_core::sort::sort_by(&mut lines, |a, b| {
             let o = cmp(a, b);
             let o = if o == std::cmp::Ordering::Equal && !unique {
                 a.as_bytes().cmp(b.as_bytes())

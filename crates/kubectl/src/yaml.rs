@@ -199,7 +199,7 @@ fn sorted_entries(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
     // serde_json's map is ordered only without `preserve_order`; sort
     // explicitly so a feature flipped elsewhere cannot change the output.
     let mut e: Vec<_> = m.iter().collect();
-    e.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    servicecidr_core::sort::sort_by(&mut e, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     e
 }
 

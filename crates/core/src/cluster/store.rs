@@ -172,7 +172,7 @@ impl Store {
                     .iter()
                     .filter(|e| ns_ok(&e.metadata.namespace))
                     .collect();
-                evs.sort_by(|a, b| {
+                crate::sort::sort_by(&mut evs, |a, b| {
                     (&a.metadata.namespace, &a.metadata.name)
                         .cmp(&(&b.metadata.namespace, &b.metadata.name))
                 });

@@ -271,7 +271,7 @@ impl Cluster {
                 .filter_map(|p| p.service_range())
                 .filter(|(a, b)| *b >= lo && *a <= hi)
                 .collect();
-            covers.sort();
+            crate::sort::sort(&mut covers);
             let mut cursor = lo;
             for (a, b) in covers {
                 if a > cursor {

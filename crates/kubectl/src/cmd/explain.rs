@@ -226,7 +226,7 @@ fn fields(
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let mut names: Vec<&String> = props.keys().collect();
-    names.sort();
+    servicecidr_core::sort::sort(&mut names);
     let pad = "  ".repeat(depth);
     for name in names {
         let prop = &props[name];

@@ -90,9 +90,11 @@ fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
             .map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
         keyed.push((key, (*k, v.clone())));
     }
-    keyed.sort_by(|a, b| match (a.0.parse::<f64>(), b.0.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-        _ => a.0.cmp(&b.0),
+    servicecidr_core::sort::sort_by(&mut keyed, |a, b| {
+        match (a.0.parse::<f64>(), b.0.parse::<f64>()) {
+            (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+            _ => a.0.cmp(&b.0),
+        }
     });
     for (slot, (_, item)) in items.iter_mut().zip(keyed) {
         *slot = item;

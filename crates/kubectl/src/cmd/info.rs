@@ -238,8 +238,8 @@ pub fn api_resources(api: &dyn Api, args: &[String], out: &mut Out) -> i32 {
         })
         .collect();
     match sort_by {
-        "name" => rows.sort_by_key(|k| k.plural),
-        "kind" => rows.sort_by_key(|k| k.kind_name),
+        "name" => servicecidr_core::sort::sort_by_key(&mut rows, |k| k.plural),
+        "kind" => servicecidr_core::sort::sort_by_key(&mut rows, |k| k.kind_name),
         _ => {}
     }
     if format == "name" {

@@ -187,7 +187,7 @@ fn unknown_command(c: &str) -> String {
         .copied()
         .filter(|n| *n != "help")
         .collect();
-    all.sort_unstable();
+    servicecidr_core::sort::sort(&mut all);
     let suggestions: Vec<&str> = all
         .into_iter()
         .filter(|n| levenshtein(&typed, n) <= 2 || n.starts_with(typed.as_str()))

@@ -261,7 +261,7 @@ impl State {
                 .collect(),
             V::J(Value::Object(m)) => {
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                servicecidr_core::sort::sort(&mut keys);
                 keys.into_iter()
                     .map(|k| (V::Str(k.clone()), V::J(m[k].clone())))
                     .collect()

@@ -86,7 +86,7 @@ fn json_v(out: &mut String, v: &Value, verb: char) {
         Value::Object(m) => {
             out.push_str("map[");
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            servicecidr_core::sort::sort(&mut keys);
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
                     out.push(' ');

@@ -93,7 +93,7 @@ pub(crate) fn go_json(v: &Value) -> String {
             Value::Object(m) => {
                 out.push('{');
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                servicecidr_core::sort::sort(&mut keys);
                 for (i, k) in keys.into_iter().enumerate() {
                     if i > 0 {
                         out.push(',');
