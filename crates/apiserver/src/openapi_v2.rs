@@ -18,10 +18,12 @@
 use crate::openapi;
 use serde_json::{json, Map, Value};
 
-/// What kubectl (client-go `OpenAPISchema`) asks for.
-pub const PROTOBUF: &str = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
-/// The older spelling kube-openapi still serves.
-const PROTOBUF_OLD: &str = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+/// The protobuf media type kube-openapi answers with (and accepts). Not the
+/// `@` spelling: Go's mime.ParseMediaType rejects `@`, and client-go fails
+/// with "mime: unexpected content after media subtype" on that Content-Type.
+pub const PROTOBUF: &str = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+/// What client-go's `OpenAPISchema` asks for (kube-openapi: deprecated subtype).
+const PROTOBUF_ASKED: &str = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
 /// The answer: status, Content-Type, body.
 pub struct Reply {
@@ -40,7 +42,7 @@ pub fn reply(accept: &str, served: &[&str]) -> Reply {
     }
     for m in &ranges {
         match m.mime.as_str() {
-            PROTOBUF | PROTOBUF_OLD => proto = Some(true),
+            PROTOBUF | PROTOBUF_ASKED => proto = Some(true),
             "application/json" | "*/*" | "application/*" => proto = Some(false),
             _ => continue,
         }

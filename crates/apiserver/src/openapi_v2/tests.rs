@@ -188,8 +188,12 @@ fn document_is_swagger_2_of_the_v3_schemas() {
 
 #[test]
 fn negotiates_like_kube_openapi() {
-    let r = reply(PROTOBUF, ALL);
+    let r = reply(PROTOBUF_ASKED, ALL);
     assert_eq!((r.status, r.content_type), (200, PROTOBUF));
+    assert_eq!(
+        PROTOBUF,
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+    );
     assert_eq!(str_of(&fields(&r.body), 1), ["2.0"]);
     let r = reply("application/json", ALL);
     assert_eq!(r.content_type, "application/json");
@@ -197,7 +201,7 @@ fn negotiates_like_kube_openapi() {
     assert_eq!(reply("", ALL).content_type, "application/json");
     assert_eq!(reply("text/html", ALL).status, 406);
     assert_eq!(
-        reply(&format!("text/html, {PROTOBUF_OLD}"), ALL).content_type,
+        reply(&format!("text/html, {PROTOBUF}"), ALL).content_type,
         PROTOBUF
     );
 }
