@@ -49,8 +49,7 @@ test('the seven illustrative steps with real kubectl 1.33 and curl: all Services
       metadata: { name: `app-${i}`, namespace: NAMESPACES[i % 4] },
       spec: { ports: [{ port: 80 }], selector: { app: `app-${i}` } },
     }));
-    // A stream of objects, not a List: kubectl validates a List against /openapi/v2, which
-    // this server does not serve (DESIGN-NOTES, "Real clients").
+    // A stream of objects (a List works too: openapi_v2.test.mjs).
     fs.writeFileSync(path.join(srv.dir, 'services.json'), services.map((s) => JSON.stringify(s)).join('\n'));
     assert.equal(run('kubectl create -f services.json', env).split('\n').filter(Boolean).length, 36);
     // 3. A new ServiceCIDR as the temporary target.

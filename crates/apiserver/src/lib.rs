@@ -21,6 +21,7 @@ pub mod managed_fields;
 pub mod negotiate;
 pub mod objects;
 pub mod openapi;
+pub mod openapi_v2;
 pub mod patch;
 pub mod protobuf;
 pub mod rest;
@@ -140,6 +141,17 @@ fn openapi(cluster: &Cluster, req: &Request) -> Response {
         .map(|gv| openapi::gv_key(&gv.group_version()))
         .collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    if req.path.trim_end_matches('/') == "/openapi/v2" {
+        let reply = openapi_v2::reply(http::header(req, "Accept").unwrap_or(""), &keys);
+        let mut headers = http::base_headers(reply.content_type);
+        headers.push(("Vary".into(), "Accept".into()));
+        return Response {
+            status: reply.status,
+            headers,
+            body: reply.body,
+            watch: None,
+        };
+    }
     match openapi::handle(&req.path, &req.query, &keys) {
         Some(reply) => {
             let mut headers = http::base_headers(reply.content_type);

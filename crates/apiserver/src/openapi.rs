@@ -1,4 +1,4 @@
-//! `/openapi/v3` and `/openapi/v2`.
+//! `/openapi/v3`.
 //!
 //! API for the router:
 //! - `openapi::handle(path, query, served)` → `Some(OpenApiReply)` for any path
@@ -15,9 +15,8 @@
 //! The PATCH operations advertise all four patch content types as upstream does,
 //! so kubectl computes strategic merge patches for these kinds.
 //!
-//! `/openapi/v2` answers 404: kubectl 1.29+ uses v3 and treats a v2 404 as
-//! "no v2"; 1.27/1.28 want gnostic protobuf there, which is not served (their
-//! `apply` needs `--validate=false`).
+//! `/openapi/v2` is `openapi_v2.rs` (the router sends it there first), built
+//! from these documents; `handle` answers it 404 only when called directly.
 
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
