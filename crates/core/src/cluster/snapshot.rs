@@ -44,6 +44,12 @@ struct Snapshot {
 }
 
 pub(crate) fn snapshot(c: &Cluster) -> Value {
+    snapshot_parts(c, true)
+}
+
+/// The snapshot; without `objects` it leaves out the Services, IPAddresses, watch log and
+/// trace (what the compact form writes its own way).
+pub(crate) fn snapshot_parts(c: &Cluster, objects: bool) -> Value {
     let s = Snapshot {
         format: SNAPSHOT_FORMAT.into(),
         config: c.config.clone(),
@@ -52,9 +58,17 @@ pub(crate) fn snapshot(c: &Cluster) -> Value {
         resource_version: c.store.rv.to_string(),
         queue: c.queue.clone(),
         allocators: c.allocators.clone(),
-        services: c.store.services_iter().cloned().collect(),
+        services: if objects {
+            c.store.services_iter().cloned().collect()
+        } else {
+            Vec::new()
+        },
         service_cidrs: c.store.service_cidrs.values().cloned().collect(),
-        ip_addresses: c.store.ip_addresses.values().cloned().collect(),
+        ip_addresses: if objects {
+            c.store.ip_addresses.values().cloned().collect()
+        } else {
+            Vec::new()
+        },
         objects: c
             .store
             .generic
@@ -62,8 +76,16 @@ pub(crate) fn snapshot(c: &Cluster) -> Value {
             .flat_map(|m| m.values().cloned())
             .collect(),
         events: c.store.events.iter().cloned().collect(),
-        watch_log: c.store.watch_log.iter().cloned().collect(),
-        trace: c.trace.iter().cloned().collect(),
+        watch_log: if objects {
+            c.store.watch_log.iter().cloned().collect()
+        } else {
+            Vec::new()
+        },
+        trace: if objects {
+            c.trace.iter().cloned().collect()
+        } else {
+            Vec::new()
+        },
         trace_seq: c.trace_seq.to_string(),
         reported_once: c.reported_once.clone(),
         apiservers: c.apiservers.clone(),
@@ -77,6 +99,9 @@ fn bad(msg: impl std::fmt::Display) -> ApiError {
 
 pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
     let format = v.get("format").and_then(Value::as_str).unwrap_or("");
+    if format == super::snapshot_compact::COMPACT_FORMAT {
+        return restore(super::snapshot_compact::expand(v)?);
+    }
     if format != SNAPSHOT_FORMAT {
         return Err(bad(format!(
             "format is {format:?}, expected {SNAPSHOT_FORMAT:?}"
