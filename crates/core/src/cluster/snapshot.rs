@@ -18,23 +18,23 @@ pub const SNAPSHOT_FORMAT: &str = "servicecidr-sim/snapshot/v1";
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Snapshot {
+pub(crate) struct Snapshot {
     format: String,
-    config: ClusterConfig,
+    pub(crate) config: ClusterConfig,
     clock: Clock,
     rng: Rng,
     /// Decimal string (64-bit).
     resource_version: String,
     queue: WorkQueue,
     allocators: BTreeMap<Family, MetaAllocator>,
-    services: Vec<Service>,
+    pub(crate) services: Vec<Service>,
     service_cidrs: Vec<ServiceCIDR>,
-    ip_addresses: Vec<IPAddress>,
+    pub(crate) ip_addresses: Vec<IPAddress>,
     /// Objects of the generic kinds (admission policies, bindings, ConfigMaps).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     objects: Vec<Value>,
     events: Vec<Event>,
-    watch_log: Vec<WatchEvent>,
+    pub(crate) watch_log: Vec<WatchEvent>,
     trace: Vec<TraceRecord>,
     trace_seq: String,
     reported_once: BTreeSet<String>,
@@ -100,14 +100,34 @@ fn bad(msg: impl std::fmt::Display) -> ApiError {
 pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
     let format = v.get("format").and_then(Value::as_str).unwrap_or("");
     if format == super::snapshot_compact::COMPACT_FORMAT {
-        return restore(super::snapshot_compact::expand(v)?);
+        return restore_snapshot(super::snapshot_compact::expand(v)?);
     }
     if format != SNAPSHOT_FORMAT {
         return Err(bad(format!(
             "format is {format:?}, expected {SNAPSHOT_FORMAT:?}"
         )));
     }
-    let s: Snapshot = serde_json::from_value(v).map_err(bad)?;
+    restore_snapshot(serde_json::from_value(v).map_err(bad)?)
+}
+
+/// The snapshot's header (all but objects, watch log and trace) as the typed struct.
+pub(crate) fn header(mut v: Value) -> Result<Snapshot, ApiError> {
+    if let Some(m) = v.as_object_mut() {
+        m.insert("format".into(), Value::String(SNAPSHOT_FORMAT.into()));
+        for k in ["services", "ipAddresses", "watchLog", "trace"] {
+            m.insert(k.into(), Value::Array(Vec::new()));
+        }
+    }
+    serde_json::from_value(v).map_err(bad)
+}
+
+impl Snapshot {
+    pub(crate) fn service_cidrs_ref(&self) -> &[ServiceCIDR] {
+        &self.service_cidrs
+    }
+}
+
+fn restore_snapshot(s: Snapshot) -> Result<Cluster, ApiError> {
     let mut queue = s.queue;
     queue.reindex();
     let release = crate::release::Release::parse(&s.config.version)?;

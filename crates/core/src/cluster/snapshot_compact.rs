@@ -1,31 +1,30 @@
 //! The compact snapshot (`snapshot({ compact: true })`): the same state as the full form,
-//! small enough for localStorage and share links (issue #14: ≤ 40 B per Service gzip).
+//! small enough for localStorage and share links (issue #14: ≤ 40 B per Service gzip), and
+//! written and read from the typed objects without a JSON tree per object.
 //!
 //! What makes it small, and why each step is lossless:
-//! - Each Service is written as a JSON merge patch against the Service before it: Services
-//!   made by one script differ in name, uid, resourceVersion and ClusterIP only.
+//! - A Service that differs from the Service before it only in name, uid, resourceVersion,
+//!   creationTimestamp and ClusterIPs is written as a row of those values
+//!   `[name, uid, rv, msSincePrevious, ...clusterIPs]`; any other Service whole.
 //! - A `metadata.uid` the cluster's own PRNG drew is written as the index of that draw in
 //!   the stream of `config.seed` (a small number instead of 122 random bits); the reader
-//!   draws the stream again. Any other uid stays as written.
-//! - An IPAddress the allocator wrote for a Service (named by one of its ClusterIPs, with a
-//!   parentRef to it) is written relative to that Service: name, parentRef, timestamp,
-//!   uid index and resourceVersion come from the Service, the rest is a patch against the
-//!   IPAddress before it. Every other IPAddress (imported, orphaned, inconsistent) is kept
-//!   whole.
+//!   draws the stream again. Any other uid is written as it is.
+//! - The IPAddress the allocator wrote for each ClusterIP of a Service (named by the IP,
+//!   parentRef naming that Service) is written as `[uid, rv, ms]` relative to the Service,
+//!   when it differs from the IPAddress before it only in those and its name and parentRef;
+//!   whole otherwise, and `0` for a ClusterIP without one. Every IPAddress that is not a
+//!   Service's (imported, orphaned, inconsistent) is kept whole in `ipAddresses`.
 //! - A watch-log entry whose object is the stored object of that resourceVersion is
-//!   written as its resourceVersion and type only.
+//!   written as `[rv, type]`.
 //! - The trace (why things happened) is left out; its sequence number continues.
-//!
-//! The writer checks each patch by applying it and falls back to the whole object when the
-//! patch would not give it back (e.g. an object holding a `null`), so any state round-trips.
 
-use super::snapshot::SNAPSHOT_FORMAT;
-use super::store::WatchObject;
+use super::snapshot::{header, snapshot_parts, Snapshot};
+use super::store::{WatchEvent, WatchObject};
 use super::Cluster;
-use crate::model::ApiError;
+use crate::model::{ApiError, IPAddress, Service, Time};
 use crate::rng::Rng;
-use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap};
 
 pub const COMPACT_FORMAT: &str = "servicecidr-sim/snapshot-compact/v1";
 
@@ -37,112 +36,21 @@ fn bad(msg: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(format!("not a servicecidr-sim compact snapshot: {msg}"))
 }
 
-/// Where a patch lists the members it removes. A JSON merge patch (RFC 7386) says `null`
-/// instead, but the JS binding drops `null` members on the way in; no member of a
-/// Service or IPAddress (struct fields, label and annotation keys) can be named this.
-const UNSET: &str = "$unset";
-
-/// A merge patch from `a` to `b` (objects member by member; anything else replaced whole).
-fn diff(a: &Value, b: &Value) -> Value {
-    let (Value::Object(a), Value::Object(b)) = (a, b) else {
-        return b.clone();
-    };
-    let mut out = Map::new();
-    for (k, bv) in b {
-        match a.get(k) {
-            Some(av) if av == bv => {}
-            Some(av @ Value::Object(_)) if bv.is_object() => {
-                out.insert(k.clone(), diff(av, bv));
-            }
-            _ => {
-                out.insert(k.clone(), bv.clone());
-            }
-        }
-    }
-    let gone: Vec<Value> = a
-        .keys()
-        .filter(|k| !b.contains_key(*k))
-        .map(|k| json!(k))
-        .collect();
-    if !gone.is_empty() {
-        out.insert(UNSET.into(), Value::Array(gone));
-    }
-    Value::Object(out)
-}
-
-/// Applies a patch from [`diff`].
-fn apply(target: &mut Value, patch: &Value) {
-    let Value::Object(p) = patch else {
-        *target = patch.clone();
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(Map::new());
-    }
-    if let Value::Object(t) = target {
-        for (k, pv) in p {
-            if k == UNSET {
-                for gone in pv.as_array().into_iter().flatten() {
-                    if let Some(g) = gone.as_str() {
-                        t.remove(g);
-                    }
-                }
-            } else {
-                apply(t.entry(k.clone()).or_insert(Value::Null), pv);
-            }
-        }
-    }
-}
-
-/// A patch against `prev`, or `[whole]` when the patch would not give `cur` back.
-fn encode_against(prev: &Value, cur: &Value) -> Value {
-    let d = diff(prev, cur);
-    let mut check = prev.clone();
-    apply(&mut check, &d);
-    if check == *cur {
-        d
-    } else {
-        json!([cur])
-    }
-}
-
-fn decode_against(prev: &Value, enc: &Value) -> Result<Value, ApiError> {
-    match enc {
-        Value::Array(a) if a.len() == 1 => Ok(a[0].clone()),
-        Value::Object(_) => {
-            let mut v = prev.clone();
-            apply(&mut v, enc);
-            Ok(v)
-        }
-        _ => Err(bad("an object entry is neither a patch nor [object]")),
-    }
-}
-
-/// A v4 uuid as `Rng::uuid` writes it, from the two words drawn at `k` and `k + 1`.
-fn uuid_of(a: u64, b: u64) -> String {
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&a.to_be_bytes());
-    bytes[8..].copy_from_slice(&b.to_be_bytes());
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
+use crate::rng::uuid_from_words as uuid_of;
 
 /// The uuid's 128 bits without the version and variant bits (what the two words decide).
 fn uuid_key(uid: &str) -> Option<u128> {
-    if uid.len() != 36 {
+    let b = uid.as_bytes();
+    if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| b[i] != b'-') {
         return None;
     }
-    let hex: String = uid.chars().filter(|c| *c != '-').collect();
-    let v = u128::from_str_radix(&hex, 16).ok()?;
+    let mut v: u128 = 0;
+    for (i, c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        v = (v << 4) | u128::from((*c as char).to_digit(16)?);
+    }
     Some(v & !(0xf << 76) & !(0x3 << 62))
 }
 
@@ -205,201 +113,147 @@ fn uids_at(seed: u64, wanted: &BTreeSet<u64>) -> Result<HashMap<u64, String>, Ap
     Ok(out)
 }
 
-fn meta_str<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get("metadata")?.get(key)?.as_str()
+/// A uid as the snapshot writes it: the draw index, or the uid itself.
+fn uid_out(uid: &str, draws: &HashMap<String, u64>) -> Value {
+    match draws.get(uid) {
+        Some(k) => json!(k),
+        None => json!(uid),
+    }
 }
 
-fn meta_mut(v: &mut Value) -> Option<&mut Map<String, Value>> {
-    v.get_mut("metadata")?.as_object_mut()
+fn ms(t: Option<Time>) -> Option<i64> {
+    t.map(|t| t.0)
 }
 
-/// Replaces a uid the stream drew by its draw index (a number: a real uid is a string).
-fn index_uid(v: &mut Value, draws: &HashMap<String, u64>) -> Option<u64> {
-    let k = *draws.get(meta_str(v, "uid")?)?;
-    meta_mut(v)?.insert("uid".into(), json!(k));
-    Some(k)
-}
-
-/// The Service an IPAddress's parentRef names (core group, resource services).
-fn parent_of(ip: &Value) -> Option<(&str, &str)> {
-    let p = ip.get("spec")?.get("parentRef")?;
-    let s = |k: &str| p.get(k).and_then(Value::as_str);
-    let core = s("group").unwrap_or("").is_empty();
-    (core && s("resource") == Some("services")).then_some((s("namespace")?, s("name")?))
-}
-
-fn rv_of(v: &Value) -> Option<u64> {
-    meta_str(v, "resourceVersion")?.parse().ok()
-}
-
-/// An IPAddress relative to its Service: name and parentRef names dropped (the reader
-/// puts them back), uid and resourceVersion as differences from the Service's,
-/// creationTimestamp dropped when equal (`false` when the IPAddress has none).
-fn relative_ip(ip: &Value, svc: &Value, svc_uid: Option<u64>) -> Value {
-    let mut r = ip.clone();
-    let svc_rv = rv_of(svc);
-    let svc_ts = svc.get("metadata").and_then(|m| m.get("creationTimestamp"));
-    if let Some(p) = r
-        .get_mut("spec")
-        .and_then(|s| s.get_mut("parentRef"))
-        .and_then(Value::as_object_mut)
+/// The row of `s` against `prev`, if `s` is `prev` but for the row's fields.
+fn service_row(prev: &Service, s: &Service, draws: &HashMap<String, u64>) -> Option<Value> {
+    let rv: u64 = s.metadata.resource_version.parse().ok()?;
+    let delta = ms(s.metadata.creation_timestamp)? - ms(prev.metadata.creation_timestamp)?;
+    if rv.to_string() != s.metadata.resource_version
+        || s.spec.cluster_ips.first() != Some(&s.spec.cluster_ip)
     {
-        p.remove("name");
-        p.remove("namespace");
+        return None;
     }
-    let ip_rv = rv_of(ip);
-    if let Some(m) = meta_mut(&mut r) {
-        m.remove("name");
-        if let (Some(Value::Number(k)), Some(s)) = (m.get("uid"), svc_uid) {
-            if let Some(k) = k.as_u64() {
-                m.insert("uid".into(), json!(k as i64 - s as i64));
-            }
-        }
-        if let (Some(a), Some(b)) = (ip_rv, svc_rv) {
-            if a.to_string() == meta_str(ip, "resourceVersion").unwrap_or("") {
-                m.insert("resourceVersion".into(), json!(a as i64 - b as i64));
-            }
-        }
-        match (m.get("creationTimestamp"), svc_ts) {
-            (Some(a), Some(b)) if a == b => {
-                m.remove("creationTimestamp");
-            }
-            (None, _) => {
-                m.insert("creationTimestamp".into(), json!(false));
-            }
-            _ => {}
-        }
+    let mut p = prev.clone();
+    p.metadata.name.clone_from(&s.metadata.name);
+    p.metadata.uid.clone_from(&s.metadata.uid);
+    p.metadata
+        .resource_version
+        .clone_from(&s.metadata.resource_version);
+    p.metadata.creation_timestamp = s.metadata.creation_timestamp;
+    p.spec.cluster_ip.clone_from(&s.spec.cluster_ip);
+    p.spec.cluster_ips.clone_from(&s.spec.cluster_ips);
+    if p != *s {
+        return None;
     }
-    r
+    let mut row = vec![
+        json!(s.metadata.name),
+        uid_out(&s.metadata.uid, draws),
+        json!(rv),
+        json!(delta),
+    ];
+    row.extend(s.spec.cluster_ips.iter().map(|ip| json!(ip)));
+    Some(Value::Array(row))
 }
 
-/// The inverse of [`relative_ip`]; `svc` has its uid already decoded to a string and
-/// `svc_uid` is its draw index.
-fn absolute_ip(
-    mut r: Value,
-    ip_name: &str,
-    svc: &Value,
-    svc_uid: Option<u64>,
-) -> Result<Value, ApiError> {
-    let ns = meta_str(svc, "namespace").unwrap_or("").to_string();
-    let name = meta_str(svc, "name").unwrap_or("").to_string();
-    let svc_rv = rv_of(svc);
-    let svc_ts = svc
-        .get("metadata")
-        .and_then(|m| m.get("creationTimestamp"))
-        .cloned();
-    if let Some(p) = r
-        .get_mut("spec")
-        .and_then(|s| s.get_mut("parentRef"))
-        .and_then(Value::as_object_mut)
-    {
-        p.insert("name".into(), json!(name));
-        p.insert("namespace".into(), json!(ns));
+/// The IPAddress the allocator wrote for ClusterIP `ip` of `svc`, if it is there.
+fn is_services(ip: &IPAddress, name: &str, svc: &Service) -> bool {
+    ip.metadata.name == name
+        && ip.spec.parent_ref.as_ref().is_some_and(|p| {
+            p.is_core_service()
+                && p.namespace == svc.metadata.namespace
+                && p.name == svc.metadata.name
+        })
+}
+
+/// `prev` (the IPAddress before) turned into the one of ClusterIP `name` of `svc`.
+fn predict_ip(prev: &IPAddress, name: &str, svc: &Service) -> IPAddress {
+    let mut p = prev.clone();
+    p.metadata.name = name.to_string();
+    if let Some(r) = p.spec.parent_ref.as_mut() {
+        r.namespace.clone_from(&svc.metadata.namespace);
+        r.name.clone_from(&svc.metadata.name);
     }
-    let m = meta_mut(&mut r).ok_or_else(|| bad("an IPAddress without metadata"))?;
-    m.insert("name".into(), json!(ip_name));
-    // A draw index relative to the Service's (absolute when the Service has none).
-    if let (Some(Value::Number(d)), Some(s)) = (m.get("uid"), svc_uid) {
-        let d = d
-            .as_i64()
-            .ok_or_else(|| bad("an IPAddress uid is not a whole number"))?;
-        let k = u64::try_from(s as i64 + d).map_err(bad)?;
-        m.insert("uid".into(), json!(k));
+    p
+}
+
+/// `[uid, rv - svc rv, ms - svc ms]` of `ip` against `prev`, if that is all that differs.
+/// `svc_draw`: the Service's uid draw index when its row carries one.
+fn ip_row(
+    prev: &IPAddress,
+    ip: &IPAddress,
+    svc: &Service,
+    svc_draw: Option<u64>,
+    draws: &HashMap<String, u64>,
+) -> Option<Value> {
+    let rv: i64 = ip.metadata.resource_version.parse().ok()?;
+    let svc_rv: i64 = svc.metadata.resource_version.parse().ok()?;
+    let delta = ms(ip.metadata.creation_timestamp)? - ms(svc.metadata.creation_timestamp)?;
+    if rv.to_string() != ip.metadata.resource_version {
+        return None;
     }
-    if let Some(Value::Number(d)) = m.get("resourceVersion") {
-        let (Some(d), Some(s)) = (d.as_i64(), svc_rv) else {
-            return Err(bad("an IPAddress resourceVersion relative to nothing"));
-        };
-        m.insert("resourceVersion".into(), json!((s as i64 + d).to_string()));
+    let mut p = predict_ip(prev, &ip.metadata.name, svc);
+    p.metadata.uid.clone_from(&ip.metadata.uid);
+    p.metadata
+        .resource_version
+        .clone_from(&ip.metadata.resource_version);
+    p.metadata.creation_timestamp = ip.metadata.creation_timestamp;
+    if p != *ip {
+        return None;
     }
-    match m.get("creationTimestamp") {
-        Some(Value::Bool(false)) => {
-            m.remove("creationTimestamp");
-        }
-        None => {
-            if let Some(ts) = svc_ts {
-                m.insert("creationTimestamp".into(), ts);
-            }
-        }
-        _ => {}
-    }
-    Ok(r)
+    // The uid as a draw index relative to the Service's when both are indexes.
+    let uid = match (draws.get(&ip.metadata.uid), svc_draw) {
+        (Some(k), Some(s)) => json!(*k as i64 - s as i64),
+        _ => json!(ip.metadata.uid),
+    };
+    Some(json!([uid, rv - svc_rv, delta]))
 }
 
 pub(crate) fn snapshot_compact(c: &Cluster) -> Value {
-    // The header: everything but the objects, the watch log and the trace.
-    let mut full = super::snapshot::snapshot_parts(c, false);
+    let mut out = snapshot_parts(c, false);
     let seed: u64 = c.config.seed.parse().unwrap_or(0);
-
-    let mut services: Vec<Value> = c
+    let wanted: Vec<&str> = c
         .store
         .services_iter()
-        .filter_map(|s| serde_json::to_value(s).ok())
-        .collect();
-    let ips: BTreeMap<&str, Value> = c
-        .store
-        .ip_addresses
-        .iter()
-        .filter_map(|(n, ip)| serde_json::to_value(ip).ok().map(|v| (n.as_str(), v)))
-        .collect();
-    let wanted: Vec<&str> = services
-        .iter()
-        .chain(ips.values())
-        .filter_map(|v| meta_str(v, "uid"))
+        .map(|s| s.metadata.uid.as_str())
+        .chain(
+            c.store
+                .ip_addresses
+                .values()
+                .map(|i| i.metadata.uid.as_str()),
+        )
         .collect();
     let draws = find_uid_draws(seed, &c.rng, &wanted);
+    let whole = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
 
-    // Services, each a patch against the one before.
-    let mut svc_uids = Vec::with_capacity(services.len());
-    for s in services.iter_mut() {
-        svc_uids.push(index_uid(s, &draws));
-    }
-    let mut enc_services = Vec::with_capacity(services.len());
-    let mut prev = Value::Object(Map::new());
-    for s in &services {
-        enc_services.push(encode_against(&prev, s));
-        prev = s.clone();
-    }
-
-    // IPAddresses: one slot per (Service, ClusterIP), in order; 0 = not derived.
-    let mut derived_names: BTreeSet<&str> = BTreeSet::new();
-    let mut slots = Vec::new();
-    let mut prev = Value::Object(Map::new());
-    for (s, svc_uid) in services.iter().zip(&svc_uids) {
-        let (ns, name) = (
-            meta_str(s, "namespace").unwrap_or(""),
-            meta_str(s, "name").unwrap_or(""),
-        );
-        let cluster_ips = s
-            .get("spec")
-            .and_then(|sp| sp.get("clusterIPs"))
-            .and_then(Value::as_array);
-        for ip in cluster_ips.into_iter().flatten() {
-            let Some(ip) = ip.as_str() else {
-                slots.push(json!(0));
-                continue;
-            };
-            match ips.get_key_value(ip) {
-                Some((k, v))
-                    if !derived_names.contains(k)
-                        && meta_str(v, "name") == Some(ip)
-                        && parent_of(v) == Some((ns, name)) =>
-                {
-                    let mut v = v.clone();
-                    index_uid(&mut v, &draws);
-                    let r = relative_ip(&v, s, *svc_uid);
-                    slots.push(encode_against(&prev, &r));
-                    prev = r;
-                    derived_names.insert(k);
+    let mut services = Vec::with_capacity(c.store.service_count());
+    let mut slots = Vec::with_capacity(c.store.service_count());
+    let mut derived: BTreeSet<&str> = BTreeSet::new();
+    let mut prev_svc: Option<&Service> = None;
+    let mut prev_ip: Option<&IPAddress> = None;
+    for s in c.store.services_iter() {
+        let row = prev_svc.and_then(|p| service_row(p, s, &draws));
+        let svc_draw = row.as_ref().and_then(|r| r.get(1)).and_then(Value::as_u64);
+        services.push(row.unwrap_or_else(|| whole(serde_json::to_value(s))));
+        prev_svc = Some(s);
+        for name in &s.spec.cluster_ips {
+            match c.store.ip_addresses.get_key_value(name) {
+                Some((k, ip)) if !derived.contains(k.as_str()) && is_services(ip, name, s) => {
+                    let row = prev_ip.and_then(|p| ip_row(p, ip, s, svc_draw, &draws));
+                    slots.push(row.unwrap_or_else(|| whole(serde_json::to_value(ip))));
+                    prev_ip = Some(ip);
+                    derived.insert(k);
                 }
                 _ => slots.push(json!(0)),
             }
         }
     }
-    let other_ips: Vec<Value> = ips
+    let others: Vec<Value> = c
+        .store
+        .ip_addresses
         .iter()
-        .filter(|(k, _)| !derived_names.contains(*k))
-        .map(|(_, v)| v.clone())
+        .filter(|(k, _)| !derived.contains(k.as_str()))
+        .map(|(_, ip)| whole(serde_json::to_value(ip)))
         .collect();
 
     // The watch log: entries whose object is stored at that resourceVersion by reference.
@@ -425,127 +279,192 @@ pub(crate) fn snapshot_compact(c: &Cluster) -> Value {
                     .is_some_and(|x| x == &**sc),
                 WatchObject::Generic(_) => false,
             };
-            if stored && e.rv.to_string() == watch_object_rv(&e.object) {
+            if stored && e.rv.to_string() == rv_of(&e.object) {
                 json!([e.rv, e.type_])
             } else {
-                serde_json::to_value(e).unwrap_or(Value::Null)
+                whole(serde_json::to_value(e))
             }
         })
         .collect();
 
-    if let Some(m) = full.as_object_mut() {
+    if let Some(m) = out.as_object_mut() {
         m.insert("format".into(), json!(COMPACT_FORMAT));
-        m.insert("services".into(), Value::Array(enc_services));
+        m.insert("services".into(), Value::Array(services));
         m.insert("ipAddressSlots".into(), Value::Array(slots));
-        m.insert("ipAddresses".into(), Value::Array(other_ips));
+        m.insert("ipAddresses".into(), Value::Array(others));
         m.insert("watchLog".into(), Value::Array(watch_log));
+        m.remove("trace");
     }
-    full
+    out
 }
 
-fn watch_object_rv(o: &WatchObject) -> String {
+fn rv_of(o: &WatchObject) -> String {
     match o {
         WatchObject::Service(s) => s.metadata.resource_version.clone(),
         WatchObject::IPAddress(ip) => ip.metadata.resource_version.clone(),
         WatchObject::ServiceCIDR(sc) => sc.metadata.resource_version.clone(),
-        WatchObject::Generic(v) => meta_str(v, "resourceVersion").unwrap_or("").to_string(),
+        WatchObject::Generic(v) => v
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
     }
 }
 
-/// The full snapshot a compact one stands for.
-pub(crate) fn expand(mut v: Value) -> Result<Value, ApiError> {
-    let m = v.as_object_mut().ok_or_else(|| bad("not an object"))?;
-    let seed: u64 = m
-        .get("config")
-        .and_then(|c| c.get("seed"))
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("config.seed is missing"))?;
-    let take_array = |m: &mut Map<String, Value>, k: &str| match m.remove(k) {
+fn take_array(m: &mut serde_json::Map<String, Value>, k: &str) -> Result<Vec<Value>, ApiError> {
+    match m.remove(k) {
         Some(Value::Array(a)) => Ok(a),
         None => Ok(Vec::new()),
         Some(_) => Err(bad(format!("{k} is not an array"))),
-    };
+    }
+}
+
+/// A uid from the snapshot: a string as is, a number as a draw index (resolved later).
+enum Uid {
+    Literal(String),
+    Draw(u64),
+}
+
+fn uid_in(v: &Value) -> Result<Uid, ApiError> {
+    match v {
+        Value::String(s) => Ok(Uid::Literal(s.clone())),
+        v => v
+            .as_u64()
+            .filter(|k| *k < MAX_DRAWS)
+            .map(Uid::Draw)
+            .ok_or_else(|| bad(format!("uid {v} is neither a string nor a draw index"))),
+    }
+}
+
+fn int(v: Option<&Value>, what: &str) -> Result<i64, ApiError> {
+    v.and_then(Value::as_i64)
+        .ok_or_else(|| bad(format!("{what} is not a whole number")))
+}
+
+fn str_of<'a>(v: Option<&'a Value>, what: &str) -> Result<&'a str, ApiError> {
+    v.and_then(Value::as_str)
+        .ok_or_else(|| bad(format!("{what} is not a string")))
+}
+
+/// Where a watch-log reference points: an index into the decoded objects.
+enum WatchObjectRef {
+    Service(usize),
+    IPAddress(usize),
+    ServiceCIDR(usize),
+}
+
+/// The full snapshot (typed) a compact one stands for.
+pub(crate) fn expand(mut v: Value) -> Result<Snapshot, ApiError> {
+    let m = v.as_object_mut().ok_or_else(|| bad("not an object"))?;
     let enc_services = take_array(m, "services")?;
     let slots = take_array(m, "ipAddressSlots")?;
-    let mut ip_addresses = take_array(m, "ipAddresses")?;
+    let others = take_array(m, "ipAddresses")?;
     let watch_log = take_array(m, "watchLog")?;
+    let mut s = header(v)?;
+    let seed: u64 = s.config.seed.parse().map_err(bad)?;
 
-    // Services (uids still as draw indexes).
-    let mut services = Vec::with_capacity(enc_services.len());
-    let mut prev = Value::Object(Map::new());
-    for e in &enc_services {
-        let s = decode_against(&prev, e)?;
-        prev = s.clone();
-        services.push(s);
-    }
-    // IPAddresses derived from the Services' ClusterIPs.
+    // Objects, with uids that are draw indexes kept aside until the stream is drawn.
+    let mut services: Vec<Service> = Vec::with_capacity(enc_services.len());
+    let mut uids: Vec<(bool, usize, u64)> = Vec::new(); // (is a Service, index, draw)
+    let mut ips: Vec<IPAddress> = Vec::with_capacity(slots.len());
     let mut slot = slots.iter();
-    let mut prev = Value::Object(Map::new());
-    let mut derived = Vec::new();
-    for s in &services {
-        let svc_uid = s
-            .get("metadata")
-            .and_then(|m| m.get("uid"))
-            .and_then(Value::as_u64);
-        let cluster_ips = s
-            .get("spec")
-            .and_then(|sp| sp.get("clusterIPs"))
-            .and_then(Value::as_array);
-        for ip in cluster_ips.into_iter().flatten() {
+    for e in &enc_services {
+        let mut svc_draw = None;
+        let svc = match (e, services.last()) {
+            (Value::Array(row), Some(prev)) if row.len() >= 4 => {
+                let mut p = prev.clone();
+                p.metadata.name = str_of(row.first(), "a Service name")?.to_string();
+                match uid_in(&row[1])? {
+                    Uid::Literal(u) => p.metadata.uid = u,
+                    Uid::Draw(k) => {
+                        svc_draw = Some(k);
+                        uids.push((true, services.len(), k));
+                    }
+                }
+                p.metadata.resource_version = int(row.get(2), "a resourceVersion")?.to_string();
+                let t = ms(prev.metadata.creation_timestamp).unwrap_or(0);
+                let t = t
+                    .checked_add(int(row.get(3), "a timestamp")?)
+                    .ok_or_else(|| bad("time"))?;
+                p.metadata.creation_timestamp = Some(Time(t));
+                p.spec.cluster_ips = row[4..]
+                    .iter()
+                    .map(|ip| str_of(Some(ip), "a ClusterIP").map(str::to_string))
+                    .collect::<Result<_, _>>()?;
+                p.spec.cluster_ip = p.spec.cluster_ips.first().cloned().unwrap_or_default();
+                p
+            }
+            (Value::Object(_), _) => serde_json::from_value(e.clone()).map_err(bad)?,
+            _ => return Err(bad("a Service entry is neither a row nor an object")),
+        };
+        for name in &svc.spec.cluster_ips {
             let e = slot
                 .next()
                 .ok_or_else(|| bad("fewer ipAddressSlots than ClusterIPs"))?;
-            if e == &json!(0) {
-                continue;
-            }
-            let r = decode_against(&prev, e)?;
-            prev = r.clone();
-            let ip = ip
-                .as_str()
-                .ok_or_else(|| bad("a ClusterIP is not a string"))?;
-            derived.push(absolute_ip(r, ip, s, svc_uid)?);
+            let ip = match (e, ips.last()) {
+                (Value::Number(n), _) if n.as_u64() == Some(0) => continue,
+                (Value::Array(row), Some(prev)) if row.len() == 3 => {
+                    let mut p = predict_ip(prev, name, &svc);
+                    match &row[0] {
+                        Value::String(u) => p.metadata.uid = u.clone(),
+                        d => {
+                            let Some(k) = svc_draw else {
+                                return Err(bad(
+                                    "an IPAddress uid relative to a Service without one",
+                                ));
+                            };
+                            let k =
+                                u64::try_from(k as i64 + int(Some(d), "a uid")?).map_err(bad)?;
+                            if k >= MAX_DRAWS {
+                                return Err(bad("a uid draw index is out of range"));
+                            }
+                            uids.push((false, ips.len(), k));
+                        }
+                    }
+                    let rv: i64 = svc.metadata.resource_version.parse().map_err(bad)?;
+                    p.metadata.resource_version =
+                        (rv + int(row.get(1), "a resourceVersion")?).to_string();
+                    let t = ms(svc.metadata.creation_timestamp).unwrap_or(0);
+                    p.metadata.creation_timestamp = Some(Time(t + int(row.get(2), "a timestamp")?));
+                    p
+                }
+                (Value::Object(_), _) => serde_json::from_value(e.clone()).map_err(bad)?,
+                _ => {
+                    return Err(bad(
+                        "an ipAddressSlots entry is neither 0, a row nor an object",
+                    ))
+                }
+            };
+            ips.push(ip);
         }
+        services.push(svc);
     }
     if slot.next().is_some() {
         return Err(bad("more ipAddressSlots than ClusterIPs"));
     }
-    ip_addresses.extend(derived);
-
-    // uids: draw indexes back to the stream's uuids.
-    let mut wanted = BTreeSet::new();
-    for o in services.iter().chain(ip_addresses.iter()) {
-        if let Some(k) = o
-            .get("metadata")
-            .and_then(|m| m.get("uid"))
-            .and_then(Value::as_u64)
-        {
-            wanted.insert(k);
+    let wanted: BTreeSet<u64> = uids.iter().map(|u| u.2).collect();
+    let drawn = uids_at(seed, &wanted)?;
+    for (is_service, i, k) in uids {
+        let u = drawn.get(&k).cloned().unwrap_or_default();
+        match is_service {
+            true => services[i].metadata.uid = u,
+            false => ips[i].metadata.uid = u,
         }
     }
-    let uids = uids_at(seed, &wanted)?;
-    for o in services.iter_mut().chain(ip_addresses.iter_mut()) {
-        let k = o
-            .get("metadata")
-            .and_then(|m| m.get("uid"))
-            .and_then(Value::as_u64);
-        if let (Some(k), Some(m)) = (k, meta_mut(o)) {
-            let u = uids.get(&k).cloned().unwrap_or_default();
-            m.insert("uid".into(), json!(u));
-        }
+    for o in others {
+        ips.push(serde_json::from_value(o).map_err(bad)?);
     }
 
-    // The watch log, references resolved against the stored objects.
-    let mut by_rv: HashMap<String, &Value> = HashMap::new();
-    let cidrs = m.get("serviceCidrs").and_then(Value::as_array);
-    for o in services
-        .iter()
-        .chain(ip_addresses.iter())
-        .chain(cidrs.into_iter().flatten())
-    {
-        if let Some(rv) = meta_str(o, "resourceVersion") {
-            by_rv.insert(rv.to_string(), o);
-        }
+    // The watch log, references resolved against the stored objects (cloned only when named).
+    let mut by_rv: HashMap<&str, WatchObjectRef> = HashMap::new();
+    for (i, x) in services.iter().enumerate() {
+        by_rv.insert(&x.metadata.resource_version, WatchObjectRef::Service(i));
+    }
+    for (i, x) in ips.iter().enumerate() {
+        by_rv.insert(&x.metadata.resource_version, WatchObjectRef::IPAddress(i));
+    }
+    for (i, x) in s.service_cidrs_ref().iter().enumerate() {
+        by_rv.insert(&x.metadata.resource_version, WatchObjectRef::ServiceCIDR(i));
     }
     let mut log = Vec::with_capacity(watch_log.len());
     for e in watch_log {
@@ -554,20 +473,27 @@ pub(crate) fn expand(mut v: Value) -> Result<Value, ApiError> {
                 let rv = a[0]
                     .as_u64()
                     .ok_or_else(|| bad("a watch reference without rv"))?;
-                let o = by_rv
-                    .get(&rv.to_string())
-                    .ok_or_else(|| bad(format!("watch reference {rv} names no object")))?;
-                log.push(json!({"rv": rv, "type": a[1], "object": o}));
+                let object = match by_rv.get(rv.to_string().as_str()) {
+                    Some(WatchObjectRef::Service(i)) => {
+                        WatchObject::Service(Box::new(services[*i].clone()))
+                    }
+                    Some(WatchObjectRef::IPAddress(i)) => {
+                        WatchObject::IPAddress(Box::new(ips[*i].clone()))
+                    }
+                    Some(WatchObjectRef::ServiceCIDR(i)) => {
+                        WatchObject::ServiceCIDR(Box::new(s.service_cidrs_ref()[*i].clone()))
+                    }
+                    None => return Err(bad(format!("watch reference {rv} names no object"))),
+                };
+                let type_ = str_of(a.get(1), "a watch event type")?.to_string();
+                log.push(WatchEvent { rv, type_, object });
             }
-            _ => log.push(e),
+            _ => log.push(serde_json::from_value(e).map_err(bad)?),
         }
     }
-
-    let m = v.as_object_mut().ok_or_else(|| bad("not an object"))?;
-    m.insert("format".into(), json!(SNAPSHOT_FORMAT));
-    m.insert("services".into(), Value::Array(services));
-    m.insert("ipAddresses".into(), Value::Array(ip_addresses));
-    m.insert("watchLog".into(), Value::Array(log));
-    m.entry("trace").or_insert_with(|| json!([]));
-    Ok(v)
+    drop(by_rv);
+    s.services = services;
+    s.ip_addresses = ips;
+    s.watch_log = log;
+    Ok(s)
 }
