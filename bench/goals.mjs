@@ -1,6 +1,7 @@
 // Issue #14's runtime goals, measured through pkg/node's JS API in one Node process per size:
 //
-//   node bench/goals.mjs [--sizes 10000,100000,1000000] [--out FILE]
+//   node bench/goals.mjs [--sizes 10000,100000,1000000] [--out FILE] [--pkg DIR]
+// (--pkg: another build's pkg/node directory, to measure a previous build side by side)
 //
 // Per size N (Services created one by one into 10.96.0.0/12, seed 1, manual clock):
 //   fill time, wasm linear memory per Service (slope), create median (300 probes, each followed
@@ -33,7 +34,7 @@ function child(n) {
       return instance;
     },
   });
-  const { Cluster } = require('../pkg/node/servicecidr_sim.js');
+  const { Cluster } = require(`${arg('--pkg') || `${ROOT}pkg/node`}/servicecidr_sim.js`);
   WebAssembly.Instance = OrigInstance;
   const memory = instance.exports.memory;
   const svc = (name) => ({
@@ -107,7 +108,7 @@ function child(n) {
 function supportsCompact(c) {
   try {
     const s = c.snapshot({ compact: true });
-    return s && s.format !== undefined;
+    return typeof s?.format === 'string' && s.format.includes('compact');
   } catch {
     return false;
   }
@@ -119,7 +120,7 @@ if (arg('--child')) {
   const sizes = (arg('--sizes') || '10000,100000,1000000').split(',').map(Number);
   const out = { node: process.version, started: new Date().toISOString(), sizes: {} };
   for (const n of sizes) {
-    const text = execFileSync(process.execPath, ['--max-old-space-size=4096', fileURLToPath(import.meta.url), '--child', String(n)], {
+    const text = execFileSync(process.execPath, ['--max-old-space-size=4096', fileURLToPath(import.meta.url), '--child', String(n), ...(arg('--pkg') ? ['--pkg', arg('--pkg')] : [])], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
       stdio: ['ignore', 'pipe', 'inherit'],
