@@ -7,10 +7,15 @@
 //! A dev-time generator: ts-rs never reaches the wasm module (the `ts` feature is off there).
 
 use servicecidr_sim::apiserver::envelope::{HttpRequest, HttpResponse, HttpWatchPoll};
+use servicecidr_sim::cluster::capacity::CidrCapacity;
+use servicecidr_sim::cluster::import::{ImportReport, SkippedObject};
+use servicecidr_sim::cluster::plan::{
+    BlockedServiceCidr, Plan, PlanAction, PlanCategory, PlanStep, RecreateService,
+};
 use servicecidr_sim::cluster::range_view::{RangeCell, RangeView};
 use servicecidr_sim::cluster::{
-    AllocatorInfo, ClusterOptions, ClusterSnapshot, PendingWork, TraceRecord, WatchEventView,
-    WatchObject,
+    AllocatorInfo, ApiserverFlags, ApiserverInstance, ApiserverState, ClusterOptions,
+    ClusterSnapshot, PendingWork, PolicyDecisionRecord, TraceRecord, WatchEventView, WatchObject,
 };
 use servicecidr_sim::controllers::servicecidr::BlockingIPs;
 use servicecidr_sim::model::{
@@ -58,6 +63,7 @@ fn main() {
     export::<StatusDetails>(&cfg, &mut out);
     export::<Status>(&cfg, &mut out);
     export::<WatchEventView>(&cfg, &mut out);
+    export::<PolicyDecisionRecord>(&cfg, &mut out);
     export::<TraceRecord>(&cfg, &mut out);
     export::<AllocatorInfo>(&cfg, &mut out);
     export::<PendingWork>(&cfg, &mut out);
@@ -70,5 +76,17 @@ fn main() {
     export::<HttpRequest>(&cfg, &mut out);
     export::<HttpResponse>(&cfg, &mut out);
     export::<HttpWatchPoll>(&cfg, &mut out);
+    export::<SkippedObject>(&cfg, &mut out);
+    export::<ImportReport>(&cfg, &mut out);
+    export::<ApiserverFlags>(&cfg, &mut out);
+    export::<ApiserverState>(&cfg, &mut out);
+    export::<ApiserverInstance>(&cfg, &mut out);
+    export::<CidrCapacity>(&cfg, &mut out);
+    export::<PlanCategory>(&cfg, &mut out);
+    export::<RecreateService>(&cfg, &mut out);
+    export::<BlockedServiceCidr>(&cfg, &mut out);
+    export::<PlanAction>(&cfg, &mut out);
+    export::<PlanStep>(&cfg, &mut out);
+    export::<Plan>(&cfg, &mut out);
     print!("{out}");
 }

@@ -22,28 +22,17 @@ use servicecidr_wasm_heap as _;
 /// and the native tests (`cluster.set_validating_admission(Some(cel_admission()))`).
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cel {
-    use servicecidr_admission::json_api;
-    use servicecidr_core::cluster::{PolicyAdmission, PolicyEvaluator, ValidatingAdmission};
-
-    pub struct NativeCel;
-
-    impl PolicyEvaluator for NativeCel {
-        fn admit(&self, request: &str) -> String {
-            json_api::admit(request)
-        }
-        fn validate_policy(&self, policy: &str) -> String {
-            json_api::validate_policy_json(policy)
-        }
-        fn validate_binding(&self, binding: &str) -> String {
-            json_api::validate_binding_json(binding)
-        }
-        fn default_object(&self, object: &str) -> String {
-            json_api::default_object_json(object)
-        }
-    }
+    use servicecidr_admission::json_api as cel;
+    use servicecidr_core::cluster::{PolicyAdmission, ValidatingAdmission};
 
     /// The admission plugin that enforces the cluster's ValidatingAdmissionPolicies.
     pub fn cel_admission() -> Box<dyn ValidatingAdmission> {
-        Box::new(PolicyAdmission::new(NativeCel))
+        let entry_points = (
+            cel::admit,
+            cel::validate_policy_json,
+            cel::validate_binding_json,
+            cel::default_object_json,
+        );
+        Box::new(PolicyAdmission::new(entry_points))
     }
 }

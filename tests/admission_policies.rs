@@ -6,7 +6,7 @@ mod common;
 use common::cluster;
 use serde_json::{json, Value};
 use servicecidr_sim::cel::cel_admission;
-use servicecidr_sim::cluster::{UserInfo, WriteOptions};
+use servicecidr_sim::cluster::{PolicyDecisionRecord, UserInfo, WriteOptions};
 use servicecidr_sim::Cluster;
 
 const DEFAULT_SAMPLE: &str =
@@ -129,5 +129,96 @@ fn the_samples_apply_with_the_in_box_kubectl() {
     assert_eq!(
         o.stderr,
         "The servicecidrs \"outside\" is invalid: : ValidatingAdmissionPolicy 'servicecidrs.default' with binding 'servicecidrs-default-binding' denied request: failed expression: object.spec.cidrs.all(newCIDR, variables.allowed.exists(allowedCIDR, cidr(allowedCIDR).containsCIDR(newCIDR)))\n"
+    );
+}
+
+#[test]
+fn a_refused_request_is_traced_with_its_policy_binding_and_requester() {
+    let mut c = with_policy(4.0, DEFAULT_SAMPLE);
+    c.create(cidr("outside", &["172.20.0.0/16"])).unwrap_err();
+    let records: Vec<_> = c
+        .trace(None)
+        .into_iter()
+        .filter_map(|t| PolicyDecisionRecord::from_trace(&t))
+        .collect();
+    let refused: Vec<_> = records.iter().filter(|r| r.refused).collect();
+    assert_eq!(refused.len(), 1, "{records:?}");
+    let r = refused[0];
+    assert_eq!(
+        (
+            r.policy.as_str(),
+            r.binding.as_deref(),
+            r.validation_actions.clone()
+        ),
+        (
+            "servicecidrs.default",
+            Some("servicecidrs-default-binding"),
+            vec!["Deny".to_string(), "Audit".to_string()]
+        )
+    );
+    assert_eq!((r.evaluation.as_str(), r.action.as_str()), ("deny", "Deny"));
+    assert_eq!(r.message, "failed expression: object.spec.cidrs.all(newCIDR, variables.allowed.exists(allowedCIDR, cidr(allowedCIDR).containsCIDR(newCIDR)))");
+    assert_eq!((r.reason.as_str(), r.validation), ("Invalid", Some(0)));
+    assert_eq!(
+        (
+            r.user.as_str(),
+            r.operation.as_str(),
+            r.group.as_str(),
+            r.resource.as_str(),
+            r.name.as_str()
+        ),
+        (
+            "kubernetes-admin",
+            "CREATE",
+            "networking.k8s.io",
+            "servicecidrs",
+            "outside"
+        )
+    );
+    assert_eq!(r.groups, vec!["system:masters", "system:authenticated"]);
+    // An admitted request's decision is recorded too, not refused.
+    c.create(cidr("inside", &["10.96.1.0/24"])).unwrap();
+    let last = c
+        .trace(None)
+        .iter()
+        .filter_map(PolicyDecisionRecord::from_trace)
+        .next_back()
+        .unwrap();
+    assert_eq!(
+        (last.name.as_str(), last.evaluation.as_str(), last.refused),
+        ("inside", "admit", false)
+    );
+}
+
+/// A restored cluster holds its policies but not the evaluator (a function
+/// cannot be snapshotted). Until one is set, every write — a controller's too —
+/// is refused with a 503 naming the call, instead of passing unjudged; once it
+/// is set, the policies judge again.
+#[test]
+fn bound_policies_without_an_evaluator_refuse_writes_instead_of_skipping_them() {
+    let c = with_policy(7.0, DEFAULT_SAMPLE);
+    let mut r = Cluster::restore(c.snapshot()).unwrap();
+    let before = r.resource_version();
+    let err = r.create(cidr("newcidr1", &["10.96.1.0/24"])).unwrap_err();
+    assert_eq!((err.code, err.reason.as_str()), (503, "ServiceUnavailable"));
+    assert!(
+        err.message.starts_with(
+            "a write under the cluster's ValidatingAdmissionPolicyBindings needs the CEL admission module"
+        ),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("cluster.setPolicyEvaluator("));
+    // A failed call changes nothing (the trace records the refused request); reads work.
+    assert_eq!(r.resource_version(), before);
+    assert!(r.get("servicecidr", "newcidr1", None).is_err());
+    assert!(r.get("servicecidr", "kubernetes", None).is_ok());
+    r.set_validating_admission(Some(cel_admission()));
+    r.create(cidr("newcidr1", &["10.96.1.0/24"])).unwrap();
+    assert_eq!(
+        r.create(cidr("outside", &["172.20.0.0/16"]))
+            .unwrap_err()
+            .code,
+        422
     );
 }

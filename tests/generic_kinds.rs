@@ -110,7 +110,14 @@ fn policies_need_the_admission_plugin_and_are_validated_by_it() {
     let p = c.create(policy("p", spec)).unwrap();
     assert_eq!(p["metadata"]["generation"], 1);
     assert_eq!(p["apiVersion"], "admissionregistration.k8s.io/v1");
-    // Labels only: same generation. Spec: generation + 1.
+    // kube-controller-manager's validatingadmissionpolicy-status-controller records
+    // the generation it checked (pkg/controller/validatingadmissionpolicystatus).
+    let p = c.get("validatingadmissionpolicy", "p", None).unwrap();
+    assert_eq!(
+        p["status"],
+        json!({"observedGeneration": 1, "typeChecking": {}})
+    );
+    // Labels only: same generation. Spec: generation + 1, and the controller catches up.
     let mut labelled = p.clone();
     labelled["metadata"]["labels"] = json!({"a": "b"});
     let p = c.update(labelled).unwrap();
@@ -119,6 +126,11 @@ fn policies_need_the_admission_plugin_and_are_validated_by_it() {
     changed["spec"]["validations"] = json!([{"expression": "false"}]);
     let p = c.update(changed).unwrap();
     assert_eq!(p["metadata"]["generation"], 2);
+    let p = c.get("validatingadmissionpolicy", "p", None).unwrap();
+    assert_eq!(
+        p["status"],
+        json!({"observedGeneration": 2, "typeChecking": {}})
+    );
     // The status subresource writes status only; the main resource keeps it.
     let mut with_status = p.clone();
     with_status["status"] = json!({"observedGeneration": 2});

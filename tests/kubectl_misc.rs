@@ -86,6 +86,53 @@ fn api_resources() {
     );
 }
 
+/// `kubectl api-versions` lists what discovery serves, per release (kubectl 1.33 over HTTP
+/// against a 1.33 server printed exactly the 1.33 list).
+#[test]
+fn api_versions() {
+    let mut c = cluster();
+    assert_eq!(
+        out(&k(&mut c, "api-versions")),
+        (
+            "admissionregistration.k8s.io/v1\nevents.k8s.io/v1\nnetworking.k8s.io/v1\nv1\n",
+            "",
+            0
+        )
+    );
+    let mut old = common::cluster_release_at(9.0, "2026-01-01T00:00:00Z", "1.33");
+    assert_eq!(
+        out(&k(&mut old, "api-versions")).0,
+        "admissionregistration.k8s.io/v1\nevents.k8s.io/v1\nnetworking.k8s.io/v1\nnetworking.k8s.io/v1beta1\nv1\n"
+    );
+    assert_eq!(
+        out(&k(&mut c, "api-versions x")),
+        (
+            "",
+            "error: unexpected arguments: [x]\nSee 'kubectl api-versions -h' for help and examples\n",
+            1
+        )
+    );
+}
+
+/// Discovery categories stand for their resources (the builder's ReplaceAliases):
+/// `all` is Services here, `api-extensions` the admission policies and bindings.
+#[test]
+fn categories_expand() {
+    let mut c = cluster();
+    assert_eq!(
+        out(&k(&mut c, "get all -o name")),
+        ("service/kubernetes\n", "", 0)
+    );
+    assert_eq!(
+        out(&k(&mut c, "get all,servicecidr -o name")).0,
+        "service/kubernetes\nservicecidr.networking.k8s.io/kubernetes\n"
+    );
+    assert_eq!(
+        out(&k(&mut c, "get api-extensions")),
+        ("", "No resources found\n", 0)
+    );
+}
+
 #[test]
 fn unknown_commands_and_flags() {
     let mut c = cluster();

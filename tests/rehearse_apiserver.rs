@@ -37,20 +37,116 @@ fn cidrs(c: &mut Cluster, name: &str) -> Value {
     c.get("servicecidr", name, None).unwrap()["spec"]["cidrs"].clone()
 }
 
-/// The task's seven illustrative steps on the core API: after step 7 every
-/// Service holds an address in the new range and `kubernetes` is rebuilt from
-/// the new flags.
+const NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/// Replays a watch history (Services and IPAddresses in resourceVersion order)
+/// and answers every moment two live Services held one IP, an IPAddress was
+/// added while one of that IP was live, or an IPAddress named one Service
+/// while another held its IP; and how many events it checked.
+fn ips_held_twice(history: &[Value]) -> (Vec<String>, usize) {
+    use std::collections::BTreeMap;
+    let s = |v: &Value, p: &str| {
+        v.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut services: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut addresses: BTreeMap<String, String> = BTreeMap::new();
+    let (mut problems, mut checked) = (Vec::new(), 0);
+    for e in history {
+        let (kind, o) = (s(e, "/object/kind"), &e["object"]);
+        let (deleted, rv) = (e["type"] == "DELETED", s(o, "/metadata/resourceVersion"));
+        match kind.as_str() {
+            "Service" => {
+                let key = format!("{}/{}", s(o, "/metadata/namespace"), s(o, "/metadata/name"));
+                if deleted {
+                    services.remove(&key);
+                } else {
+                    let ips = o["spec"]["clusterIPs"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    let ips = ips.iter().filter_map(Value::as_str);
+                    services.insert(
+                        key,
+                        ips.filter(|ip| *ip != "None").map(String::from).collect(),
+                    );
+                }
+            }
+            "IPAddress" => {
+                let ip = s(o, "/metadata/name");
+                if deleted {
+                    addresses.remove(&ip);
+                } else {
+                    if e["type"] == "ADDED" && addresses.contains_key(&ip) {
+                        problems.push(format!("rv {rv}: IPAddress {ip} added while one was live"));
+                    }
+                    let parent = format!(
+                        "{}/{}",
+                        s(o, "/spec/parentRef/namespace"),
+                        s(o, "/spec/parentRef/name")
+                    );
+                    addresses.insert(ip, parent);
+                }
+            }
+            _ => continue,
+        }
+        checked += 1;
+        let mut holder: BTreeMap<&str, &str> = BTreeMap::new();
+        for (key, ips) in &services {
+            for ip in ips {
+                if let Some(other) = holder.insert(ip, key) {
+                    problems.push(format!("rv {rv}: {ip} held by {other} and {key}"));
+                }
+            }
+        }
+        for (ip, parent) in &addresses {
+            match holder.get(ip.as_str()) {
+                Some(h) if h != parent => problems.push(format!(
+                    "rv {rv}: IPAddress {ip} names {parent} while {h} holds it"
+                )),
+                _ => {}
+            }
+        }
+    }
+    (problems, checked)
+}
+
+/// The check above fails on a history that holds one IP twice.
+#[test]
+fn the_held_twice_check_can_fail() {
+    let svc = |name: &str, rv: &str| {
+        json!({"type": "ADDED", "object": {"kind": "Service",
+            "metadata": {"name": name, "namespace": "default", "resourceVersion": rv},
+            "spec": {"clusterIPs": ["10.0.0.1"]}}})
+    };
+    let (problems, checked) = ips_held_twice(&[svc("a", "1"), svc("b", "2")]);
+    assert_eq!(problems, ["rv 2: 10.0.0.1 held by default/a and default/b"]);
+    assert_eq!(checked, 2);
+}
+
+/// The task's seven illustrative steps on the core API, with 36 Services over
+/// four namespaces: after step 7 every Service holds an address in the new
+/// range, the old `kubernetes` ServiceCIDR was deleted (a new one of that name
+/// is built from the new flags), and at no resourceVersion of the whole watch
+/// history was an IP held twice.
 #[test]
 fn the_seven_illustrative_steps() {
     // 1. kube-apiserver with the initial range; 2. Services in it.
-    let mut c = cluster("10.96.0.0/28");
-    for n in ["a", "b"] {
-        c.create(service(n)).unwrap();
+    let mut c = cluster("10.96.0.0/24");
+    for i in 0..36 {
+        let mut svc = service(&format!("app-{i}"));
+        svc["metadata"]["namespace"] = json!(NAMESPACES[i % 4]);
+        c.create(svc).unwrap();
     }
+    let old_uid = c.get("servicecidr", "kubernetes", None).unwrap()["metadata"]["uid"].clone();
+    let services = c.list("services", None).unwrap();
+    assert_eq!(services.len(), 37, "36 and kubernetes");
     // 3. A new ServiceCIDR as the temporary target.
     c.create(
         json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
-        "metadata": {"name": "new-cidr"}, "spec": {"cidrs": ["10.97.0.0/28"]}}),
+        "metadata": {"name": "new-cidr"}, "spec": {"cidrs": ["10.97.0.0/24"]}}),
     )
     .unwrap();
     // 4. Delete the default ServiceCIDR: it stays, terminating, while IPs are in it.
@@ -61,14 +157,29 @@ fn the_seven_illustrative_steps() {
             .is_string()
     );
     // 5. Recreate the Services: they land in the new range.
-    for n in ["a", "b"] {
-        c.delete("service", n, Some("default")).unwrap();
-        c.create(service(n)).unwrap();
-        assert!(ip_of(&mut c, n).starts_with("10.97.0."), "{n}");
+    for s in services
+        .iter()
+        .filter(|s| s["metadata"]["name"] != "kubernetes")
+    {
+        let (name, ns) = (
+            s["metadata"]["name"].as_str().unwrap(),
+            s["metadata"]["namespace"].as_str().unwrap(),
+        );
+        c.delete("service", name, Some(ns)).unwrap();
+        let mut svc = service(name);
+        svc["metadata"]["namespace"] = json!(ns);
+        let got = c.create(svc).unwrap();
+        assert!(
+            got["spec"]["clusterIP"]
+                .as_str()
+                .unwrap()
+                .starts_with("10.97.0."),
+            "{ns}/{name}"
+        );
     }
     // 6. A kube-apiserver with the new flags, then the old one stops.
     let new = c
-        .start_apiserver("kube-apiserver-new", "10.97.0.0/28")
+        .start_apiserver("kube-apiserver-new", "10.97.0.0/24")
         .unwrap();
     assert_eq!(new.state, ApiserverState::Running);
     let names: Vec<_> = c
@@ -84,18 +195,38 @@ fn the_seven_illustrative_steps() {
         ]
     );
     c.stop_apiserver("kube-apiserver").unwrap();
-    assert_eq!(c.config().service_cluster_ip_range, "10.97.0.0/28");
+    assert_eq!(c.config().service_cluster_ip_range, "10.97.0.0/24");
     assert_eq!(c.apiservers()[0].name, "kube-apiserver-new");
     // 7. Delete kubernetes.default: the new apiserver recreates it in the new range.
     c.delete("service", "kubernetes", Some("default")).unwrap();
     c.settle();
     assert_eq!(ip_of(&mut c, "kubernetes"), "10.97.0.1");
-    // The old `kubernetes` ServiceCIDR lost its last IP, went away, and was
-    // recreated from the new flags (reference §5.1).
-    assert_eq!(cidrs(&mut c, "kubernetes"), json!(["10.97.0.0/28"]));
-    for n in ["a", "b"] {
-        assert!(ip_of(&mut c, n).starts_with("10.97.0."), "{n}");
+    let after = c.list("services", None).unwrap();
+    assert_eq!(after.len(), 37);
+    for s in &after {
+        for ip in s["spec"]["clusterIPs"].as_array().unwrap() {
+            assert!(
+                ip.as_str().unwrap().starts_with("10.97.0."),
+                "{}: {ip}",
+                s["metadata"]["name"]
+            );
+        }
     }
+    // The old `kubernetes` ServiceCIDR lost its last IP and was deleted; the one
+    // of that name now is new, recreated from the new flags (reference §5.1).
+    let history = c.watch(None).unwrap();
+    assert!(history.iter().any(|e| e["type"] == "DELETED"
+        && e["object"]["kind"] == "ServiceCIDR"
+        && e["object"]["metadata"]["uid"] == old_uid));
+    let now = c.get("servicecidr", "kubernetes", None).unwrap();
+    assert_ne!(now["metadata"]["uid"], old_uid);
+    assert_eq!(now["spec"]["cidrs"], json!(["10.97.0.0/24"]));
+    let (problems, checked) = ips_held_twice(&history);
+    assert_eq!(problems, Vec::<String>::new());
+    assert!(
+        checked > 4 * 37,
+        "the history holds every change ({checked})"
+    );
 }
 
 /// Reference §5.1 (PR #131263, 1.33+): restarting with a secondary range

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parseAge } from './check-docs.js';
+import { PREFIX as ADMIN_PREFIX, handleAdmin } from './admin.js';
 
 const HELP = `usage: servicecidr-sim apiserver [options]
 
@@ -32,10 +33,17 @@ options:
   --now TIME                        the clock at start (RFC 3339 or epoch ms; default the system clock);
                                     it then runs at real speed from there
   --version X.Y                     the Kubernetes release to emulate (default the newest modelled)
-  --state FILE                      load a snapshot from FILE at start (if it exists), save to it on exit
+  --state FILE                      load a snapshot from FILE at start (if it exists), save to it on exit;
+                                    with --service-cluster-ip-range or --version, the restored cluster's
+                                    serving kube-apiserver restarts with those flags
+  --import FILE                     start from what 'kubectl get services,servicecidrs,ipaddresses -A
+                                    -o json' (or -o yaml) printed; the report goes to stderr
   --kubeconfig FILE                 where to write a kubeconfig for this server (default: a temp file)
   --token TOKEN                     require 'Authorization: Bearer TOKEN' (needed for a non-loopback --bind)
-  --verbose                         one line per request on stderr`;
+  --verbose                         one line per request on stderr
+
+The kube-apiserver processes (restart with new flags, a second instance) are driven under
+/simulator/v1/apiservers; see the README.`;
 
 /** kube-apiserver's limit on a request body (maxRequestBodyBytes, 3 MiB); handle() answers 413 above it. */
 export const BODY_LIMIT = 3 * 1024 * 1024;
@@ -87,6 +95,7 @@ export function parseArgs(argv) {
       }
       case '--version': opts.version = value(); break;
       case '--state': opts.state = value(); break;
+      case '--import': opts.import = value(); break;
       case '--kubeconfig': opts.kubeconfig = value(); break;
       case '--token': {
         opts.token = value();
@@ -141,6 +150,39 @@ function headerObject(pairs) {
   return out;
 }
 
+/** One line about a kube-apiserver start: its flags and, if it failed, upstream's message. */
+function reportStart(a, log) {
+  const flags = `--service-cluster-ip-range=${a.serviceClusterIPRange} (Kubernetes ${a.version})`;
+  log(a.state === 'Failed' ? `kube-apiserver ${a.name} ${flags} failed to start: ${a.message}` : `kube-apiserver ${a.name} ${flags}: ${a.state}`);
+}
+
+/** --import: a cluster holding exactly the exported objects; kube-apiserver's start is queued. */
+function importCluster(Cluster, opts, options, log) {
+  if (opts.state && fs.existsSync(opts.state)) {
+    throw new Error(
+      `--import builds the cluster from ${opts.import}, and --state ${opts.state} already holds one: ` +
+      'remove that file, or give another --state to save the imported cluster to',
+    );
+  }
+  if (opts.age !== undefined) {
+    throw new Error('--age makes a new cluster that old; an --import keeps its objects\' own timestamps (set the clock with --now)');
+  }
+  let text;
+  try {
+    text = fs.readFileSync(opts.import, 'utf8');
+  } catch (e) {
+    throw new Error(`--import ${opts.import}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  }
+  const cluster = Cluster.fromObjects(text, options);
+  const r = cluster.importReport;
+  log(`imported ${opts.import}: ${r.services} Services, ${r.serviceCIDRs} ServiceCIDRs, ${r.ipAddresses} IPAddresses, ` +
+    `${r.other} other objects (resourceVersion ${r.resourceVersion}); skipped ${r.skipped.length}`);
+  for (const s of r.skipped) {
+    log(`  skipped ${s.apiVersion ? `${s.apiVersion} ` : ''}${s.kind || '(no kind)'} ${s.namespace ? `${s.namespace}/` : ''}${s.name}: ${s.reason}`);
+  }
+  return cluster;
+}
+
 /** Starts the server; resolves to { url, kubeconfigPath, stop() } once it listens. */
 export async function start(opts, log = (line) => process.stderr.write(`${line}\n`)) {
   if (!opts.token && !isLoopback(opts.bind)) {
@@ -159,15 +201,33 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
   const offset = opts.now === undefined ? 0 : opts.now - Date.now();
   const wallNow = () => Date.now() + offset;
 
+  const options = { now: wallNow() - 1000 * (opts.age ?? 0) };
+  if (opts.range !== undefined) options.serviceClusterIPRange = opts.range;
+  if (opts.seed !== undefined) options.seed = opts.seed;
+  if (opts.version !== undefined) options.version = opts.version;
   let cluster;
-  if (opts.state && fs.existsSync(opts.state)) {
+  /** What starts once admission is wired: imported and restored policies judge the start-up's writes. */
+  let startup = () => {};
+  if (opts.import !== undefined) {
+    cluster = importCluster(Cluster, opts, options, log);
+    // kube-apiserver starts on the imported objects at once, as a real one on that etcd: the
+    // repair loop's first pass repairs what it finds, with its events, before any request.
+    startup = () => {
+      cluster.reconcile();
+      for (const a of cluster.apiservers()) reportStart(a, log);
+    };
+  } else if (opts.state && fs.existsSync(opts.state)) {
     cluster = Cluster.restore(JSON.parse(fs.readFileSync(opts.state, 'utf8')));
-    log(`restored the cluster from ${opts.state} (its own range, seed and release apply)`);
+    log(`restored the cluster from ${opts.state} (its own seed applies)`);
+    if (opts.range !== undefined || opts.version !== undefined) {
+      // The simulator's process restarting with other flags is kube-apiserver restarting:
+      // the stored objects stay, the new process runs its start-up (default ServiceCIDR
+      // controller, `kubernetes` Service reconciler, the repair loop's first pass).
+      const flags = { serviceClusterIPRange: opts.range ?? cluster.apiservers()[0].serviceClusterIPRange };
+      if (opts.version !== undefined) flags.version = opts.version;
+      startup = () => reportStart(cluster.restartApiserver(flags), log);
+    }
   } else {
-    const options = { now: wallNow() - 1000 * (opts.age ?? 0) };
-    if (opts.range !== undefined) options.serviceClusterIPRange = opts.range;
-    if (opts.seed !== undefined) options.seed = opts.seed;
-    if (opts.version !== undefined) options.version = opts.version;
     cluster = new Cluster(options);
   }
   // ValidatingAdmissionPolicies are enforced by the CEL module shipped beside the main one.
@@ -178,6 +238,9 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
     const behind = wallNow() - cluster.now();
     if (behind > 0) cluster.advance(behind / 1000);
   };
+  // A restored cluster first catches up with the time it was down; then the process starts.
+  sync();
+  startup();
 
   const watches = new Map(); // watch id -> ServerResponse
   const pollWatches = () => {
@@ -223,6 +286,15 @@ export async function start(opts, log = (line) => process.stderr.write(`${line}\
     const q = req.url.indexOf('?');
     const user = opts.token ? { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] } : undefined;
     sync();
+    if (req.url.startsWith(ADMIN_PREFIX)) {
+      const path_ = q >= 0 ? req.url.slice(0, q) : req.url;
+      const a = handleAdmin(cluster, req.method, path_, body);
+      if (opts.verbose) log(`${new Date().toISOString()} ${req.method} ${req.url} ${a.status} ${Date.now() - started}ms`);
+      res.writeHead(a.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(a.body) });
+      res.end(a.body);
+      afterChange();
+      return;
+    }
     const out = cluster.handle({
       method: req.method,
       path: q >= 0 ? req.url.slice(0, q) : req.url,

@@ -30,6 +30,13 @@ export declare class ServiceCIDRExample extends HTMLElement {
 /** The package's web build, initialised once for the whole page (on first need). */
 export declare function loadSimulator(): Promise<typeof import('../web/servicecidr_sim.js')>;
 
+/**
+ * The CEL module (servicecidr-sim/cel's web build, at ../cel/web/ beside the web build, or the
+ * URL in <meta name="servicecidr-sim-cel">), initialised once per page; an example loads it
+ * itself before its first command that names a ValidatingAdmissionPolicy.
+ */
+export declare function loadPolicyEvaluator(): Promise<import('../web/servicecidr_sim.js').PolicyEvaluator>;
+
 declare global {
   interface HTMLElementTagNameMap {
     'servicecidr-example': ServiceCIDRExample;

@@ -16,6 +16,7 @@ import { serve } from '../../www/serve.mjs';
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const EXPORT = fileURLToPath(new URL('./fixtures/cluster-export.json', import.meta.url));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let server;
@@ -69,6 +70,18 @@ for (const [scheme, lang] of CASES) {
     await context.close();
   });
 
+  test(`axe: the Policies scenario with the admission policies pane, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
+    await page.click('#scenarios [data-scenario="policies"]');
+    await page.waitForSelector('#notice:not([hidden])');
+    await page.waitForSelector('html:not([data-busy])', { timeout: 30_000 });
+    await page.waitForSelector('#pane-vap .vap-item.refused');
+    await page.screenshot({ path: `${SHOTS}a11y-policies-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), []);
+    await context.close();
+  });
+
   test(`axe: the release picker and the side-by-side view, ${scheme}, ${lang}`, async () => {
     const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
     await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
@@ -83,6 +96,41 @@ for (const [scheme, lang] of CASES) {
     await context.close();
   });
 
+  test(`axe: the import dialog, import report, capacity, plan view and reconfiguration tour, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open('', scheme, lang === 'ja' ? 'ja-JP' : 'en-US');
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
+    await page.click('#btn-import');
+    await page.setInputFiles('#import-file', EXPORT);
+    await page.waitForFunction(() => document.getElementById('import-text').value.length > 1000);
+    await page.fill('#import-range', '10.96.0.0/24');
+    assert.deepEqual(await violations(page), [], 'the import dialog');
+    await page.click('#import-form button[type="submit"]');
+    await page.waitForSelector('#import-report:not([hidden]) ul.skipped');
+    // A plan with a step done (its changes listed) and steps to come.
+    await page.fill('#plan-range', '10.100.0.0/24');
+    await page.click('#plan-form button[type="submit"]');
+    await page.click('#plan-steps .plan-run');
+    await page.waitForSelector('html:not([data-busy])');
+    await page.waitForSelector('#plan-steps ul.changes');
+    await page.click('#plan-recreate summary');
+    // The reconfiguration tour at a step with its script (Next shows it without running it).
+    for (let i = 0; i < 5; i++) await page.click('#reconf-tour .tour-next');
+    await page.waitForSelector('#reconf-tour pre.code');
+    await page.screenshot({ path: `${SHOTS}a11y-rehearse-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), [], 'import report, capacity, apiservers, plan, tour');
+    await context.close();
+  });
+
+  test(`axe: the reconfiguration tour element, ${scheme}, ${lang}`, async () => {
+    const { context, page } = await open(`embed-reconfigure.html?lang=${lang}`, scheme);
+    await page.waitForSelector('#reconf servicecidr-example');
+    await page.locator('#reconf-restart').evaluate((e) => e.shadowRoot.querySelector('button.run').click());
+    await page.waitForFunction(() => document.getElementById('reconf-restart').transcript?.length === 2, null, { timeout: 30_000 });
+    await page.screenshot({ path: `${SHOTS}a11y-embed-reconfigure-${lang}-${scheme}.tmp.png`, fullPage: true });
+    assert.deepEqual(await violations(page), [], 'steps 1–6 run, step 7 not yet');
+    await context.close();
+  });
+
   test(`axe: the embed demo, ${scheme}, ${lang}`, async () => {
     const { context, page } = await open(`embed-demo.html?lang=${lang}`, scheme);
     assert.equal(await page.getAttribute('html', 'lang'), lang);
@@ -93,6 +141,10 @@ for (const [scheme, lang] of CASES) {
     await page.waitForFunction(() => document.getElementById('s4').transcript?.length === 1, null, { timeout: 30_000 });
     await page.screenshot({ path: `${SHOTS}a11y-embed-${lang}-${scheme}.tmp.png`, fullPage: true });
     assert.deepEqual(await violations(page), [], 'after running steps 1–4');
+    // The policy section: the sample applied, an admitted and a denied ServiceCIDR.
+    await page.locator('#p2 button.run').click();
+    await page.waitForFunction(() => document.getElementById('p2').transcript?.length === 4, null, { timeout: 30_000 });
+    assert.deepEqual(await violations(page), [], 'after running the policy section');
     await context.close();
   });
 }

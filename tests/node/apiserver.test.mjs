@@ -5,7 +5,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -233,4 +234,165 @@ test('bodies above 3 MiB get 413 and the server keeps serving; garbage does not 
   assert.ok(proto.status >= 400 && proto.status < 500, `truncated protobuf: ${proto.status}`);
   assert.equal((await fetch(`${srv.url}/no/such/path`)).status, 404);
   assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);
+});
+
+/** The pkg's Cluster, to build exports the way a user's kubectl prints them. */
+const { Cluster } = createRequire(import.meta.url)(join(ROOT, 'pkg', 'node', 'servicecidr_sim.js'));
+
+test('--import FILE serves exactly the export, reports counts and skipped objects on stderr, and starts kube-apiserver on it', async (t) => {
+  const dir = scratch(t);
+  const src = new Cluster({ serviceClusterIPRange: '10.96.0.0/24', seed: 3, now: '2026-11-01T08:00:00Z' });
+  for (const ns of ['default', 'kube-system']) {
+    src.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: ns }, spec: { ports: [{ port: 80 }] } });
+  }
+  const exported = JSON.parse(src.kubectl('get services,servicecidrs,ipaddresses -A -o json').stdout);
+  // A leaked IPAddress: the Service of kube-system/web went away while the apiserver was down.
+  exported.items = exported.items.filter((o) => !(o.kind === 'Service' && o.metadata.namespace === 'kube-system' && o.metadata.name === 'web'));
+  exported.items.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' } });
+  const file = join(dir, 'export.json');
+  writeFileSync(file, JSON.stringify(exported));
+  const srv = await serve(t, ['--import', file, '--service-cluster-ip-range', '10.96.0.0/24', '--now', '2026-11-02T08:00:00Z']);
+  const err = srv.stderr();
+  assert.match(err, new RegExp(`imported ${file.replace(/[.]/g, '\\.')}: 3 Services, 1 ServiceCIDRs, 4 IPAddresses, 0 other objects \\(resourceVersion \\d+\\); skipped 1\\n`));
+  assert.match(err, /\n {2}skipped v1 Pod default\/p: .+\n/);
+  assert.match(err, /kube-apiserver kube-apiserver --service-cluster-ip-range=10\.96\.0\.0\/24 \(Kubernetes [\d.]+\): Running\n/);
+  const web = await (await fetch(`${srv.url}/api/v1/namespaces/default/services/web`)).json();
+  assert.deepEqual(web, exported.items.find((o) => o.kind === 'Service' && o.metadata.name === 'web'));
+  // The first repair pass ran at start: the leaked IPAddress is reported (upstream's reason).
+  const events = await (await fetch(`${srv.url}/apis/events.k8s.io/v1/events`)).json();
+  assert.ok(events.items.some((e) => e.reason === 'IPAddressNotAllocated'), JSON.stringify(events.items.map((e) => e.reason)));
+});
+
+test('--import refuses an existing --state, --age and a missing file, with the reason', async (t) => {
+  const dir = scratch(t);
+  const state = join(dir, 'state.json');
+  writeFileSync(state, '{}');
+  const file = join(dir, 'export.json');
+  writeFileSync(file, '{"kind":"List","apiVersion":"v1","items":[]}');
+  const run = (...args) => spawnSync(process.execPath, [BIN, 'apiserver', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000 });
+  const both = run('--import', file, '--state', state);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /--import builds the cluster from .*export\.json, and --state .*state\.json already holds one/);
+  assert.match(run('--import', file, '--age', '17d').stderr, /an --import keeps its objects' own timestamps/);
+  assert.match(run('--import', join(dir, 'none.json')).stderr, /--import .*none\.json: no such file/);
+  assert.match(run('--import', state).stderr, /^apiserver: /);
+});
+
+test('restarting the process with --state and new flags is kube-apiserver restarting: single to dual-stack', async (t) => {
+  const dir = scratch(t);
+  const state = join(dir, 'state.json');
+  const first = await serve(t, ['--state', state, '--service-cluster-ip-range', '10.96.0.0/24', '--seed', '2']);
+  const created = await fetch(`${first.url}/api/v1/namespaces/default/services`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'keep' }, spec: { ports: [{ port: 80 }] } }),
+  });
+  const ip = (await created.json()).spec.clusterIP;
+  assert.equal((await first.stop()).code, 0);
+  const second = await serve(t, ['--state', state, '--service-cluster-ip-range', '10.96.0.0/24,fd00::/120']);
+  assert.match(second.stderr(), /kube-apiserver kube-apiserver --service-cluster-ip-range=10\.96\.0\.0\/24,fd00::\/120 \(Kubernetes [\d.]+\): Running/);
+  const sc = await (await fetch(`${second.url}/apis/networking.k8s.io/v1/servicecidrs/kubernetes`)).json();
+  assert.deepEqual(sc.spec.cidrs, ['10.96.0.0/24', 'fd00::/120'], 'reference §5.1: the default ServiceCIDR is upgraded');
+  const keep = await (await fetch(`${second.url}/api/v1/namespaces/default/services/keep`)).json();
+  assert.equal(keep.spec.clusterIP, ip);
+  assert.equal((await second.stop()).code, 0);
+  // Flags kube-apiserver refuses: the process does not start, the saved state is untouched.
+  const before = readFileSync(state, 'utf8');
+  const bad = spawnSync(process.execPath, [BIN, 'apiserver', '--port', '0', '--state', state, '--service-cluster-ip-range', 'nope'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /apiserver: service-cluster-ip-range\[0\] is not a valid cidr/);
+  assert.equal(readFileSync(state, 'utf8'), before);
+});
+
+test('/simulator/v1/apiservers: list, start a second instance, restart and stop by name; errors are Status objects', async (t) => {
+  const srv = await serve(t, ['--service-cluster-ip-range', '10.96.0.0/24', '--seed', '4']);
+  const call = async (method, path, body) => {
+    const r = await fetch(`${srv.url}/simulator/v1/${path}`, {
+      method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    assert.equal(r.headers.get('content-type'), 'application/json');
+    return { status: r.status, body: await r.json() };
+  };
+  const names = (l) => l.items.map((a) => `${a.name} ${a.serviceClusterIPRange} ${a.state}`);
+  assert.deepEqual(names((await call('GET', 'apiservers')).body), ['kube-apiserver 10.96.0.0/24 Running']);
+  const started = await call('POST', 'apiservers', { name: 'new', serviceClusterIPRange: '10.97.0.0/24' });
+  assert.equal(started.status, 201);
+  assert.equal(started.body.state, 'Running');
+  assert.equal((await call('GET', 'apiservers/new')).body.serviceClusterIPRange, '10.97.0.0/24');
+  const stopped = await call('DELETE', 'apiservers/kube-apiserver');
+  assert.deepEqual(names(stopped.body), ['new 10.97.0.0/24 Running', 'kube-apiserver 10.96.0.0/24 Stopped']);
+  const restarted = await call('POST', 'apiservers/new/restart', { serviceClusterIPRange: '10.97.0.0/24,fd00::/120' });
+  assert.equal(restarted.status, 200);
+  assert.equal(restarted.body.serviceClusterIPRange, '10.97.0.0/24,fd00::/120');
+  const status = (code, reason, message) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+  const errors = [
+    [await call('DELETE', 'apiservers/new'), 400, 'BadRequest', /is the only running instance/],
+    [await call('DELETE', 'apiservers/ghost'), 404, 'NotFound', /ghost/],
+    [await call('POST', 'apiservers/kube-apiserver/restart', { serviceClusterIPRange: '10.96.0.0/24' }), 400, 'BadRequest', /only the serving kube-apiserver \(new\) restarts/],
+    [await call('POST', 'apiservers/new/restart', { serviceClusterIPRange: 'nope' }), 400, 'BadRequest', /not a valid cidr/],
+    [await call('POST', 'apiservers', { serviceClusterIPRange: '10.98.0.0/24' }), 400, 'BadRequest', /name is required/],
+    [await call('POST', 'apiservers', '{'), 400, 'BadRequest', /not JSON/],
+    [await call('PUT', 'apiservers'), 405, 'MethodNotAllowed', /PUT/],
+    [await call('GET', 'things'), 404, 'NotFound', /\/simulator\/v1\/things/],
+    [await call('GET', 'apiservers/%E0%A4%A'), 404, 'NotFound', /%E0%A4%A/],
+  ];
+  for (const [got, code, reason, message] of errors) {
+    assert.equal(got.status, code, JSON.stringify(got.body));
+    assert.match(got.body.message, message);
+    assert.deepEqual(got.body, status(code, reason, got.body.message));
+  }
+  // Nothing a refused call touched changed.
+  assert.deepEqual(names((await call('GET', 'apiservers')).body), ['new 10.97.0.0/24,fd00::/120 Running', 'kube-apiserver 10.96.0.0/24 Stopped']);
+});
+
+test('/simulator/v1/plan and /plan/steps: a replace-primary plan computed and executed over HTTP ends where it said', async (t) => {
+  const srv = await serve(t, ['--service-cluster-ip-range', '10.96.0.0/24', '--seed', '5']);
+  const post = async (path, body) => {
+    const r = await fetch(`${srv.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() };
+  };
+  for (const name of ['a', 'b', 'c']) {
+    assert.equal((await post('/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80 }] } })).status, 201);
+  }
+  const plan = await post('/simulator/v1/plan', { serviceClusterIPRange: '10.100.0.0/24' });
+  assert.equal(plan.status, 200);
+  assert.equal(plan.body.category, 'replacePrimary');
+  for (const step of plan.body.steps) {
+    const r = await post('/simulator/v1/plan/steps', step);
+    assert.equal(r.status, 200, `${step.description}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.kind, 'WatchEventList');
+    if (step.action === 'createServiceCidr') assert.ok(r.body.items.some((e) => e.type === 'ADDED' && e.object.metadata.name === step.name));
+  }
+  const services = await (await fetch(`${srv.url}/api/v1/services`)).json();
+  for (const s of services.items) assert.match(s.spec.clusterIP, /^10\.100\.0\./, s.metadata.name);
+  const sc = await (await fetch(`${srv.url}/apis/networking.k8s.io/v1/servicecidrs/kubernetes`)).json();
+  assert.deepEqual(sc.spec.cidrs, ['10.100.0.0/24']);
+  const bad = await post('/simulator/v1/plan/steps', { action: 'reboot', description: '', command: '' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.kind, 'Status');
+});
+
+test('--import with a policy that forbids IPAddress writes: the first repair pass fails and the start fails with upstream\'s message (kubernetes#136288)', async (t) => {
+  const dir = scratch(t);
+  const src = new Cluster({ serviceClusterIPRange: '10.96.0.0/24', seed: 3, now: '2026-11-01T08:00:00Z' });
+  src.setPolicyEvaluator(createRequire(import.meta.url)(join(ROOT, 'pkg', 'cel', 'node', 'servicecidr_admission_wasm.js')));
+  src.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { ports: [{ port: 80 }] } });
+  src.create({
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'freeze-ipaddresses' },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: { resourceRules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['*'], operations: ['CREATE'], resources: ['ipaddresses'] }] },
+      validations: [{ expression: 'false', message: 'IPAddresses are frozen' }],
+    },
+  });
+  src.create({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'freeze-ipaddresses' }, spec: { policyName: 'freeze-ipaddresses', validationActions: ['Deny'] } });
+  const e = JSON.parse(src.kubectl('get services,servicecidrs,ipaddresses,validatingadmissionpolicies,validatingadmissionpolicybindings -A -o json').stdout);
+  // web's IPAddress is missing: the first pass must create it, and the policy refuses.
+  const ip = e.items.find((o) => o.kind === 'Service' && o.metadata.name === 'web').spec.clusterIP;
+  e.items = e.items.filter((o) => !(o.kind === 'IPAddress' && o.metadata.name === ip));
+  const file = join(dir, 'export.json');
+  writeFileSync(file, JSON.stringify(e));
+  const srv = await serve(t, ['--import', file, '--service-cluster-ip-range', '10.96.0.0/24', '--now', '2026-11-02T08:00:00Z']);
+  assert.match(srv.stderr(), /2 other objects .*\nkube-apiserver kube-apiserver --service-cluster-ip-range=10\.96\.0\.0\/24 \(Kubernetes [\d.]+\) failed to start: PostStartHook "start-service-ip-repair-controllers" failed: unable to perform initial IP and Port allocation check\n/);
+  const list = await (await fetch(`${srv.url}/simulator/v1/apiservers`)).json();
+  assert.deepEqual(list.items.map((a) => a.state), ['Failed']);
 });

@@ -82,6 +82,32 @@ ${RUN}`);
   assert.match(out, /^kubernetes\s+10\.96\.0\.0\/28/m);
 });
 
+test("'servicecidr-sim/embed': the CEL module is found beside the web build (../cel/web/), as a CDN copy serves it", () => {
+  const out = node('embed-cel.mjs', `
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+globalThis.HTMLElement = class {};
+globalThis.customElements = { get: () => undefined, define: () => {} };
+const fetched = [];
+globalThis.fetch = async (url) => {
+  fetched.push(String(url).split('node_modules/').pop());
+  return new Response(readFileSync(fileURLToPath(url)), { headers: { 'Content-Type': 'application/wasm' } });
+};
+const embed = await import('servicecidr-sim/embed');
+const { Cluster } = await embed.loadSimulator();
+const cel = await embed.loadPolicyEvaluator();
+console.log('fetched', fetched.join(' '));
+const c = new Cluster({ serviceClusterIPRange: '10.96.0.0/12', seed: 1, now: '2024-01-01T00:00:00Z' });
+c.setPolicyEvaluator(cel);
+const policy = readFileSync(${JSON.stringify(fileURLToPath(new URL('../../crates/admission/tests/data/vap-servicecidr-default.yaml', import.meta.url)))}, 'utf8');
+console.log(c.kubectl('apply -f -', policy).stdout.trim().split('\\n').length, 'applied');
+const o = c.kubectl('apply -f -', 'apiVersion: networking.k8s.io/v1\\nkind: ServiceCIDR\\nmetadata:\\n  name: outside\\nspec:\\n  cidrs: [172.20.0.0/16]\\n');
+console.log(o.stderr.trim());`);
+  assert.match(out, /^fetched servicecidr-sim\/web\/servicecidr_sim_bg\.wasm servicecidr-sim\/cel\/web\/servicecidr_admission_wasm_bg\.wasm$/m);
+  assert.match(out, /^2 applied$/m);
+  assert.match(out, /^The servicecidrs "outside" is invalid: : ValidatingAdmissionPolicy 'servicecidrs.default' with binding 'servicecidrs-default-binding' denied request: failed expression: /m);
+});
+
 test('npx servicecidr-sim check-docs PAGE.md', () => {
   const r = spawnSync('npx', ['--offline', 'servicecidr-sim', 'check-docs', PAGE], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);

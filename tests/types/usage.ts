@@ -23,6 +23,14 @@ import init, {
   type Status,
   type TraceRecord,
   type WatchEvent,
+  type ImportReport,
+  type SkippedObject,
+  type ApiserverInstance,
+  type ApiserverState,
+  type CidrCapacity,
+  type Plan,
+  type PlanCategory,
+  type PlanStep,
 } from '../../pkg/web/servicecidr_sim.js';
 
 export async function walkThrough(bytes: BufferSource): Promise<string[]> {
@@ -131,6 +139,30 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   const view: RangeView = cluster.rangeView('kubernetes', alloc.cidr, '0', alloc.hostBits);
   const roles: string[] = view.cells.flatMap((c) => c.roles);
   void [listed, total, roles];
+
+  // Rehearsing a range change (#15): import, apiserver instances, capacity, plan.
+  const imported: Cluster = Cluster.fromObjects(cluster.kubectl('get svc -A -o json').stdout, { seed: 2 });
+  const took: ImportReport | null = imported.importReport;
+  const skipped: SkippedObject[] = took?.skipped ?? [];
+  const fromList: Cluster = Cluster.fromObjects({ kind: 'List', items: cluster.list('svc') });
+  const servers: ApiserverInstance[] = cluster.apiservers();
+  const state: ApiserverState | undefined = servers[0]?.state;
+  const restarted: ApiserverInstance = cluster.restartApiserver({ serviceClusterIPRange: '10.96.0.0/12' });
+  cluster.startApiserver({ name: 'second', serviceClusterIPRange: '10.96.0.0/12' });
+  const left: ApiserverInstance[] = cluster.stopApiserver('second');
+  const cap: CidrCapacity[] = cluster.capacity();
+  const free: string | undefined = cap[0]?.dynamicFree;
+  const plan: Plan = cluster.planRangeChange({ serviceClusterIPRange: '10.100.0.0/16' });
+  const category: PlanCategory = plan.category;
+  const step: PlanStep | undefined = plan.steps[0];
+  const effect: WatchEvent[] = step ? cluster.runPlanStep(step) : [];
+  void [skipped, state, restarted, left, free, category, effect];
+  fromList.free();
+  imported.free();
+  // @ts-expect-error: the range is required
+  cluster.planRangeChange({});
+  // @ts-expect-error: a plan step is typed
+  cluster.runPlanStep({ action: 'reboot' });
 
   // @ts-expect-error: options are typed
   new Cluster({ seed: 'one' });

@@ -12,6 +12,7 @@
 // Everything the user or the page supplies is rendered with textContent, never as HTML.
 
 import { splitCommands } from './shell.js';
+import { celUrl, loadCel, mentionsPolicy, neededCel } from './cel.js';
 
 const STRINGS = {
   en: {
@@ -21,6 +22,7 @@ const STRINGS = {
     terminating: 'terminating', ready: 'ready', notReady: 'not ready', staticBand: 'static band',
     noAllocator: 'no allocator: never allocates', transcript: 'Commands and their output',
     noOutput: '(no output)', cycle: 'example chain loops back to itself: ', missing: 'no example with id ',
+    loadingCel: 'Loading the CEL module for admission policies…',
   },
   ja: {
     run: '実行', reset: 'リセット', step: 'ステップ', playground: 'プレイグラウンドで開く',
@@ -29,6 +31,7 @@ const STRINGS = {
     terminating: '削除中', ready: '準備完了', notReady: '準備未完了', staticBand: '静的帯域',
     noAllocator: 'アロケーターなし: 割り当てなし', transcript: 'コマンドとその出力',
     noOutput: '(出力なし)', cycle: '例の連鎖が循環しています: ', missing: 'このidの例がありません: ',
+    loadingCel: 'アドミッションポリシー用の CEL モジュールを読み込み中…',
   },
 };
 
@@ -56,6 +59,15 @@ export function loadSimulator() {
     simPromise.catch(() => { simPromise = null; });
   }
   return simPromise;
+}
+
+/**
+ * The CEL module (ValidatingAdmissionPolicy evaluation), a second wasm module beside the
+ * package's web build (../cel/web/, or <meta name="servicecidr-sim-cel">), fetched once per
+ * page and only when an example first meets a policy.
+ */
+export function loadPolicyEvaluator() {
+  return loadCel(celUrl(packageUrls().js));
 }
 
 // One observer for every instance: the first example that becomes visible starts the load.
@@ -314,6 +326,8 @@ export class ServiceCIDRExample extends HTMLElement {
       if (chain.has(prev)) throw new Error(this._t('cycle') + after);
       const snap = await prev._finalState(chain);
       this._cluster = sim.Cluster.restore(snap.snapshot);
+      // A restored cluster has no evaluator; one whose state holds policies needs it back.
+      if (mentionsPolicy(JSON.stringify(snap.snapshot))) await this._withPolicies();
       // A continued example runs on its predecessor's release (the snapshot carries it).
       this._settings = { ...snap.settings };
       this._showRelease();
@@ -348,8 +362,32 @@ export class ServiceCIDRExample extends HTMLElement {
 
   async _runRemaining(chain) {
     await this._ensureCluster(chain);
-    while (this._next < this._commands.length) this._exec();
+    while (this._next < this._commands.length) {
+      await this._prepare(this._commands[this._next]);
+      this._exec();
+    }
     this._render();
+  }
+
+  /** Before a command that names a policy: the CEL module, loaded and plugged in. */
+  async _prepare(cmd) {
+    if (!cmd.comment && mentionsPolicy(cmd.text)) await this._withPolicies();
+  }
+
+  /** Loads the CEL module (once per page) and makes it this cluster's policy evaluator. */
+  async _withPolicies() {
+    if (this._celFor === this._cluster) return;
+    // Said while it loads, then the status is what it was (a predecessor's is never cleared
+    // by a run of its own).
+    const before = this._status;
+    this._setStatus(this._t('loadingCel'));
+    try {
+      const cel = await loadPolicyEvaluator();
+      this._cluster.setPolicyEvaluator(cel);
+      this._celFor = this._cluster;
+    } finally {
+      this._setStatus(before);
+    }
   }
 
   _exec() {
@@ -374,6 +412,9 @@ export class ServiceCIDRExample extends HTMLElement {
     this._needsSettle = true;
     this._log.push(['run', cmd.text]);
     this._results[i] = result;
+    // The policy reached the core by other words, and its 503 changed nothing: with the
+    // module plugged in now, running the example again passes.
+    if (neededCel(result) && this._celFor !== this._cluster) this._withPolicies().catch(() => {});
     this.dispatchEvent(new CustomEvent('command', { detail: { index: i, command: cmd.text, result }, bubbles: true, composed: true }));
   }
 
@@ -401,7 +442,10 @@ export class ServiceCIDRExample extends HTMLElement {
   step() {
     return this._busy(this._enqueue(async () => {
       await this._ensureCluster(new Set([this]));
-      if (this._next < this._commands.length) this._exec();
+      if (this._next < this._commands.length) {
+        await this._prepare(this._commands[this._next]);
+        this._exec();
+      }
       // Comments are not commands: a step should always show some output.
       while (this._next < this._commands.length && this._commands[this._next].comment) this._exec();
     }));

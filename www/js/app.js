@@ -4,17 +4,24 @@
 // rebuilds the same state: that is what reloads and shared links do.
 
 import init, { Cluster } from '../pkg/servicecidr_sim.js';
+import { celUrl, loadCel, mentionsPolicy, neededCel } from '../embed/cel.js';
 import { applyI18n, lang, setLang, t } from './i18n.js';
 import { Terminal, completions } from './terminal.js';
 import { RangeMaps } from './rangemap.js';
-import { EventLog, Panes } from './panes.js';
+import { EventLog, Panes, PolicyPane } from './panes.js';
 import { SCENARIOS, TOUR, Tour, pick } from './tour.js';
 import { Compare, fillReleaseSelect, selectRelease } from './compare.js';
 import { RELEASES } from './releases.js';
 import { clearState, decodeHash, encodeState, FORMAT, loadPrefs, loadState, savePrefs, saveState } from './persist.js';
+import { CapacityPane } from './capacity.js';
+import { ImportDialog, PlanView, renderImportReport } from './rehearse.js';
+import { RECONF_TOUR } from './reconfigure.js';
 
 const DEFAULT_SETTINGS = { range: '10.96.0.0/28', seed: 1, start: '2026-01-01T00:00:00Z' };
 const $ = (id) => document.getElementById(id);
+// The CEL module (ValidatingAdmissionPolicy evaluation) is a second wasm module, fetched only
+// when the playground first meets a policy (ensureCel), never at first paint.
+const CEL_URL = celUrl(new URL('../pkg/servicecidr_sim.js', import.meta.url));
 
 const prefs = loadPrefs();
 const S = {
@@ -28,6 +35,12 @@ const S = {
   scMap: null,
   eventKeys: new Set(),
   lastTime: null,
+  // The CEL module once loaded: every cluster made from then on gets it as its evaluator.
+  cel: null,
+  // Actions run one after another, even when one waits for the CEL module.
+  queue: Promise.resolve(),
+  // The core's ValidatingAdmissionPolicy decisions (trace records' `admission`), newest last.
+  decisions: [],
 };
 
 let term;
@@ -36,10 +49,15 @@ let panes;
 let eventLog;
 let tour;
 let compare;
+let capacity;
+let planView;
+let reconfTour;
+let policyPane;
 
 // ---------- cluster lifecycle ----------
 
-function newCluster(settings) {
+/** `imp` ({ text, name }): an imported export the cluster is built from (Cluster.fromObjects). */
+function newCluster(settings, imp = null) {
   const opts = {
     serviceClusterIPRange: settings.range,
     seed: settings.seed,
@@ -48,8 +66,39 @@ function newCluster(settings) {
   };
   // No version: the newest release the core models (its default).
   if (settings.version) opts.version = settings.version;
-  return new Cluster(opts);
+  return withEvaluator(imp ? Cluster.fromObjects(imp.text, opts) : new Cluster(opts));
 }
+
+/** Plugs the CEL module, when loaded, into a new or restored cluster (neither has one). */
+function withEvaluator(c) {
+  if (S.cel) c.setPolicyEvaluator(S.cel);
+  return c;
+}
+
+/**
+ * Loads the CEL module (once) and gives it to the current cluster. A failure leaves the
+ * cluster without one: writing a policy then answers the core's 503, which says why.
+ */
+async function ensureCel() {
+  if (S.cel) return true;
+  document.documentElement.dataset.cel = 'loading';
+  const loading = () => t('celLoading');
+  notice(loading, 'info');
+  try {
+    S.cel = await loadCel(CEL_URL);
+  } catch (err) {
+    delete document.documentElement.dataset.cel;
+    notice(() => t('celFailed', { msg: err?.message ?? String(err) }), 'err');
+    return false;
+  }
+  S.cluster?.setPolicyEvaluator(S.cel);
+  document.documentElement.dataset.cel = 'ready';
+  if (noticeText === loading) $('notice').hidden = true;
+  return true;
+}
+
+/** Does replaying these log entries meet a policy (so the CEL module must come first)? */
+const logNeedsCel = (log) => log.some((e) => e[0] === 'run' && mentionsPolicy(e[1]));
 
 /** autoReconcile is a constructor option; flip it in place when the core allows, else via snapshot. */
 function setAutoReconcile(on) {
@@ -61,7 +110,7 @@ function setAutoReconcile(on) {
   const snap = c.snapshot();
   if (snap && snap.config && typeof snap.config === 'object') {
     snap.config.autoReconcile = on;
-    S.cluster = Cluster.restore(snap);
+    S.cluster = withEvaluator(Cluster.restore(snap));
     c.free?.();
   }
 }
@@ -73,6 +122,7 @@ function resetModel() {
   S.traceSeq = 0;
   S.eventKeys = new Set();
   S.lastTime = null;
+  S.decisions = [];
 }
 
 /** Runs one log entry on the cluster; returns what the terminal should show. */
@@ -96,6 +146,8 @@ function perform(entry) {
     case 'step':
       c.reconcile();
       return { kind: 'note', text: () => t('noteStep') };
+    case 'plan':
+      return { kind: 'plan', changes: c.runPlanStep(entry[1]) };
     case 'pause':
       setAutoReconcile(!entry[1]);
       S.paused = entry[1];
@@ -112,26 +164,42 @@ function show(entry, out, origin) {
     const clock = clockText();
     if (out.moved > 0) term.note(() => `${t('noteMoved', { n: out.moved })} · ${clock}`, 'note');
     if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(() => t('rangeFull'), 'warn');
+  } else if (out.kind === 'plan') {
+    const clock = clockText();
+    term.note(() => `${t('notePlanStep', { what: entry[1].description })} · ${clock}\n${entry[1].command}`, 'note');
   } else {
     const clock = clockText();
     term.note(() => `${out.text()} · ${clock}`, 'note');
   }
 }
 
-/** Boots a cluster from a state (settings + log), replaying and printing the log. */
-function boot(state, { quiet = false } = {}) {
+/**
+ * Boots a cluster from a state (settings + log), replaying and printing the log. A log that
+ * writes policies (a reload, a shared link, another release) loads the CEL module first.
+ */
+async function boot(state, { quiet = false } = {}) {
+  // An imported export may hold policies too.
+  if (!S.cel && (logNeedsCel(state.log) || (state.import && mentionsPolicy(state.import.text)))) await ensureCel();
+  bootNow(state, { quiet });
+}
+
+function bootNow(state, { quiet }) {
   S.cluster?.free?.();
   S.settings = { ...state.settings };
+  S.import = state.import ?? null;
   S.log = [];
   S.paused = false;
   resetModel();
   term.clear();
   eventLog.clear();
-  S.cluster = newCluster(S.settings);
+  S.cluster = newCluster(S.settings, S.import);
   const { range, seed } = S.settings;
   const version = S.cluster.version;
   showVersion();
-  term.note(() => t('noteBoot', { version, range, seed }), 'note boot');
+  if (S.import) term.note(() => t('noteImport', { version, range, name: S.import.name ?? t('pasted') }), 'note boot');
+  else term.note(() => t('noteBoot', { version, range, seed }), 'note boot');
+  showImportReport();
+  planView?.clear();
   for (const e of state.log) {
     let out;
     try {
@@ -148,8 +216,25 @@ function boot(state, { quiet = false } = {}) {
   save();
 }
 
-/** Performs a new action and records it in the log. */
+/**
+ * Performs a new action and records it in the log. Actions queue, so a command that first
+ * waits for the CEL module still runs before the ones typed after it.
+ */
 function act(entry) {
+  const run = async () => {
+    if (entry[0] === 'run' && !S.cel && mentionsPolicy(entry[1])) await ensureCel();
+    const out = actNow(entry);
+    // The policy reached the core by other words (its 503 says so); that request changed
+    // nothing, so with the module loaded now the command can simply be run again.
+    if (out?.kind === 'run' && !S.cel && neededCel(out.res) && (await ensureCel())) term.note(() => t('celNowLoaded'), 'note');
+    return out;
+  };
+  const p = S.queue.then(run);
+  S.queue = p.catch(() => {});
+  return p;
+}
+
+function actNow(entry) {
   const first = !window.__firstCommandAt && entry[0] === 'run';
   if (first) performance.mark('playground:first-command');
   let out;
@@ -162,6 +247,7 @@ function act(entry) {
   }
   S.log.push(entry);
   show(entry, out, entry[2]);
+  if (entry[0] !== 'plan') planView?.markStale();
   sync({ flash: true });
   updateControls();
   save();
@@ -170,11 +256,64 @@ function act(entry) {
 }
 
 function save() {
-  saveState({ v: FORMAT, settings: S.settings, log: S.log });
+  saveState(currentState());
 }
 
+/** An import is part of the state: a replay of the log alone would start from an empty cluster. */
 function currentState() {
-  return { v: FORMAT, settings: S.settings, log: S.log };
+  return { v: FORMAT, settings: S.settings, log: S.log, ...(S.import ? { import: S.import } : {}) };
+}
+
+function showImportReport() {
+  renderImportReport($('import-report'), S.import ? S.cluster.importReport : null, S.import?.name);
+}
+
+/** The import dialog's answer: a new cluster from the export, then its first reconcile. */
+function importCluster({ text, name, range, version }) {
+  // The import's clock starts now (to the second), so the imported objects' ages look right;
+  // it is kept in the settings, so a reload replays the same times.
+  const start = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const settings = { range, seed: DEFAULT_SETTINGS.seed, start, ...(version ? { version } : {}) };
+  const imp = { text, name };
+  newCluster(settings, imp).free?.(); // throws with the core's message: nothing changes
+  return busy(async () => {
+    await boot({ v: FORMAT, settings, import: imp, log: [] });
+    fillSettingsForm();
+    // kube-apiserver's start-up is queued by the import: this reconcile runs it and the repair
+    // loop's first pass, whose events the event log then shows.
+    await act(['step']);
+    const r = S.cluster.importReport;
+    notice(() => t('importDone', { services: r.services, cidrs: r.serviceCIDRs, ips: r.ipAddresses }), 'info');
+  });
+}
+
+/** Marks the page busy while `fn` runs (tests and screen readers wait on it), as runOps does. */
+async function busy(fn) {
+  document.documentElement.dataset.busy = 'true';
+  try {
+    return await fn();
+  } finally {
+    delete document.documentElement.dataset.busy;
+  }
+}
+
+/** The CIDRs of the export's `kubernetes` ServiceCIDR (the core reads the export), or null. */
+function suggestRange(text) {
+  let c = null;
+  try {
+    c = Cluster.fromObjects(text, {});
+    return c.get('servicecidrs', 'kubernetes').spec.cidrs.join(',');
+  } catch {
+    return null; // unreadable, or a pre-1.33 export without ServiceCIDRs: keep the default
+  } finally {
+    c?.free?.();
+  }
+}
+
+/** A plan step through the command log (so reloads replay it); answers its changes or null. */
+async function runPlanStep(step) {
+  const out = await act(['plan', step]);
+  return out ? out.changes : null;
 }
 
 // ---------- model sync (watch) ----------
@@ -262,6 +401,7 @@ function pullLog() {
     for (const r of tr) {
       if (typeof r.seq === 'number' && r.seq > S.traceSeq) S.traceSeq = r.seq;
       if (r.time) S.lastTime = r.time;
+      if (r.admission) S.decisions.push({ time: r.time, seq: r.seq, ...r.admission });
       items.push({ kind: 'trace', obj: r, at: r.time ?? '' });
     }
   } catch {
@@ -304,7 +444,23 @@ function sync({ flash }) {
   S.model.rangeView = (name, cidr, start, hostBits) => S.cluster.rangeView(name, cidr, start, hostBits);
   maps.update(S.model);
   panes.render(S.model, work);
+  capacity.update(S.cluster.capacity(), S.cluster.apiservers());
+  renderPolicies();
   updateClock(work);
+}
+
+/** The policy pane: the stored policies and bindings, and the core's decisions. */
+function renderPolicies() {
+  if (S.decisions.length > 500) S.decisions.splice(0, S.decisions.length - 500);
+  let policies = [];
+  let bindings = [];
+  try {
+    policies = S.cluster.list('validatingadmissionpolicies');
+    bindings = S.cluster.list('validatingadmissionpolicybindings');
+  } catch {
+    /* a release without the kinds lists none */
+  }
+  policyPane.render({ policies, bindings, decisions: S.decisions });
 }
 
 // ---------- clock ----------
@@ -464,11 +620,11 @@ async function runOpsNow(ops) {
     if (op.reset) {
       // Scenarios and tour steps run on the release the learner picked.
       const keep = S.settings.version ? { version: S.settings.version } : {};
-      boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...keep, ...op.reset }, log: [] });
+      await boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...keep, ...op.reset }, log: [] });
       fillSettingsForm();
-    } else if (op.run !== undefined) act(['run', op.run]);
-    else if (op.adv !== undefined) act(['adv', op.adv]);
-    else if (op.settle) act(['settle']);
+    } else if (op.run !== undefined) await act(['run', op.run]);
+    else if (op.adv !== undefined) await act(['adv', op.adv]);
+    else if (op.settle) await act(['settle']);
     // Let the page paint between steps so each result is visible as it comes.
     await new Promise((r) => requestAnimationFrame(() => r()));
   }
@@ -510,10 +666,10 @@ function showVersion() {
 function wireVersion() {
   const sel = $('version');
   fillReleaseSelect(sel, undefined);
-  sel.addEventListener('change', () => {
+  sel.addEventListener('change', async () => {
     const settings = { ...S.settings, version: sel.value };
     try {
-      newCluster(settings).free?.();
+      newCluster(settings, S.import).free?.();
     } catch (err) {
       notice(() => t('badVersion', { msg: err.message }), 'err');
       showVersion();
@@ -521,7 +677,8 @@ function wireVersion() {
     }
     // Same script, other release: the log replays, so what differs is the release's doing.
     const log = S.log;
-    boot({ v: FORMAT, settings, log });
+    // An imported cluster is imported again on the new release, then the log replays.
+    await boot({ v: FORMAT, settings, log, ...(S.import ? { import: S.import } : {}) });
     const version = S.cluster.version;
     notice(() => t('versionReplayed', { version, n: log.length }), 'info');
   });
@@ -545,7 +702,7 @@ function wireSettings() {
       $('set-range').focus();
     }
   });
-  $('settings-form').addEventListener('submit', (e) => {
+  $('settings-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const range = $('set-range').value.trim();
     const seed = Number($('set-seed').value);
@@ -557,20 +714,23 @@ function wireSettings() {
       notice(() => t('badSettings', { msg: err.message }), 'err');
       return;
     }
-    boot({ v: FORMAT, settings, log: [] });
+    await boot({ v: FORMAT, settings, log: [] });
     $('settings').hidden = true;
     btn.setAttribute('aria-expanded', 'false');
     notice(() => t('restarted'), 'info');
     term.focus();
   });
-  $('btn-reset').addEventListener('click', () => {
+  $('btn-reset').addEventListener('click', async () => {
     clearState();
     // Reset empties the log and the settings; the chosen release stays, like the language.
-    boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...(S.settings.version ? { version: S.settings.version } : {}) }, log: [] });
+    await boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS, ...(S.settings.version ? { version: S.settings.version } : {}) }, log: [] });
     prefs.tourStep = 0;
+    prefs.reconfStep = 0;
     savePrefs(prefs);
     tour.done.clear();
     tour.render();
+    reconfTour.done.clear();
+    reconfTour.render();
     fillSettingsForm();
     notice(() => t('wasReset'), 'info');
   });
@@ -578,6 +738,7 @@ function wireSettings() {
     const frag = await encodeState(currentState());
     const url = `${location.origin}${location.pathname}#${frag}`;
     $('share-url').value = url;
+    $('share-import').hidden = !S.import;
     $('share').hidden = false;
     $('share-url').focus();
     $('share-url').select();
@@ -630,11 +791,16 @@ function relabel() {
   tour.render();
   maps.relabel();
   panes.render(S.model, pending());
+  renderPolicies();
   updateClock(pending());
   relabelNotice();
   term.relabel();
   showVersion();
   compare?.relabel();
+  reconfTour.render();
+  capacity.render();
+  if (S.cluster) showImportReport();
+  planView.render();
 }
 
 // ---------- wiring ----------
@@ -657,8 +823,7 @@ function onTerminalRun(script) {
     term.note(() => t('help'), 'note help');
     return;
   }
-  act(['run', script]);
-  refreshFormDefaults();
+  act(['run', script]).then(refreshFormDefaults);
 }
 
 function wireActions() {
@@ -675,18 +840,16 @@ function wireActions() {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target).entries());
     // A malformed clusterIP still goes to the apiserver: its validation message is the lesson.
-    runFromButton(createServiceCommand(f));
     delete $('svc-name').dataset.touched;
-    refreshFormDefaults();
+    runFromButton(createServiceCommand(f)).then(refreshFormDefaults);
   });
   $('form-cidr').addEventListener('submit', (e) => {
     e.preventDefault();
     const f = Object.fromEntries(new FormData(e.target).entries());
     const cidrs = f.cidrs.split(/[,\s]+/).filter(Boolean);
     // Malformed CIDRs still go to the apiserver: its validation message is the lesson.
-    runFromButton(addCIDRCommand(f.name.trim(), cidrs));
     delete $('cidr-name').dataset.touched;
-    refreshFormDefaults();
+    runFromButton(addCIDRCommand(f.name.trim(), cidrs)).then(refreshFormDefaults);
   });
 }
 
@@ -704,8 +867,7 @@ async function main() {
   maps = new RangeMaps($('maps'), $('tooltip'));
   panes = new Panes({
     deleteObj: (kind, name, ns) => {
-      runFromButton(deleteCommand(kind, name, ns));
-      refreshFormDefaults();
+      runFromButton(deleteCommand(kind, name, ns)).then(refreshFormDefaults);
     },
     prefillCIDR: (cidrs) => {
       $('cidr-cidrs').value = cidrs.join(',');
@@ -715,6 +877,7 @@ async function main() {
     blockingIPs: (name) => S.cluster.blockingIPsReport(name),
   });
   eventLog = new EventLog($('event-log'));
+  policyPane = new PolicyPane($('pane-vap'));
   tour = new Tour($('tour'), {
     run: runOps,
     getStep: () => prefs.tourStep ?? 0,
@@ -723,6 +886,18 @@ async function main() {
       savePrefs(prefs);
     },
   });
+  reconfTour = new Tour($('reconf-tour'), {
+    run: runOps,
+    steps: RECONF_TOUR,
+    titleId: 'reconf-step-title',
+    getStep: () => prefs.reconfStep ?? 0,
+    setStep: (i) => {
+      prefs.reconfStep = i;
+      savePrefs(prefs);
+    },
+  });
+  capacity = new CapacityPane($('cap-table').tBodies[0], $('api-table').tBodies[0]);
+  planView = new PlanView({ cluster: () => S.cluster, runStep: runPlanStep, busy });
   wireSettings();
   wireVersion();
   $('btn-compare').addEventListener('click', () => {
@@ -735,6 +910,7 @@ async function main() {
   wireActions();
   renderScenarios();
   tour.render();
+  reconfTour.render();
   updateControls();
 
   performance.mark('playground:init-start');
@@ -742,6 +918,8 @@ async function main() {
   performance.mark('playground:wasm-ready');
   compare = new Compare({
     Cluster,
+    // A script that writes policies runs on clusters with the CEL module.
+    evaluator: async (script) => (mentionsPolicy(script) && (await ensureCel()) ? S.cel : null),
     seed: DEFAULT_SETTINGS.seed,
     start: DEFAULT_SETTINGS.start,
     load: () => prefs.compare,
@@ -761,13 +939,14 @@ async function main() {
   }
   state ??= loadState() ?? { v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] };
   try {
-    boot(state);
+    await boot(state);
   } catch (err) {
     // A saved state the current core cannot start (e.g. settings it rejects): start clean.
     notice(() => t('badSaved', { msg: err.message }), 'warn');
-    boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
+    await boot({ v: FORMAT, settings: { ...DEFAULT_SETTINGS }, log: [] });
   }
   performance.mark('playground:booted');
+  new ImportDialog({ onImport: importCluster, defaults: () => ({ range: S.settings.range, version: S.settings.version ?? RELEASES[0] }), suggestRange });
   fillSettingsForm();
   refreshFormDefaults();
   term.setEnabled(true);

@@ -35,7 +35,9 @@ export function selectRelease(sel, value) {
 
 export class Compare {
   /**
-   * @param {{ Cluster: any, start: string, seed: number, load: () => object, save: (s: object) => void }} opts
+   * @param {{ Cluster: any, start: string, seed: number, load: () => object, save: (s: object) => void,
+   *   evaluator?: (script: string) => Promise<object | null> }} opts
+   * evaluator: the CEL module for a script that writes policies (loaded on first need), or null.
    */
   constructor(opts) {
     this.opts = opts;
@@ -81,14 +83,16 @@ export class Compare {
   }
 
   /** Runs the script on both releases and draws the result. */
-  run() {
+  async run() {
     const s = this.settings();
     this.opts.save(s);
+    const cel = (await this.opts.evaluator?.(s.script)) ?? null;
     const sides = [];
     for (const version of [s.a, s.b]) {
       let cluster;
       try {
         cluster = new this.opts.Cluster({ serviceClusterIPRange: s.range, seed: this.opts.seed, now: this.opts.start, version });
+        if (cel) cluster.setPolicyEvaluator(cel);
         const res = cluster.run(s.script);
         sides.push({ version: cluster.version, text: res.output ?? `${res.stdout ?? ''}${res.stderr ?? ''}` });
       } catch (err) {

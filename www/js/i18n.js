@@ -154,6 +154,28 @@ const EN = {
   next: 'Next',
   runStep: 'Run this step',
   advanceOp: '(clock +{n} s)',
+  policiesPane: 'Admission policies',
+  vapNone: 'No ValidatingAdmissionPolicy in this cluster.',
+  vapBoundBy: 'bound by',
+  vapUnbound: 'no binding: it has no effect',
+  vapDecisionsH: 'Requests that failed a validation',
+  vapNoDecisions: 'No request has failed a validation yet.',
+  vapActDeny: 'Deny',
+  vapActWarn: 'Warn',
+  vapActAudit: 'Audit',
+  vapIgnored: 'Ignored (failurePolicy: Ignore)',
+  vapRefused: 'request refused',
+  vapAdmitted: 'request admitted',
+  vapPolicy: 'Policy',
+  vapBinding: 'Binding',
+  vapParam: 'Param',
+  vapNoBinding: '(the policy itself)',
+  vapMessage: 'Message',
+  vapUser: 'User',
+  vapRequest: 'Request',
+  celLoading: 'Loading the CEL module that evaluates ValidatingAdmissionPolicies…',
+  celFailed: 'The CEL module could not be loaded ({msg}); policies cannot be written until it loads.',
+  celNowLoaded: 'The CEL module that evaluates ValidatingAdmissionPolicies is loaded now: run the command again.',
   help: [
     'Commands run in a simulated cluster (nothing leaves this page):',
     '  kubectl get|describe|create|apply|delete servicecidrs|ipaddresses|services …',
@@ -317,6 +339,28 @@ const JA = {
   next: '次へ',
   runStep: 'このステップを実行',
   advanceOp: '（時計を +{n} 秒）',
+  policiesPane: 'アドミッションポリシー',
+  vapNone: 'このクラスターに ValidatingAdmissionPolicy はありません。',
+  vapBoundBy: 'バインディング',
+  vapUnbound: 'バインディングなし（効果はありません）',
+  vapDecisionsH: '検証に失敗したリクエスト',
+  vapNoDecisions: '検証に失敗したリクエストはまだありません。',
+  vapActDeny: 'Deny（拒否）',
+  vapActWarn: 'Warn（警告）',
+  vapActAudit: 'Audit（監査）',
+  vapIgnored: '無視（failurePolicy: Ignore）',
+  vapRefused: 'リクエストは拒否されました',
+  vapAdmitted: 'リクエストは受理されました',
+  vapPolicy: 'ポリシー',
+  vapBinding: 'バインディング',
+  vapParam: 'パラメーター',
+  vapNoBinding: '（ポリシー自体）',
+  vapMessage: 'メッセージ',
+  vapUser: 'ユーザー',
+  vapRequest: 'リクエスト',
+  celLoading: 'ValidatingAdmissionPolicy を評価する CEL モジュールを読み込み中…',
+  celFailed: 'CEL モジュールを読み込めませんでした（{msg}）。読み込めるまでポリシーは書き込めません。',
+  celNowLoaded: 'ValidatingAdmissionPolicy を評価する CEL モジュールを読み込みました。もう一度コマンドを実行してください。',
   help: [
     'コマンドはシミュレーションされたクラスターで実行されます（このページの外には出ません）:',
     '  kubectl get|describe|create|apply|delete servicecidrs|ipaddresses|services …',
@@ -352,6 +396,12 @@ export function applyI18n(root) {
   for (const el of root.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
   document.title = t('title');
+}
+
+/** More strings from a feature's own module (rehearse-strings.js), so this file stays shared and small. */
+export function addStrings(en, ja) {
+  Object.assign(EN, en);
+  Object.assign(JA, ja);
 }
 
 export const KEYS = Object.keys(EN);

@@ -255,3 +255,99 @@ function shortTime(s) {
   const m = /T(\d\d:\d\d:\d\d)/.exec(s);
   return m ? m[1] : String(s);
 }
+
+/** How many decisions the policy pane lists (newest first); older ones stay in the trace. */
+const DECISIONS_SHOWN = 50;
+
+/**
+ * The admission policies pane: the stored ValidatingAdmissionPolicies with their bindings,
+ * and every request that failed a validation, drawn from the core's own records (trace()
+ * records' `admission`: PolicyDecisionRecord) — which policy and binding, the validation's
+ * message, what the binding's validationActions did, who asked for what. The panel stays
+ * hidden until the cluster has a policy or a decision.
+ */
+export class PolicyPane {
+  constructor(root) {
+    this.root = root;
+    this.panel = root.closest('section');
+  }
+
+  render({ policies, bindings, decisions }) {
+    const failed = decisions.filter((d) => d.evaluation !== 'admit');
+    this.panel.hidden = !policies.length && !bindings.length && !failed.length;
+    document.getElementById('vap-count').textContent = `(${policies.length})`;
+    this.root.textContent = '';
+    this.root.append(this.policies(policies, bindings), this.decisions(failed));
+  }
+
+  policies(policies, bindings) {
+    const ul = el('ul', 'vap-list');
+    if (!policies.length) ul.append(el('li', 'empty', t('vapNone')));
+    for (const p of policies) {
+      const name = p.metadata?.name ?? '';
+      const li = el('li');
+      li.dataset.policy = name;
+      li.append(el('code', 'vap-name', name));
+      const bound = bindings.filter((b) => b.spec?.policyName === name);
+      if (!bound.length) li.append(' ', el('span', 'sub', t('vapUnbound')));
+      for (const b of bound) {
+        li.append(' ', el('span', 'sub', t('vapBoundBy')), ' ', el('code', null, b.metadata?.name ?? ''));
+        li.append(' ', el('span', 'sub', `[${(b.spec?.validationActions ?? []).join(', ')}]`));
+      }
+      ul.append(li);
+    }
+    return ul;
+  }
+
+  decisions(failed) {
+    const box = el('div', 'vap-decisions');
+    const h = el('h3', null, t('vapDecisionsH'));
+    h.id = 'vap-decisions-h';
+    box.append(h);
+    if (!failed.length) {
+      box.append(el('p', 'empty', t('vapNoDecisions')));
+      return box;
+    }
+    const ol = el('ol', 'vap-items');
+    // It scrolls, so a keyboard must be able to reach it.
+    ol.tabIndex = 0;
+    ol.setAttribute('aria-labelledby', 'vap-decisions-h');
+    for (const d of failed.slice(-DECISIONS_SHOWN).reverse()) ol.append(this.decision(d));
+    box.append(ol);
+    return box;
+  }
+
+  decision(d) {
+    const li = el('li', `vap-item ${d.refused ? 'refused' : 'admitted'}`);
+    li.dataset.policy = d.policy;
+    li.dataset.binding = d.binding ?? '';
+    li.dataset.name = d.name;
+    const head = el('div', 'vap-head');
+    head.append(el('time', null, shortTime(d.time)));
+    if (d.action === 'Deny') {
+      // A failed validation does what the binding's validationActions say (a policy's own
+      // error has no binding and refuses the request).
+      const actions = d.binding === null || d.binding === undefined ? ['Deny'] : d.validationActions;
+      for (const a of actions) head.append(el('span', `badge act-${a.toLowerCase()}`, t(`vapAct${a}`)));
+    } else head.append(el('span', 'badge', t('vapIgnored')));
+    head.append(el('span', `outcome ${d.refused ? 'bad' : 'ok'}`, t(d.refused ? 'vapRefused' : 'vapAdmitted')));
+    li.append(head);
+    const dl = el('dl');
+    const row = (k, ...v) => {
+      dl.append(el('dt', null, k));
+      const dd = el('dd');
+      dd.append(...v);
+      dl.append(dd);
+    };
+    row(t('vapPolicy'), el('code', null, d.policy));
+    row(t('vapBinding'), d.binding ? el('code', null, d.binding) : t('vapNoBinding'));
+    if (d.param) row(t('vapParam'), el('code', null, d.param));
+    row(t('vapMessage'), el('span', 'vap-msg', d.message));
+    row(t('vapUser'), el('code', null, d.user));
+    const [resource, sub] = d.resource.split('/');
+    const target = `${resource}${d.group ? `.${d.group}` : ''}${sub ? `/${sub}` : ''} ${d.namespace ? `${d.namespace}/` : ''}${d.name}`;
+    row(t('vapRequest'), el('code', null, `${d.operation} ${target}`));
+    li.append(dl);
+    return li;
+  }
+}

@@ -1,6 +1,7 @@
 // Saving the playground: localStorage for reloads, a compressed URL fragment for
 // sharing. Both hold the same thing: settings + the command log, which replays
-// deterministically on a fresh Cluster (same seed + same calls => same state).
+// deterministically on a fresh Cluster (same seed + same calls => same state), and for an
+// imported cluster the export it was built from (the log replays on Cluster.fromObjects).
 
 const STORE_KEY = 'servicecidr-playground/state/v1';
 const PREFS_KEY = 'servicecidr-playground/prefs/v1';
@@ -68,6 +69,8 @@ export function validState(s) {
     else if (e[0] === 'adv' && Number.isFinite(e[1]) && e[1] >= 0) log.push(['adv', e[1]]);
     else if (e[0] === 'settle' || e[0] === 'step') log.push([e[0]]);
     else if (e[0] === 'pause' && typeof e[1] === 'boolean') log.push(['pause', e[1]]);
+    // A step of planRangeChange's plan, replayed with runPlanStep (the core checks its fields).
+    else if (e[0] === 'plan' && e[1] && typeof e[1] === 'object' && typeof e[1].action === 'string') log.push(['plan', e[1]]);
     else return null;
   }
   const settings = { range: st.range, seed: Math.trunc(st.seed), start: st.start };
@@ -75,6 +78,11 @@ export function validState(s) {
   if (st.version !== undefined) {
     if (typeof st.version !== 'string') return null;
     settings.version = st.version;
+  }
+  // An imported export (Cluster.fromObjects) the log replays on; absent for a new cluster.
+  if (s.import !== undefined) {
+    if (!s.import || typeof s.import.text !== 'string') return null;
+    return { v: FORMAT, settings, log, import: { text: s.import.text, name: typeof s.import.name === 'string' ? s.import.name : null } };
   }
   return { v: FORMAT, settings, log };
 }

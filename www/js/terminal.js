@@ -304,7 +304,7 @@ function flashLabel(btn, text) {
 
 const SHELL_WORDS = ['kubectl', 'for', 'do', 'done', 'echo', 'seq', 'jq', 'cat', 'printf', 'grep', 'wc', 'head', 'tail', 'sort', 'sleep', 'true', 'false', 'if', 'then', 'else', 'fi', 'while', 'export', 'clear', 'help'];
 const VERBS = ['get', 'describe', 'create', 'apply', 'delete', 'label', 'annotate', 'api-resources'];
-const RESOURCES = ['servicecidrs', 'servicecidr', 'ipaddresses', 'ipaddress', 'ip', 'services', 'service', 'svc', 'events'];
+const RESOURCES = ['servicecidrs', 'servicecidr', 'ipaddresses', 'ipaddress', 'ip', 'services', 'service', 'svc', 'events', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings'];
 const CREATE_KINDS = ['service', 'servicecidr', 'ipaddress'];
 const SERVICE_TYPES = ['clusterip', 'nodeport', 'loadbalancer', 'externalname'];
 const OUTPUTS = ['json', 'yaml', 'wide', 'name', 'jsonpath='];

@@ -169,6 +169,49 @@ spec:
   - ${cidr}
 EOF`;
 
+// The en page's "Kubernetes Service CIDR Policies" sample (vap-servicecidr-default.yaml),
+// verbatim. Its comment holds backquotes, so the here-document delimiter is quoted, as a
+// reader pasting it into bash would need.
+export const VAP_DEFAULT = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: "servicecidrs.default"
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups:   ["networking.k8s.io"]
+      apiVersions: ["v1"]
+      operations:  ["CREATE", "UPDATE"]
+      resources:   ["servicecidrs"]
+  matchConditions:
+  - name: 'exclude-default-servicecidr'
+    expression: "object.metadata.name != 'kubernetes'"
+  variables:
+  - name: allowed
+    expression: "['10.96.0.0/16','2001:db8::/64']"
+  validations:
+  - expression: "object.spec.cidrs.all(newCIDR, variables.allowed.exists(allowedCIDR, cidr(allowedCIDR).containsCIDR(newCIDR)))"
+  # For all CIDRs (newCIDR) listed in the spec.cidrs of the submitted ServiceCIDR
+  # object, check if there exists at least one CIDR (allowedCIDR) in the \`allowed\`
+  # list of the VAP such that the allowedCIDR fully contains the newCIDR.
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: "servicecidrs-default-binding"
+spec:
+  policyName: "servicecidrs.default"
+  validationActions: [Deny,Audit]
+`;
+const CLAUSE = `  matchConditions:
+  - name: 'exclude-default-servicecidr'
+    expression: "object.metadata.name != 'kubernetes'"
+`;
+// The same policy without the clause the page's note asks for.
+const VAP_NO_CLAUSE = VAP_DEFAULT.split('---\n')[0].replace(CLAUSE, '');
+const applyQuoted = (yaml) => `cat <<'EOF' | kubectl apply -f -\n${yaml}EOF`;
+
 export const SCENARIOS = [
   {
     id: 'exhaust',
@@ -233,6 +276,31 @@ export const SCENARIOS = [
     settings: { range: '10.96.0.0/24', seed: 7 },
     ops: [{ run: leakYAML }],
   },
+  {
+    id: 'policies',
+    title: { en: 'Guard ServiceCIDRs with a ValidatingAdmissionPolicy', ja: 'ValidatingAdmissionPolicy で ServiceCIDR を守る' },
+    next: {
+      en: "The page's policy admitted 10.96.1.0/24 and refused 172.20.0.0/16. Then, without the exclude-default-servicecidr clause, the API server's own write was refused: the kubernetes ServiceCIDR (10.96.0.0/12) was deleted and cannot come back (see the policy pane and the Warning event). Apply the page's sample again and press +10 s: the API server recreates it.",
+      ja: 'ページのポリシーは 10.96.1.0/24 を受け入れ、172.20.0.0/16 を拒否しました。次に exclude-default-servicecidr の条件を外すと、API サーバー自身の書き込みが拒否されました。削除された kubernetes ServiceCIDR（10.96.0.0/12）は再作成できません（ポリシーのパネルと Warning イベントを見てください）。ページのサンプルをもう一度適用して +10 秒 進めると、API サーバーが再作成します。',
+    },
+    // kubeadm's default range: the default ServiceCIDR lies outside the policy's allowed ranges.
+    settings: { range: '10.96.0.0/12', seed: 8 },
+    ops: [
+      { run: applyQuoted(VAP_DEFAULT) },
+      { run: cidrYAML('newcidr1', '10.96.1.0/24') },
+      { run: cidrYAML('newcidr2', '172.20.0.0/16') },
+      // An allowed range that holds the kubernetes and kube-dns Services' addresses, so the
+      // default ServiceCIDR may be deleted; the clause lets the controller drop its finalizer.
+      { run: cidrYAML('cover', '10.96.0.0/24') },
+      { run: 'kubectl delete servicecidr kubernetes --wait=false' },
+      { adv: 10 },
+      { run: 'kubectl get servicecidr' },
+      // Before the API server's next sync recreates it, the clause goes.
+      { run: applyQuoted(VAP_NO_CLAUSE) },
+      { adv: 10 },
+      { run: 'kubectl get servicecidr kubernetes' },
+    ],
+  },
 ];
 
 export function pick(o) {
@@ -241,8 +309,11 @@ export function pick(o) {
 
 /** Renders the tour panel; run(ops) performs a step's operations. */
 export class Tour {
-  constructor(root, { run, getStep, setStep }) {
+  constructor(root, { run, getStep, setStep, steps = TOUR, titleId = 'tour-step-title' }) {
     this.root = root;
+    // Another tour (www/js/reconfigure.js) renders with its own steps and heading id.
+    this.steps = steps;
+    this.titleId = titleId;
     this.run = run;
     this.getStep = getStep;
     this.setStep = setStep;
@@ -250,17 +321,17 @@ export class Tour {
   }
 
   render() {
-    const i = Math.max(0, Math.min(TOUR.length - 1, this.getStep()));
-    const s = TOUR[i];
+    const i = Math.max(0, Math.min(this.steps.length - 1, this.getStep()));
+    const s = this.steps[i];
     this.root.textContent = '';
     this.root.dataset.step = s.id;
     const prog = document.createElement('p');
     prog.className = 'progress';
-    prog.textContent = t('stepOf', { n: i + 1, total: TOUR.length });
+    prog.textContent = t('stepOf', { n: i + 1, total: this.steps.length });
     const h = document.createElement('h3');
     h.textContent = pick(s.title);
     h.tabIndex = -1;
-    h.id = 'tour-step-title';
+    h.id = this.titleId;
     const p = document.createElement('p');
     p.textContent = pick(s.text);
     this.root.append(prog, h, p);
@@ -294,14 +365,14 @@ export class Tour {
         this.root.querySelector('.tour-next')?.focus();
       });
     }
-    const next = mk(t('next'), `tour-next${primary ? '' : ' primary'}`, () => this.go(i + 1), i === TOUR.length - 1);
+    const next = mk(t('next'), `tour-next${primary ? '' : ' primary'}`, () => this.go(i + 1), i === this.steps.length - 1);
     void next;
     this.root.append(bar);
   }
 
   go(i, focus = true) {
-    this.setStep(Math.max(0, Math.min(TOUR.length - 1, i)));
+    this.setStep(Math.max(0, Math.min(this.steps.length - 1, i)));
     this.render();
-    if (focus) document.getElementById('tour-step-title')?.focus();
+    if (focus) document.getElementById(this.titleId)?.focus();
   }
 }

@@ -3,11 +3,13 @@
 //! open watch streams it keeps by id. The TypeScript declarations are generated from these.
 
 use crate::{handle, watch_poll, Request, UserInfo, WatchCursor, WatchPoll};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use servicecidr_core::Cluster;
 use std::collections::BTreeMap;
+use std::fmt;
 
-/// One HTTP request, already read (`body` is taken from the JS object separately).
+/// One HTTP request, already read.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct HttpRequest {
@@ -17,7 +19,7 @@ pub struct HttpRequest {
     /// The raw query, percent-encoded, without the `?`.
     pub query: Option<String>,
     pub headers: Option<Vec<(String, String)>>,
-    #[serde(skip)]
+    #[serde(default, deserialize_with = "body_bytes")]
     #[cfg_attr(feature = "ts", ts(type = "Uint8Array | string", optional = nullable))]
     pub body: Vec<u8>,
     /// Who is asking, as the server authenticated them (none: anonymous).
@@ -26,6 +28,34 @@ pub struct HttpRequest {
         ts(type = "{ username: string, uid?: string, groups?: string[] }", optional = nullable)
     )]
     pub user: Option<UserInfo>,
+}
+
+/// A body as a transport hands it: bytes (a JS Uint8Array or Buffer), text
+/// (sent as its UTF-8), or nothing.
+fn body_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    struct Body;
+    impl<'de> Visitor<'de> for Body {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a Uint8Array or a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+            Ok(v.as_bytes().to_vec())
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<u8>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<u8>, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(Body)
 }
 
 impl From<HttpRequest> for Request {

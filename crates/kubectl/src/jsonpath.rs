@@ -70,6 +70,36 @@ pub fn eval_with(template: &str, v: &Value, opts: &JsonPathOptions) -> Result<St
     }
 }
 
+/// A parsed template, for printers that evaluate one template on many objects
+/// and format the values themselves (kubectl's custom-columns printer).
+pub struct Compiled(Vec<Node>);
+
+/// Parses `template`; `Err` is the parser's bare message (`unterminated array`).
+pub fn compile(template: &str) -> Result<Compiled, String> {
+    parse(template).map(Compiled)
+}
+
+impl Compiled {
+    /// Upstream `FindResults` with missing keys allowed: per result list, each
+    /// value as Go's `%v` prints it (`map[k:v]`, `[a b]`). `Err` is the bare
+    /// execution error (`array index out of bounds: index 5, length 1`).
+    pub fn values_v(&self, v: &Value) -> Result<Vec<Vec<String>>, String> {
+        let mut ex = Exec {
+            nodes: &self.0,
+            begin_range: 0,
+            in_range: 0,
+            end_range: 0,
+            last_end_node: None,
+            allow_missing: true,
+        };
+        let all = ex.find_results(Item::V(v), 0)?;
+        Ok(all
+            .iter()
+            .map(|results| results.iter().map(go_v).collect())
+            .collect())
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Parser
 // ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ use servicecidr_apiserver::served::Storage;
 use servicecidr_apiserver::tables::Printer;
 
 /// kubectl's table flags.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TableOptions {
     /// `-o wide`: include priority columns (SELECTOR for services).
     pub wide: bool,
@@ -34,6 +34,10 @@ pub struct TableOptions {
     pub with_namespace: bool,
     /// Several resource types in one `get`: names print as `kind.group/name`.
     pub with_kind: bool,
+    /// `-L/--label-columns`: a column per label key (headed by the key's last
+    /// `/` segment, upper-cased), cells the label's value or empty, after the
+    /// server's columns and before LABELS.
+    pub label_columns: Vec<String>,
 }
 
 /// The string at a JSON pointer, or "" (absent fields print empty).
@@ -142,6 +146,10 @@ pub fn print_table(t: &Value, opts: &TableOptions, kind_prefix: &str) -> String 
         let priority = c.get("priority").and_then(Value::as_i64).unwrap_or(0);
         headers.push((str_at(c, "/name").to_uppercase(), priority > 0));
     }
+    for key in &opts.label_columns {
+        let last = key.rsplit('/').next().unwrap_or(key);
+        headers.push((last.to_uppercase(), false));
+    }
     if opts.show_labels {
         headers.push(("LABELS".into(), false));
     }
@@ -169,6 +177,12 @@ pub fn print_table(t: &Value, opts: &TableOptions, kind_prefix: &str) -> String 
         }
         if opts.with_namespace {
             cells.insert(0, str_at(&obj, "/metadata/namespace").to_string());
+        }
+        // Appended after every cell the server sent, declared or not (upstream
+        // appendLabelCells), so they shift with the IPAddress AGE quirk too.
+        for key in &opts.label_columns {
+            let value = obj.pointer("/metadata/labels").and_then(|l| l.get(key));
+            cells.push(value.and_then(Value::as_str).unwrap_or("").to_string());
         }
         if opts.show_labels {
             cells.push(labels_of(&obj));
@@ -330,6 +344,34 @@ mod tests {
         assert_eq!(
             table("ipaddresses", &ipaddresses(), &opts(), NOW),
             "NAME        PARENTREF\n10.96.0.1   services/default/kubernetes\n"
+        );
+    }
+
+    /// `-L`: kubectl 1.33 `get ipaddress -L ipaddress.kubernetes.io/managed-by --show-labels`
+    /// heads the column MANAGED-BY, and the undeclared AGE cell shifts the label cells right.
+    #[test]
+    fn golden_get_label_columns() {
+        let mut ips = ipaddresses();
+        ips[0]["metadata"]["labels"] =
+            serde_json::json!({"ipaddress.kubernetes.io/managed-by": "ipallocator.k8s.io"});
+        let o = TableOptions {
+            show_labels: true,
+            label_columns: vec!["ipaddress.kubernetes.io/managed-by".into()],
+            ..opts()
+        };
+        assert_eq!(
+            table("ipaddresses", &ips, &o, NOW),
+            "NAME        PARENTREF                     MANAGED-BY   LABELS\n\
+             10.96.0.1   services/default/kubernetes   17d          ipallocator.k8s.io\n"
+        );
+        // A missing label is an empty cell; keys are case-sensitive.
+        let o = TableOptions {
+            label_columns: vec!["APP".into(), "x".into()],
+            ..opts()
+        };
+        assert_eq!(
+            table("servicecidrs", &servicecidrs()[..1], &o, NOW),
+            "NAME         CIDRS          AGE   APP   X\nkubernetes   10.96.0.0/28   17d         \n"
         );
     }
 

@@ -34,6 +34,7 @@ pub const KUBE_APISERVER: &str = "kube-apiserver";
 pub const REPAIR_HOOK_FAILURE: &str = "PostStartHook \"start-service-ip-repair-controllers\" failed: unable to perform initial IP and Port allocation check";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ApiserverState {
     /// Its start-up is queued (an import): it runs at the next reconcile.
     Starting,
@@ -45,6 +46,7 @@ pub enum ApiserverState {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApiserverInstance {
     pub name: String,
     /// --service-cluster-ip-range as the instance parsed it (masked, joined by ",").
@@ -53,9 +55,44 @@ pub struct ApiserverInstance {
     pub version: String,
     pub state: ApiserverState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub message: Option<String>,
     /// When the process was (last) started, RFC 3339.
     pub started: String,
+}
+
+/// The flags of `restartApiserver`, `startApiserver` and `planRangeChange`
+/// (JS objects; unknown members are refused, as kube-apiserver refuses an
+/// unknown flag).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct ApiserverFlags {
+    /// The instance's name (`startApiserver` only).
+    pub name: Option<String>,
+    /// --service-cluster-ip-range, "v4", "v6" or "v4,v6".
+    #[serde(rename = "serviceClusterIPRange")]
+    #[cfg_attr(feature = "ts", ts(optional = false))]
+    pub service_cluster_ip_range: String,
+    /// The release the restarted binary is (`restartApiserver` only).
+    pub version: Option<String>,
+}
+
+impl ApiserverFlags {
+    /// `name` and `version` where the call has no use for them are refused,
+    /// not ignored.
+    fn refuse(&self, call: &str, name: bool, version: bool) -> Result<(), ApiError> {
+        let extra = [
+            ("name", name && self.name.is_some()),
+            ("version", version && self.version.is_some()),
+        ];
+        match extra.iter().find(|(_, given)| *given) {
+            Some((what, _)) => Err(ApiError::bad_request(format!(
+                "{call}: {what} is not one of its flags"
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 impl ApiserverInstance {
@@ -91,6 +128,37 @@ fn join(ranges: &[Prefix]) -> String {
 }
 
 impl Cluster {
+    /// `cluster.restartApiserver(flags)`.
+    pub fn restart_apiserver_with(
+        &mut self,
+        f: &ApiserverFlags,
+    ) -> Result<ApiserverInstance, ApiError> {
+        f.refuse("restartApiserver", true, false)?;
+        self.restart_apiserver(&f.service_cluster_ip_range, f.version.as_deref())
+    }
+
+    /// `cluster.startApiserver(flags)`: all instances share the cluster's release.
+    pub fn start_apiserver_with(
+        &mut self,
+        f: &ApiserverFlags,
+    ) -> Result<ApiserverInstance, ApiError> {
+        f.refuse("startApiserver", false, true)?;
+        let name = f
+            .name
+            .as_deref()
+            .ok_or_else(|| ApiError::bad_request("startApiserver: name is required"))?;
+        self.start_apiserver(name, &f.service_cluster_ip_range)
+    }
+
+    /// `cluster.planRangeChange(flags)`: the plan for new flags of the serving instance.
+    pub fn plan_range_change_with(
+        &self,
+        f: &ApiserverFlags,
+    ) -> Result<super::plan::Plan, ApiError> {
+        f.refuse("planRangeChange", true, true)?;
+        self.plan_range_change(&f.service_cluster_ip_range)
+    }
+
     /// `cluster.apiservers()`: every instance, the serving one first.
     pub fn apiservers(&self) -> Vec<ApiserverInstance> {
         self.apiservers.clone()

@@ -14,11 +14,13 @@ use serde::Serialize;
 /// range holds more than a JSON number can carry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CidrCapacity {
     /// The ServiceCIDR's name.
     pub name: String,
     /// The CIDR as written in spec.cidrs.
     pub cidr: String,
+    #[cfg_attr(feature = "ts", ts(type = r#""IPv4" | "IPv6""#))]
     pub family: Family,
     /// Ready for allocation (Ready condition True or absent, not being deleted).
     pub ready: bool,

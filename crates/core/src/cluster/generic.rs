@@ -150,14 +150,7 @@ impl Cluster {
             Resource::ConfigMaps => Ok(validate_config_map(obj)),
             r => {
                 let Some(plugin) = self.admission.as_ref() else {
-                    return Err(ApiError::new(
-                        503,
-                        "ServiceUnavailable",
-                        format!(
-                            "{} needs the CEL admission module, which is not set for this cluster: cluster.setPolicyEvaluator(require('servicecidr-sim/cel')) (Rust: set_validating_admission(Some(servicecidr_sim::cel::cel_admission())))",
-                            r.info().plural
-                        ),
-                    ));
+                    return Err(no_evaluator(r.info().plural));
                 };
                 Ok(plugin.validate_object(
                     r,
@@ -337,4 +330,17 @@ impl Cluster {
             .map(|o| o.to_value())
             .ok_or_else(|| ApiError::not_found(info.plural, info.group, name))
     }
+}
+
+/// The 503 for a write that needs the CEL module when none is set: `what`
+/// says what needs it (the pages load the module on seeing "needs the CEL
+/// admission module").
+pub(crate) fn no_evaluator(what: &str) -> ApiError {
+    ApiError::new(
+        503,
+        "ServiceUnavailable",
+        format!(
+            "{what} needs the CEL admission module, which is not set for this cluster: cluster.setPolicyEvaluator(require('servicecidr-sim/cel')) (Rust: set_validating_admission(Some(servicecidr_sim::cel::cel_admission())))"
+        ),
+    )
 }

@@ -22,10 +22,12 @@ use serde_json::Value;
 /// One object the import did not take, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SkippedObject {
     pub api_version: String,
     pub kind: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub namespace: String,
     pub name: String,
     pub reason: String,
@@ -33,6 +35,7 @@ pub struct SkippedObject {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     pub services: usize,
     #[serde(rename = "serviceCIDRs")]

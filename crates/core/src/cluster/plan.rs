@@ -15,11 +15,12 @@ use super::Cluster;
 use crate::model::servicecidr::DEFAULT_SERVICE_CIDR_NAME;
 use crate::model::ApiError;
 use crate::net::{parse_service_ip, Prefix};
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PlanCategory {
     /// The flags already say this.
     Unchanged,
@@ -33,8 +34,9 @@ pub enum PlanCategory {
     ReplacePrimary,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RecreateService {
     pub namespace: String,
     pub name: String,
@@ -46,8 +48,9 @@ pub struct RecreateService {
     pub single_stack: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BlockedServiceCidr {
     pub name: String,
     /// IPs that keep it from going away now (the controller's canDelete).
@@ -55,8 +58,9 @@ pub struct BlockedServiceCidr {
 }
 
 /// One step: what runs in the simulator, and what a person would type.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PlanAction {
     CreateServiceCidr {
         name: String,
@@ -79,11 +83,13 @@ pub enum PlanAction {
     },
     #[serde(rename_all = "camelCase")]
     RestartApiserver {
+        #[serde(rename = "serviceClusterIPRange")]
         service_cluster_ip_range: String,
     },
     #[serde(rename_all = "camelCase")]
     StartApiserver {
         name: String,
+        #[serde(rename = "serviceClusterIPRange")]
         service_cluster_ip_range: String,
     },
     StopApiserver {
@@ -93,8 +99,9 @@ pub enum PlanAction {
     Settle,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanStep {
     pub description: String,
     /// The command a person would run (kubectl, or the apiserver's flag).
@@ -103,8 +110,9 @@ pub struct PlanStep {
     pub action: PlanAction,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Plan {
     pub category: PlanCategory,
     #[serde(rename = "currentServiceClusterIPRange")]
@@ -408,9 +416,18 @@ impl Cluster {
         steps
     }
 
-    /// Runs one plan step in the simulator.
-    pub fn run_plan_step(&mut self, step: &PlanStep) -> Result<(), ApiError> {
-        match &step.action {
+    /// Runs one plan step in the simulator; answers the changes it made, as
+    /// watch events (what a page shows as the step's effect).
+    pub fn run_plan_step(&mut self, step: &PlanStep) -> Result<Vec<Value>, ApiError> {
+        let before = self.store.rv;
+        self.run_plan_action(&step.action)?;
+        // A step makes far fewer writes than the watch log keeps; were it
+        // trimmed past `before`, the step still ran: no changes to show.
+        Ok(self.store.watch_since(before).unwrap_or_default())
+    }
+
+    fn run_plan_action(&mut self, action: &PlanAction) -> Result<(), ApiError> {
+        match action {
             PlanAction::CreateServiceCidr { name, cidrs } => self
                 .create(json!({"apiVersion": self.release.networking_api_version(),
                     "kind": "ServiceCIDR", "metadata": {"name": name}, "spec": {"cidrs": cidrs}}))

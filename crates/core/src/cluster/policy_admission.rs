@@ -7,7 +7,10 @@
 //! a browser loads on first use — then turns the evaluator's JSON answer into
 //! the apiserver's (a denial Status, `Warning:` texts, audit records).
 
-use super::{AdmissionAttributes, AdmissionVerdict, Cluster, ValidatingAdmission, NAMESPACES};
+use super::{
+    AdmissionAttributes, AdmissionVerdict, Cluster, PolicyDecisionRecord, ValidatingAdmission,
+    NAMESPACES,
+};
 use crate::model::{ApiError, FieldError, FieldErrorType, Resource};
 use serde_json::{json, Value};
 
@@ -22,6 +25,30 @@ pub trait PolicyEvaluator {
     fn validate_binding(&self, binding: &str) -> String;
     /// A policy or binding with upstream's defaults filled in (SetDefaults_*).
     fn default_object(&self, object: &str) -> String;
+}
+
+/// Four functions are an evaluator: (admit, validatePolicy, validateBinding,
+/// defaultObject) — the admission crate's `json_api` natively, the CEL
+/// module's exports in JS.
+impl<A, P, B, D> PolicyEvaluator for (A, P, B, D)
+where
+    A: Fn(&str) -> String,
+    P: Fn(&str) -> String,
+    B: Fn(&str) -> String,
+    D: Fn(&str) -> String,
+{
+    fn admit(&self, request: &str) -> String {
+        (self.0)(request)
+    }
+    fn validate_policy(&self, policy: &str) -> String {
+        (self.1)(policy)
+    }
+    fn validate_binding(&self, binding: &str) -> String {
+        (self.2)(binding)
+    }
+    fn default_object(&self, object: &str) -> String {
+        (self.3)(object)
+    }
 }
 
 pub struct PolicyAdmission<E: PolicyEvaluator> {
@@ -123,6 +150,75 @@ fn field_errors(answer: &str) -> Result<Vec<FieldError>, String> {
         .collect())
 }
 
+/// The evaluator's `evaluations` as typed records, each with the binding's
+/// validationActions and the request it judged.
+fn decision_records(
+    answer: &Value,
+    bindings: &[Value],
+    a: &AdmissionAttributes,
+    refused: bool,
+) -> Vec<PolicyDecisionRecord> {
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+    let info = a.resource.info();
+    let resource = if a.subresource.is_empty() {
+        info.plural.to_string()
+    } else {
+        format!("{}/{}", info.plural, a.subresource)
+    };
+    let mut out = Vec::new();
+    for e in answer
+        .get("evaluations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let binding = e.get("binding").and_then(Value::as_str);
+        let validation_actions: Vec<String> = binding
+            .and_then(|name| {
+                bindings
+                    .iter()
+                    .find(|b| b.pointer("/metadata/name").and_then(Value::as_str) == Some(name))
+            })
+            .and_then(|b| b.pointer("/spec/validationActions"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        for d in e
+            .get("decisions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.push(PolicyDecisionRecord {
+                policy: text(e, "policy"),
+                binding: binding.map(str::to_string),
+                param: e.get("param").and_then(Value::as_str).map(str::to_string),
+                validation_actions: validation_actions.clone(),
+                evaluation: text(d, "evaluation"),
+                action: text(d, "action"),
+                message: text(d, "message"),
+                reason: text(d, "reason"),
+                validation: d
+                    .get("validation")
+                    .and_then(Value::as_u64)
+                    .and_then(|i| u32::try_from(i).ok()),
+                user: a.user.username.clone(),
+                groups: a.user.groups.clone(),
+                operation: a.operation.as_str().to_string(),
+                group: info.group.to_string(),
+                resource: resource.clone(),
+                namespace: a.namespace.clone(),
+                name: a.name.clone(),
+                refused,
+            });
+        }
+    }
+    out
+}
+
 impl<E: PolicyEvaluator> ValidatingAdmission for PolicyAdmission<E> {
     fn validate(&mut self, cluster: &Cluster, a: &AdmissionAttributes) -> AdmissionVerdict {
         let listers = cluster.listers();
@@ -167,29 +263,12 @@ impl<E: PolicyEvaluator> ValidatingAdmission for PolicyAdmission<E> {
                 ..Default::default()
             };
         }
+        let denied = answer
+            .get("denial")
+            .filter(|d| d.is_object())
+            .map(denial_error);
+        let decisions = decision_records(&answer, &bindings, a, denied.is_some());
         let mut audit = Vec::new();
-        for e in answer
-            .get("evaluations")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            for d in e
-                .get("decisions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                audit.push(format!(
-                    "ValidatingAdmissionPolicy '{}' with binding '{}': {} {} {}",
-                    e.get("policy").and_then(Value::as_str).unwrap_or(""),
-                    e.get("binding").and_then(Value::as_str).unwrap_or(""),
-                    d.get("action").and_then(Value::as_str).unwrap_or(""),
-                    d.get("evaluation").and_then(Value::as_str).unwrap_or(""),
-                    d.get("message").and_then(Value::as_str).unwrap_or(""),
-                ));
-            }
-        }
         for an in answer
             .get("auditAnnotations")
             .and_then(Value::as_array)
@@ -203,10 +282,8 @@ impl<E: PolicyEvaluator> ValidatingAdmission for PolicyAdmission<E> {
             ));
         }
         AdmissionVerdict {
-            denied: answer
-                .get("denial")
-                .filter(|d| d.is_object())
-                .map(denial_error),
+            denied,
+            decisions,
             warnings: answer
                 .get("warnings")
                 .and_then(Value::as_array)

@@ -29,6 +29,9 @@ pub enum Task {
     /// ServiceCIDR controller, `kubernetes` Service reconciler and the repair
     /// loop's first pass. Queued by an import; `restart_apiserver` runs it at once.
     ApiserverStart(String),
+    /// kube-controller-manager validatingadmissionpolicy-status-controller,
+    /// key = the policy's name.
+    PolicyStatus(String),
 }
 
 impl Task {
@@ -41,6 +44,7 @@ impl Task {
                 "ipallocator-repair-controller"
             }
             Task::ApiserverStart(_) => "kube-apiserver",
+            Task::PolicyStatus(_) => "validatingadmissionpolicy-status-controller",
         }
     }
     /// Periodic tasks always exist; `settle()` does not wait for them.
@@ -52,7 +56,8 @@ impl Task {
             Task::ServiceCidr(k)
             | Task::RepairService(k)
             | Task::RepairIPAddress(k)
-            | Task::ApiserverStart(k) => k,
+            | Task::ApiserverStart(k)
+            | Task::PolicyStatus(k) => k,
             Task::DefaultServiceCidr => "kubernetes",
             Task::KubernetesService => "default/kubernetes",
             Task::RepairResync => "resync",

@@ -93,6 +93,13 @@ impl Operation {
     }
 }
 
+impl PolicyDecisionRecord {
+    /// The decision a `trace()` record carries (source "admission"), typed.
+    pub fn from_trace(record: &super::TraceRecord) -> Option<PolicyDecisionRecord> {
+        serde_json::from_value(record.admission.clone()?).ok()
+    }
+}
+
 /// What a validating admission plugin sees of one request (admission.Attributes).
 #[derive(Clone, Debug)]
 pub struct AdmissionAttributes {
@@ -117,8 +124,54 @@ pub struct AdmissionVerdict {
     pub denied: Option<ApiError>,
     /// `Warning:` header texts.
     pub warnings: Vec<String>,
-    /// Audit records (validationActions Audit, auditAnnotations): traced.
+    /// Audit records (published auditAnnotations): traced.
     pub audit: Vec<String>,
+    /// Every policy decision on the request, each traced with its record.
+    pub decisions: Vec<PolicyDecisionRecord>,
+}
+
+/// One ValidatingAdmissionPolicy decision on one request, as `trace()` records
+/// it (source "admission", field `admission`): which policy and binding matched,
+/// what the validation said, what the binding does with a failure, and whose
+/// request it was. The playground's policy pane draws these.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PolicyDecisionRecord {
+    /// The ValidatingAdmissionPolicy's name.
+    pub policy: String,
+    /// The binding's name; null for an error in the policy itself (e.g. its
+    /// paramKind cannot be resolved), which no binding owns.
+    pub binding: Option<String>,
+    /// The param object (`namespace/name`), when the policy has params.
+    pub param: Option<String>,
+    /// The binding's validationActions (Deny, Warn, Audit): what a failed
+    /// validation does to the request.
+    pub validation_actions: Vec<String>,
+    /// "admit", "deny" (the validation is false) or "error" (it could not be evaluated).
+    pub evaluation: String,
+    /// "Admit" or "Deny": the decision after failurePolicy.
+    pub action: String,
+    /// The validation's message (its message, messageExpression, or
+    /// "failed expression: …"), or the error.
+    pub message: String,
+    /// The validation's reason for a deny ("Invalid" unless it names one).
+    pub reason: String,
+    /// The index of the validation in `spec.validations`.
+    pub validation: Option<u32>,
+    /// Who asked (the request's userInfo).
+    pub user: String,
+    pub groups: Vec<String>,
+    /// CREATE, UPDATE or DELETE.
+    pub operation: String,
+    /// The resource's API group ("" for the core group).
+    pub group: String,
+    /// The plural resource, with "/subresource" when there is one.
+    pub resource: String,
+    pub namespace: String,
+    pub name: String,
+    /// Whether the request as a whole was refused (by this decision or another).
+    pub refused: bool,
 }
 
 /// The validating admission seam. The core calls it for every write after the
@@ -162,6 +215,14 @@ impl Cluster {
         name: &str,
     ) -> Result<(), ApiError> {
         if self.admission.is_none() {
+            // Bound policies that nothing evaluates (a restored or imported
+            // cluster before setPolicyEvaluator): refuse rather than let the
+            // write, a controller's included, pass unjudged.
+            let bound = Resource::ValidatingAdmissionPolicyBindings;
+            if self.listers().generic(bound).next().is_some() {
+                let what = "a write under the cluster's ValidatingAdmissionPolicyBindings";
+                return Err(super::generic::no_evaluator(what));
+            }
             return Ok(());
         }
         let json = |o: Option<&T>| {
@@ -193,6 +254,18 @@ impl Cluster {
         self.admission = Some(plugin);
         for w in verdict.warnings {
             self.warn(w);
+        }
+        for d in verdict.decisions {
+            let message = format!(
+                "ValidatingAdmissionPolicy '{}' with binding '{}': {} {} {}",
+                d.policy,
+                d.binding.as_deref().unwrap_or(""),
+                d.action,
+                d.evaluation,
+                d.message
+            );
+            let record = serde_json::to_value(&d).ok();
+            self.trace_push_record("admission", message, Value::Null, record);
         }
         for a in verdict.audit {
             self.trace_push("admission", a, Value::Null);

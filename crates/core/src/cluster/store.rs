@@ -359,6 +359,10 @@ impl Cluster {
             if existed { "MODIFIED" } else { "ADDED" },
             WatchObject::Generic(Box::new(value)),
         );
+        // The policy status controller's informer: every add and update.
+        if o.resource == Resource::ValidatingAdmissionPolicies {
+            self.enqueue(Task::PolicyStatus(o.metadata.name.clone()), 0);
+        }
         o
     }
 

@@ -1,4 +1,5 @@
-//! Controllers: the ServiceCIDR finalizer/Ready controller (kube-controller-manager),
+//! Controllers: the ServiceCIDR finalizer/Ready controller and the
+//! ValidatingAdmissionPolicy status controller (kube-controller-manager),
 //! the defaults (kube-apiserver: `kubernetes` ServiceCIDR and Service), and the
 //! IPAddress repair loop (kube-apiserver). Each is run by the cluster's work
 //! queue, reads only through `Cluster::listers()` and writes only through the
@@ -6,6 +7,7 @@
 //! admission and show in `trace()` like anyone's.
 
 pub mod defaults;
+pub mod policy_status;
 pub mod repair;
 pub mod servicecidr;
 

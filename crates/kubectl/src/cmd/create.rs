@@ -267,6 +267,7 @@ pub(crate) fn print_written(
             out.out(&s);
         }
         OutputFormat::GoTemplate(t) => super::gotemplate::print_to(out, t, obj)?,
+        OutputFormat::CustomColumns(c) => c.print(std::slice::from_ref(obj), false, out)?,
         OutputFormat::Default | OutputFormat::Wide => out.out(&format!(
             "{}/{name} {verb}{}\n",
             kind.kind_prefix(),

@@ -37,7 +37,7 @@ const FLAGS: &[FlagSpec] = &[
 ];
 
 /// kubectl get flags the simulator accepts but does not implement.
-const UNSIMULATED: &[&str] = &["label-columns", "raw", "subresource", "output-watch-events"];
+const UNSIMULATED: &[&str] = &["raw", "subresource", "output-watch-events"];
 
 const PATH: &str = "kubectl get";
 
@@ -413,7 +413,11 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
                 return Ok(i32::from(!found.errors.is_empty()));
             }
             let objs: Vec<Value> = found.items.iter().map(|(_, v)| v.clone()).collect();
-            print_generic(&found, objs, &format, out)?;
+            if let OutputFormat::CustomColumns(c) = &format {
+                c.print(&objs, p.bool_or("no-headers", false), out)?;
+            } else {
+                print_generic(&found, objs, &format, out)?;
+            }
         }
     }
     if found.errors.is_empty() {
@@ -493,6 +497,7 @@ fn print_server_tables(
             show_labels: p.bool_or("show-labels", false),
             with_namespace,
             with_kind,
+            label_columns: p.list("label-columns"),
         };
         let table = json!({"columnDefinitions": cols, "rows": rows});
         tables.push(render::print_table(kind, &table, &opts));
@@ -755,11 +760,6 @@ mod tests {
             "Error from server (BadRequest): Unable to find \"networking.k8s.io/v1, Resource=servicecidrs\" that match label selector \"a in (b\", field selector \"\": unable to parse requirement: found '', expected: ',' or ')'\n"
         );
         assert_eq!(o.exit_code, 1);
-        let o = kubectl(&mut f, "get svc -L app", "");
-        assert_eq!(
-            o.stderr,
-            "error: --label-columns is not available in this simulator\n"
-        );
     }
 
     #[test]

@@ -143,6 +143,57 @@ pub fn version(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
     0
 }
 
+/// `kubectl api-versions`: every group/version discovery serves (`/api`,
+/// `/apis`), sorted as strings.
+pub fn api_versions(api: &mut dyn Api, args: &[String], out: &mut Out) -> i32 {
+    let p = match parse_command(args, &[], "kubectl api-versions", out) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if !p.positionals.is_empty() {
+        // Go's %v of the []string: [a b].
+        let msg = format!("unexpected arguments: [{}]", p.positionals.join(" "));
+        out.errors(&[super::errors::usage_error(&msg, "kubectl api-versions")]);
+        return 1;
+    }
+    let mut versions: Vec<String> = Vec::new();
+    for path in ["/api", "/apis"] {
+        let doc = match api.get_path(path) {
+            Ok(v) => v,
+            Err(e) => {
+                out.errors(&[CmdError::Api(e)]);
+                return 1;
+            }
+        };
+        // /api lists bare versions; /apis lists groups with their versions.
+        let core = doc
+            .get("versions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        versions.extend(core.filter_map(Value::as_str).map(str::to_string));
+        let groups = doc
+            .get("groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        for g in groups {
+            let gvs = g
+                .get("versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            let gvs = gvs.filter_map(|v| v.get("groupVersion").and_then(Value::as_str));
+            versions.extend(gvs.map(str::to_string));
+        }
+    }
+    versions.sort();
+    for v in versions {
+        out.out(&format!("{v}\n"));
+    }
+    0
+}
+
 const API_RESOURCES_FLAGS: &[FlagSpec] = &[
     flag("output", Some('o'), FlagKind::Str),
     flag("namespaced", None, FlagKind::Bool),

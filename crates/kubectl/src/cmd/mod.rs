@@ -9,6 +9,7 @@ pub mod apply;
 pub mod args;
 pub mod client;
 pub mod create;
+pub mod custom_columns;
 pub mod delete;
 pub mod describe;
 pub mod errors;
@@ -85,6 +86,7 @@ pub const SUPPORTED_COMMANDS: &[&str] = &[
     "wait",
     "version",
     "api-resources",
+    "api-versions",
     "patch",
     "label",
     "annotate",
@@ -95,7 +97,6 @@ pub const SUPPORTED_COMMANDS: &[&str] = &[
 /// reported as not simulated) rather than called unknown.
 const OTHER_KUBECTL_COMMANDS: &[&str] = &[
     "alpha",
-    "api-versions",
     "attach",
     "auth",
     "autoscale",
@@ -156,6 +157,7 @@ fn dispatch(api: &mut dyn Api, args: &[String], stdin: &str, out: &mut Out) -> i
         "wait" => wait::run(api, &rest, out),
         "version" => info::version(api, &rest, out),
         "api-resources" => info::api_resources(api, &rest, out),
+        "api-versions" => info::api_versions(api, &rest, out),
         "patch" => patch::run(api, &rest, stdin, out),
         "explain" => explain::run(api, &rest, out),
         "label" => label::run(api, &rest, stdin, out, label::Field::Labels),
@@ -290,15 +292,12 @@ pub enum OutputFormat {
     JsonPath(String),
     /// `go-template=…`, `template=…` or `--template`.
     GoTemplate(Box<gotemplate::GoTemplate>),
+    /// `custom-columns=HEADER:PATH,…` (get only).
+    CustomColumns(custom_columns::CustomColumns),
 }
 
 /// Printers kubectl has that the simulator does not implement.
-const UNSIMULATED_FORMATS: &[&str] = &[
-    "custom-columns",
-    "custom-columns-file",
-    "jsonpath-as-json",
-    "jsonpath-file",
-];
+const UNSIMULATED_FORMATS: &[&str] = &["jsonpath-as-json", "jsonpath-file"];
 
 /// `-o` with kubectl's `--template` fallback: a template given without `-o`
 /// means go-template, and `-o go-template`/`-o template` take it from there.
@@ -335,6 +334,20 @@ pub(crate) fn output_format(
             return gotemplate::GoTemplate::new(t)
                 .map(|g| OutputFormat::GoTemplate(Box::new(g)))
                 .map_err(CmdError::Client)
+        }
+        ("custom-columns", spec) if with_wide => {
+            return custom_columns::CustomColumns::parse(spec.unwrap_or(""))
+                .map(OutputFormat::CustomColumns)
+        }
+        ("custom-columns-file", Some(f)) if with_wide && !f.is_empty() => {
+            return Err(CmdError::Client(format!(
+                "error reading template {f}, open {f}: no such file or directory"
+            )))
+        }
+        ("custom-columns-file", _) if with_wide => {
+            return Err(CmdError::Client(
+                "custom-columns format specified but no custom columns given".into(),
+            ))
         }
         // There is no filesystem here: every template file is missing.
         ("go-template-file" | "templatefile", Some(f)) if !f.is_empty() => {
@@ -455,7 +468,15 @@ mod tests {
             Err(CmdError::Client("unable to match a printer suitable for the output format \"bogus\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml".into()))
         );
         assert!(output_format(Some("wide"), false).is_err());
-        assert!(output_format(Some("custom-columns=A:.a"), true).is_err());
+        assert!(matches!(
+            output_format(Some("custom-columns=A:.a"), true),
+            Ok(OutputFormat::CustomColumns(_))
+        ));
+        // Only get has the custom-columns printer (kubectl 1.33: create -o custom-columns=…).
+        assert_eq!(
+            output_format(Some("custom-columns=A:.a"), false),
+            Err(CmdError::Client("unable to match a printer suitable for the output format \"custom-columns=A:.a\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml".into()))
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::Value;
 use servicecidr_apiserver::tables::Printer;
 
 /// Options of the table printer.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TableOpts {
     pub wide: bool,
     pub no_headers: bool,
@@ -20,6 +20,8 @@ pub struct TableOpts {
     pub with_namespace: bool,
     /// Prefix names with `kind.group/` (several types in one `get`).
     pub with_kind: bool,
+    /// `-L/--label-columns` keys.
+    pub label_columns: Vec<String>,
 }
 
 pub fn to_yaml(v: &Value) -> String {
@@ -69,6 +71,7 @@ fn printer_options(opts: &TableOpts) -> printers::TableOptions {
         show_labels: opts.show_labels,
         with_namespace: opts.with_namespace,
         with_kind: opts.with_kind,
+        label_columns: opts.label_columns.clone(),
     }
 }
 

@@ -173,10 +173,12 @@ pub struct Resolved {
 /// REST mapper do: exact names first, core group before others, then short names.
 pub fn resolve(input: &str) -> Result<Resolved, CmdError> {
     let lower = input.to_ascii_lowercase();
+    // kubectl names the resource part of its ParseGroupResource reading (what
+    // precedes the first dot), as typed: "foos.networking.k8s.io" -> "foos".
     let not_found = || {
+        let resource = input.split('.').next().unwrap_or(input);
         CmdError::Client(format!(
-            "the server doesn't have a resource type {:?}",
-            input
+            "the server doesn't have a resource type {resource:?}"
         ))
     };
     if lower.is_empty() {
@@ -305,6 +307,21 @@ pub fn parse_resource_args(args: &[String]) -> Result<ResourceArgs, CmdError> {
     };
     let mut kinds = Vec::new();
     for t in types.split(',').filter(|t| !t.is_empty()) {
+        // The builder's ReplaceAliases: a discovery category (`all`,
+        // `api-extensions`) stands for its resources, in discovery order.
+        let in_category: Vec<Kind> = KINDS
+            .iter()
+            .filter(|k| k.categories.contains(&t))
+            .map(|k| k.kind)
+            .collect();
+        if !in_category.is_empty() {
+            for k in in_category {
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+            continue;
+        }
         let r = resolve(t)?;
         if let Some(w) = r.warning {
             if !out.warnings.contains(&w) {
@@ -389,6 +406,25 @@ mod tests {
             ))
         );
         assert!(resolve("servicecidrs.apps").is_err());
+    }
+
+    /// kubectl 1.33 over HTTP: `get foos.networking.k8s.io` and `get ipaddress.v1beta1.networking.k8s.io`
+    /// (not served on 1.37) name only the resource part, as typed.
+    #[test]
+    fn unknown_qualified_type_names_the_resource_part() {
+        for (arg, named) in [
+            ("foos.networking.k8s.io", "foos"),
+            ("ipaddress.v1beta1.networking.k8s.io", "ipaddress"),
+            ("Foo.Bar.baz", "Foo"),
+            ("servicecidr.v1", "servicecidr"),
+        ] {
+            let msg = format!("the server doesn't have a resource type {named:?}");
+            assert_eq!(
+                resolve(arg).map(|r| r.kind),
+                Err(CmdError::Client(msg)),
+                "{arg}"
+            );
+        }
     }
 
     #[test]
