@@ -128,7 +128,8 @@ fn ms(t: Option<Time>) -> Option<i64> {
 /// The row of `s` against `prev`, if `s` is `prev` but for the row's fields.
 fn service_row(prev: &Service, s: &Service, draws: &HashMap<String, u64>) -> Option<Value> {
     let rv: u64 = s.metadata.resource_version.parse().ok()?;
-    let delta = ms(s.metadata.creation_timestamp)? - ms(prev.metadata.creation_timestamp)?;
+    let delta =
+        ms(s.metadata.creation_timestamp)?.checked_sub(ms(prev.metadata.creation_timestamp)?)?;
     if rv.to_string() != s.metadata.resource_version
         || s.spec.cluster_ips.first() != Some(&s.spec.cluster_ip)
     {
@@ -188,7 +189,8 @@ fn ip_row(
 ) -> Option<Value> {
     let rv: i64 = ip.metadata.resource_version.parse().ok()?;
     let svc_rv: i64 = svc.metadata.resource_version.parse().ok()?;
-    let delta = ms(ip.metadata.creation_timestamp)? - ms(svc.metadata.creation_timestamp)?;
+    let delta =
+        ms(ip.metadata.creation_timestamp)?.checked_sub(ms(svc.metadata.creation_timestamp)?)?;
     if rv.to_string() != ip.metadata.resource_version {
         return None;
     }
@@ -206,7 +208,7 @@ fn ip_row(
         (Some(k), Some(s)) => json!(*k as i64 - s as i64),
         _ => json!(ip.metadata.uid),
     };
-    Some(json!([uid, rv - svc_rv, delta]))
+    Some(json!([uid, rv.checked_sub(svc_rv)?, delta]))
 }
 
 pub(crate) fn snapshot_compact(c: &Cluster) -> Value {
@@ -413,8 +415,10 @@ pub(crate) fn expand(mut v: Value) -> Result<Snapshot, ApiError> {
                                     "an IPAddress uid relative to a Service without one",
                                 ));
                             };
-                            let k =
-                                u64::try_from(k as i64 + int(Some(d), "a uid")?).map_err(bad)?;
+                            let k = (k as i64)
+                                .checked_add(int(Some(d), "a uid")?)
+                                .and_then(|k| u64::try_from(k).ok())
+                                .ok_or_else(|| bad("a uid draw index is out of range"))?;
                             if k >= MAX_DRAWS {
                                 return Err(bad("a uid draw index is out of range"));
                             }
@@ -422,10 +426,15 @@ pub(crate) fn expand(mut v: Value) -> Result<Snapshot, ApiError> {
                         }
                     }
                     let rv: i64 = svc.metadata.resource_version.parse().map_err(bad)?;
-                    p.metadata.resource_version =
-                        (rv + int(row.get(1), "a resourceVersion")?).to_string();
+                    p.metadata.resource_version = rv
+                        .checked_add(int(row.get(1), "a resourceVersion")?)
+                        .ok_or_else(|| bad("a resourceVersion is out of range"))?
+                        .to_string();
                     let t = ms(svc.metadata.creation_timestamp).unwrap_or(0);
-                    p.metadata.creation_timestamp = Some(Time(t + int(row.get(2), "a timestamp")?));
+                    p.metadata.creation_timestamp = Some(Time(
+                        t.checked_add(int(row.get(2), "a timestamp")?)
+                            .ok_or_else(|| bad("a timestamp is out of range"))?,
+                    ));
                     p
                 }
                 (Value::Object(_), _) => serde_json::from_value(e.clone()).map_err(bad)?,
