@@ -22,7 +22,7 @@ use super::snapshot::{header, snapshot_parts, Snapshot};
 use super::store::{WatchEvent, WatchObject};
 use super::Cluster;
 use crate::model::{ApiError, IPAddress, Service, Time};
-use crate::rng::Rng;
+use crate::rng::{uuid_from_words as uuid_of, Rng};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -35,8 +35,6 @@ const MAX_DRAWS: u64 = 1 << 26;
 fn bad(msg: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(format!("not a servicecidr-sim compact snapshot: {msg}"))
 }
-
-use crate::rng::uuid_from_words as uuid_of;
 
 /// The uuid's 128 bits without the version and variant bits (what the two words decide).
 fn uuid_key(uid: &str) -> Option<u128> {
