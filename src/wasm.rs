@@ -9,7 +9,7 @@ use crate::kubectl::manifest::parse_manifests_from;
 use crate::{Kubectl, RunOptions};
 use serde_json::Value;
 use servicecidr_js::{bad_request, count, from_js, js_error, max_ips, opt, policy_admission};
-use servicecidr_js::{result, to_js, JsResult};
+use servicecidr_js::{result, to_js, to_js_bytes, JsResult};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -28,6 +28,7 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "ClusterOptions")] pub type Options;
     #[wasm_bindgen(typescript_type = "RunOptions")] pub type RunOpts;
     #[wasm_bindgen(typescript_type = "ClusterSnapshot")] pub type Snapshot;
+    #[wasm_bindgen(typescript_type = "{ compact?: boolean }")] pub type SnapshotOpts;
     #[wasm_bindgen(typescript_type = "string | number")] pub type Rv;
     #[wasm_bindgen(typescript_type = "HttpRequest")] pub type Req;
     #[wasm_bindgen(typescript_type = "PolicyEvaluator")] pub type Evaluator;
@@ -132,7 +133,11 @@ methods! {
     /// The cluster clock, epoch milliseconds.
     "now": fn now(&self) -> f64 { self.inner.now_ms() as f64 }
     /// The whole state as JSON-safe data; `Cluster.restore` rebuilds it exactly.
-    "snapshot" -> "ClusterSnapshot": fn snapshot(&self) -> JsResult { to_js(&self.inner.snapshot()) }
+    "snapshot" -> "ClusterSnapshot": fn snapshot(&self, options: Option<SnapshotOpts>) -> JsResult {
+        // { compact: true }: the same state in far fewer bytes (snapshot_compact.rs).
+        let compact = options.and_then(|o| js_sys::Reflect::get(&o, &"compact".into()).ok());
+        to_js(&if compact.is_some_and(|c| c.is_truthy()) { self.inner.snapshot_compact() } else { self.inner.snapshot() })
+    }
     /// Per-family allocator view (CIDR, readiness, owning ServiceCIDRs, bands, usage).
     "allocatorState" -> "AllocatorInfo[]": fn allocator_state(&self) -> JsResult { to_js(&self.inner.allocator_state()) }
     /// The IPs that keep a ServiceCIDR from being deleted, exactly as the
@@ -153,10 +158,10 @@ methods! {
     /// Serves one HTTP request (`servicecidr-sim apiserver`); a watch stays open under `watch`.
     "handle" -> "HttpResponse": fn handle(&mut self, req: Req) -> JsResult {
         let r: HttpRequest = serde_wasm_bindgen::from_value(req.into()).map_err(|e| bad_request(format!("invalid request: {e}")))?;
-        to_js(&self.watches.serve(&mut self.inner, r))
+        to_js_bytes(&self.watches.serve(&mut self.inner, r))
     }
     /// What an open watch has to say since the last poll; `done` once it has ended.
-    "watchPoll" -> "HttpWatchPoll": fn watch_poll(&mut self, id: u32) -> JsResult { to_js(&self.watches.poll(&self.inner, id)) }
+    "watchPoll" -> "HttpWatchPoll": fn watch_poll(&mut self, id: u32) -> JsResult { to_js_bytes(&self.watches.poll(&self.inner, id)) }
     /// Forgets an open watch (its client went away).
     "watchClose": fn watch_close(&mut self, id: u32) { self.watches.close(id) }
     /// Enforces the cluster's ValidatingAdmissionPolicies with the CEL module's

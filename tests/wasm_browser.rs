@@ -84,7 +84,7 @@ fn range_full_is_500_internal_error() {
 fn snapshot_restore_and_same_seed_agree() {
     let mut a = small();
     a.create(service("one")).expect("create");
-    let text: String = js_sys::JSON::stringify(&a.snapshot().expect("snapshot"))
+    let text: String = js_sys::JSON::stringify(&a.snapshot(None).expect("snapshot"))
         .expect("JSON-safe")
         .into();
     let mut b = match Cluster::restore(js(&text)) {

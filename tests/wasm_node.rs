@@ -237,7 +237,7 @@ fn invalid_servicecidr_is_422_with_causes() {
 fn snapshot_survives_json_and_restores_the_same_future() {
     let mut a = small();
     a.create(service("before")).expect("create before");
-    let snap = a.snapshot().expect("snapshot");
+    let snap = a.snapshot(None).expect("snapshot");
     let text: String = js_sys::JSON::stringify(&snap)
         .expect("snapshot is JSON-safe")
         .into();
@@ -258,8 +258,8 @@ fn snapshot_survives_json_and_restores_the_same_future() {
         to_json(&b.list("services", None).expect("list b"))
     );
     assert_eq!(
-        to_json(&a.snapshot().expect("snap a")),
-        to_json(&b.snapshot().expect("snap b"))
+        to_json(&a.snapshot(None).expect("snap a")),
+        to_json(&b.snapshot(None).expect("snap b"))
     );
 }
 

@@ -1,7 +1,8 @@
 //! How values cross between JS and the simulator, for the binding (`src/wasm.rs`):
 //! JS -> Rust goes through `JSON.stringify` (a value means what it means after a JSON round
 //! trip) and drops `null` properties, as a Go apiserver decoding into typed structs ignores
-//! them; Rust -> JS gives plain objects and numbers (`json_compatible`, never Map or BigInt);
+//! them; Rust -> JS gives plain objects and numbers (JSON text through `JSON.parse`; HTTP
+//! envelopes with `json_compatible` serde-wasm-bindgen, never Map or BigInt);
 //! an error is a JS `Error` carrying the apiserver's Status. Nothing here knows `Cluster`.
 
 use serde::{de::DeserializeOwned, Serialize};
@@ -32,8 +33,15 @@ pub fn result<T: Serialize>(r: Result<T, ApiError>) -> JsResult {
     to_js(&r.map_err(js_error)?)
 }
 
-/// Plain objects and numbers; bytes (HTTP bodies) as Uint8Arrays.
+/// Plain objects and numbers, through JSON text and one `JSON.parse`: serde-wasm-bindgen
+/// makes a JS call per property, 2-3x slower for a Service and for lists (issue #14).
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> JsResult {
+    let text = serde_json::to_string(v).map_err(|e| js_error(ApiError::internal(e)))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// As `to_js`, with bytes (HTTP bodies) as Uint8Arrays, which JSON cannot carry.
+pub fn to_js_bytes<T: Serialize + ?Sized>(v: &T) -> JsResult {
     let ser = serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);
     v.serialize(&ser)
         .map_err(|e| js_error(ApiError::internal(e)))

@@ -15,6 +15,7 @@ pub mod range_view;
 pub mod request;
 mod services;
 mod snapshot;
+mod snapshot_compact;
 mod store;
 mod views;
 
@@ -296,6 +297,12 @@ impl Cluster {
 
     pub fn snapshot(&self) -> Value {
         snapshot::snapshot(self)
+    }
+
+    /// The compact form of [`Cluster::snapshot`] (snapshot_compact.rs): the same state in
+    /// a few dozen bytes per Service once gzipped, without the trace. `restore` takes both.
+    pub fn snapshot_compact(&self) -> Value {
+        snapshot_compact::snapshot_compact(self)
     }
 
     pub fn restore(snapshot: Value) -> Result<Cluster, ApiError> {

@@ -18,23 +18,23 @@ pub const SNAPSHOT_FORMAT: &str = "servicecidr-sim/snapshot/v1";
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Snapshot {
+pub(crate) struct Snapshot {
     format: String,
-    config: ClusterConfig,
+    pub(crate) config: ClusterConfig,
     clock: Clock,
     rng: Rng,
     /// Decimal string (64-bit).
     resource_version: String,
     queue: WorkQueue,
     allocators: BTreeMap<Family, MetaAllocator>,
-    services: Vec<Service>,
+    pub(crate) services: Vec<Service>,
     service_cidrs: Vec<ServiceCIDR>,
-    ip_addresses: Vec<IPAddress>,
+    pub(crate) ip_addresses: Vec<IPAddress>,
     /// Objects of the generic kinds (admission policies, bindings, ConfigMaps).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     objects: Vec<Value>,
     events: Vec<Event>,
-    watch_log: Vec<WatchEvent>,
+    pub(crate) watch_log: Vec<WatchEvent>,
     trace: Vec<TraceRecord>,
     trace_seq: String,
     reported_once: BTreeSet<String>,
@@ -44,6 +44,12 @@ struct Snapshot {
 }
 
 pub(crate) fn snapshot(c: &Cluster) -> Value {
+    snapshot_parts(c, true)
+}
+
+/// The snapshot; without `objects` it leaves out the Services, IPAddresses, watch log and
+/// trace (what the compact form writes its own way).
+pub(crate) fn snapshot_parts(c: &Cluster, objects: bool) -> Value {
     let s = Snapshot {
         format: SNAPSHOT_FORMAT.into(),
         config: c.config.clone(),
@@ -52,9 +58,17 @@ pub(crate) fn snapshot(c: &Cluster) -> Value {
         resource_version: c.store.rv.to_string(),
         queue: c.queue.clone(),
         allocators: c.allocators.clone(),
-        services: c.store.services_iter().cloned().collect(),
+        services: if objects {
+            c.store.services_iter().cloned().collect()
+        } else {
+            Vec::new()
+        },
         service_cidrs: c.store.service_cidrs.values().cloned().collect(),
-        ip_addresses: c.store.ip_addresses.values().cloned().collect(),
+        ip_addresses: if objects {
+            c.store.ip_addresses.values().cloned().collect()
+        } else {
+            Vec::new()
+        },
         objects: c
             .store
             .generic
@@ -62,8 +76,16 @@ pub(crate) fn snapshot(c: &Cluster) -> Value {
             .flat_map(|m| m.values().cloned())
             .collect(),
         events: c.store.events.iter().cloned().collect(),
-        watch_log: c.store.watch_log.iter().cloned().collect(),
-        trace: c.trace.iter().cloned().collect(),
+        watch_log: if objects {
+            c.store.watch_log.iter().cloned().collect()
+        } else {
+            Vec::new()
+        },
+        trace: if objects {
+            c.trace.iter().cloned().collect()
+        } else {
+            Vec::new()
+        },
         trace_seq: c.trace_seq.to_string(),
         reported_once: c.reported_once.clone(),
         apiservers: c.apiservers.clone(),
@@ -77,12 +99,35 @@ fn bad(msg: impl std::fmt::Display) -> ApiError {
 
 pub(crate) fn restore(v: Value) -> Result<Cluster, ApiError> {
     let format = v.get("format").and_then(Value::as_str).unwrap_or("");
+    if format == super::snapshot_compact::COMPACT_FORMAT {
+        return restore_snapshot(super::snapshot_compact::expand(v)?);
+    }
     if format != SNAPSHOT_FORMAT {
         return Err(bad(format!(
             "format is {format:?}, expected {SNAPSHOT_FORMAT:?}"
         )));
     }
-    let s: Snapshot = serde_json::from_value(v).map_err(bad)?;
+    restore_snapshot(serde_json::from_value(v).map_err(bad)?)
+}
+
+/// The snapshot's header (all but objects, watch log and trace) as the typed struct.
+pub(crate) fn header(mut v: Value) -> Result<Snapshot, ApiError> {
+    if let Some(m) = v.as_object_mut() {
+        m.insert("format".into(), Value::String(SNAPSHOT_FORMAT.into()));
+        for k in ["services", "ipAddresses", "watchLog", "trace"] {
+            m.insert(k.into(), Value::Array(Vec::new()));
+        }
+    }
+    serde_json::from_value(v).map_err(bad)
+}
+
+impl Snapshot {
+    pub(crate) fn service_cidrs_ref(&self) -> &[ServiceCIDR] {
+        &self.service_cidrs
+    }
+}
+
+fn restore_snapshot(s: Snapshot) -> Result<Cluster, ApiError> {
     let mut queue = s.queue;
     queue.reindex();
     let release = crate::release::Release::parse(&s.config.version)?;
