@@ -8,34 +8,21 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../www/serve.mjs';
+import { readFileSync } from 'node:fs';
+import { SHOTS, launch } from './harness.mjs';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-mkdirSync(SHOTS, { recursive: true });
 const SAMPLE = readFileSync(new URL('../../crates/admission/tests/data/vap-servicecidr-default.yaml', import.meta.url), 'utf8');
 const CEL = 'servicecidr_admission_wasm';
 // Upstream's denial, as kubectl prints it (the en page: 172.20.0.0/16 is not allowed).
 const DENIED = (name) =>
   `The servicecidrs "${name}" is invalid: : ValidatingAdmissionPolicy 'servicecidrs.default' with binding 'servicecidrs-default-binding' denied request: failed expression: object.spec.cidrs.all(newCIDR, variables.allowed.exists(allowedCIDR, cidr(allowedCIDR).containsCIDR(newCIDR)))`;
 
-let server;
 let browser;
 let base;
+let close;
 
-before(async () => {
-  server = await serve(0);
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+before(async () => ({ browser, base, close } = await launch()));
+after(() => close?.());
 
 /** A fresh context whose page records errors and every URL it fetched. */
 async function open(t, path = '', { colorScheme = 'light', locale = 'en-US', context: ctx } = {}) {

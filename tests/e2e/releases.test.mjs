@@ -6,27 +6,15 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../www/serve.mjs';
+import { SHOTS, launch } from './harness.mjs';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
-let server;
 let browser;
 let base;
+let close;
 
-before(async () => {
-  server = await serve(0);
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+before(async () => ({ browser, base, close } = await launch()));
+after(() => close?.());
 
 async function open(opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, ...opts });

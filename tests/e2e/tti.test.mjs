@@ -9,28 +9,18 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { serve } from '../../www/serve.mjs';
+import { launch } from './harness.mjs';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LOADS = Number(process.env.TTI_LOADS ?? 7);
 // Idle machine: the goal is 250 ms; the bound only catches a regression of a different order.
 const BOUND_MS = 2000;
 
-let server;
 let browser;
 let base;
+let close;
 
-before(async () => {
-  server = await serve(0);
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+before(async () => ({ browser, base, close } = await launch()));
+after(() => close?.());
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
