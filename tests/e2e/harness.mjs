@@ -21,3 +21,32 @@ export async function launch() {
   };
   return { base, browser, close };
 }
+
+/** A fresh context (empty storage) and page that record every page error and console error
+ * in `problems`, and refuse (and record) every request that would leave 127.0.0.1. */
+export async function guardedPage(browser, base, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: VIEWPORT, ...contextOptions });
+  const problems = [];
+  await context.route(
+    (u) => !u.href.startsWith(base),
+    (route) => {
+      problems.push(`request to another host: ${route.request().url()}`);
+      return route.abort();
+    },
+  );
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return { context, page, problems };
+}
+
+/** Types a command into the playground's terminal and waits for its output block. */
+export async function typeCommand(page, cmd) {
+  const before = await page.locator('#term-out .blk:not(.note)').count();
+  await page.fill('#term-input', cmd);
+  await page.press('#term-input', 'Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('#term-out .blk:not(.note)').length > n, before);
+  return page.locator('#term-out .blk:not(.note)').last();
+}

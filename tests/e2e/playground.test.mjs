@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SHOTS, VIEWPORT, launch } from './harness.mjs';
+import { SHOTS, guardedPage, launch, typeCommand } from './harness.mjs';
 
 
 let browser;
@@ -17,21 +17,7 @@ after(() => close?.());
 
 /** A fresh browser context (empty storage) whose page records every error and foreign request. */
 async function open(url = base, opts = {}) {
-  const context = await browser.newContext({ viewport: VIEWPORT, ...opts });
-  const problems = [];
-  // Nothing may leave 127.0.0.1: any other host is recorded and refused.
-  await context.route(
-    (u) => !u.href.startsWith(base),
-    (route) => {
-      problems.push(`request to another host: ${route.request().url()}`);
-      return route.abort();
-    },
-  );
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const { context, page, problems } = await guardedPage(browser, base, opts);
   page.on('dialog', (d) => {
     problems.push(`dialog opened: ${d.type()} ${d.message()}`);
     d.dismiss().catch(() => {});
@@ -47,10 +33,7 @@ async function ready(page) {
 
 /** Types a command into the terminal and returns the text of its output block. */
 async function type(page, cmd) {
-  const before = await page.locator('#term-out .blk:not(.note)').count();
-  await page.fill('#term-input', cmd);
-  await page.press('#term-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('#term-out .blk:not(.note)').length > n, before);
+  await typeCommand(page, cmd);
   return lastOutput(page);
 }
 

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { SHOTS, VIEWPORT, launch } from './harness.mjs';
+import { SHOTS, VIEWPORT, guardedPage, launch, typeCommand } from './harness.mjs';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -22,21 +22,8 @@ after(() => close?.());
 
 /** A fresh context (empty storage); every page error and every request off 127.0.0.1 is a problem. */
 async function open({ colorScheme = 'light', locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme, locale });
-  const problems = [];
   // The import must not leave the browser: any other host is recorded and refused.
-  await context.route(
-    (u) => !u.href.startsWith(base),
-    (route) => {
-      problems.push(`request to another host: ${route.request().url()}`);
-      return route.abort();
-    },
-  );
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const { context, page, problems } = await guardedPage(browser, base, { colorScheme, locale });
   page.on('request', (r) => {
     if (r.method() !== 'GET') problems.push(`${r.method()} ${r.url()}`);
   });
@@ -50,11 +37,7 @@ async function idle(page) {
 }
 
 async function type(page, cmd) {
-  const before = await page.locator('#term-out .blk:not(.note)').count();
-  await page.fill('#term-input', cmd);
-  await page.press('#term-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('#term-out .blk:not(.note)').length > n, before);
-  return page.locator('#term-out .blk:not(.note)').last().innerText();
+  return (await typeCommand(page, cmd)).innerText();
 }
 
 async function shot(page, name, fullPage = false) {

@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SHOTS, launch } from './harness.mjs';
+import { SHOTS, guardedPage, launch, typeCommand } from './harness.mjs';
 
 
 let browser;
@@ -17,31 +17,14 @@ before(async () => ({ browser, base, close } = await launch()));
 after(() => close?.());
 
 async function open(opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, ...opts });
-  const problems = [];
-  await context.route(
-    (u) => !u.href.startsWith(base),
-    (route) => {
-      problems.push(`request to another host: ${route.request().url()}`);
-      return route.abort();
-    },
-  );
-  const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-  });
+  const { context, page, problems } = await guardedPage(browser, base, opts);
   await page.goto(base);
   await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
   return { context, page, problems };
 }
 
 async function type(page, cmd) {
-  const before = await page.locator('#term-out .blk:not(.note)').count();
-  await page.fill('#term-input', cmd);
-  await page.press('#term-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('#term-out .blk:not(.note)').length > n, before);
-  return page.locator('#term-out .blk:not(.note)').last().innerText();
+  return (await typeCommand(page, cmd)).innerText();
 }
 
 test('the default release is the newest modelled one, named in the header', async () => {
