@@ -5,7 +5,7 @@
 //! holding exactly the new flags.
 
 use serde_json::{json, Value};
-use servicecidr_sim::cluster::plan::{Plan, PlanCategory};
+use servicecidr_sim::cluster::plan::{Plan, PlanAction, PlanCategory};
 use servicecidr_sim::net::{parse_cidr, parse_service_ip};
 use servicecidr_sim::{Cluster, ClusterOptions};
 
@@ -136,4 +136,43 @@ fn unchanged_and_refused() {
     assert_eq!(plan.category, PlanCategory::Unchanged);
     assert!(plan.steps.is_empty());
     assert!(c.plan_range_change("nonsense").is_err());
+}
+
+/// A recreate step whose create would be refused (here by a policy) fails before
+/// its delete: the Service keeps its object and its address. A full new range is not
+/// caught this way: a dry-run allocation always succeeds, as upstream's does.
+#[test]
+fn a_refused_recreate_leaves_the_service_alone() {
+    let mut c = cluster("10.96.0.0/24");
+    c.set_validating_admission(Some(servicecidr_sim::cel::cel_admission()));
+    let policy = json!({"apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingAdmissionPolicy", "metadata": {"name": "keep-s3"},
+        "spec": {"matchConstraints": {"resourceRules": [{"apiGroups": [""],
+            "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["services"]}]},
+            "validations": [{"expression": "object.metadata.name != 's3'", "message": "s3 stays"}]}});
+    let binding = json!({"apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingAdmissionPolicyBinding", "metadata": {"name": "keep-s3"},
+        "spec": {"policyName": "keep-s3", "validationActions": ["Deny"]}});
+    c.create(policy).unwrap();
+    c.create(binding).unwrap();
+    let before = c.get("service", "s3", Some("default")).unwrap();
+    let plan = c.plan_range_change("10.100.0.0/24").unwrap();
+    let mut failed = None;
+    for s in &plan.steps {
+        if let Err(e) = c.run_plan_step(s) {
+            failed = Some((s.clone(), e));
+            break;
+        }
+    }
+    let (step, err) = failed.expect("the recreate of s3 is refused");
+    assert!(
+        err.message.ends_with("denied request: s3 stays"),
+        "{}",
+        err.message
+    );
+    assert!(
+        matches!(&step.action, PlanAction::RecreateService { name, .. } if name == "s3"),
+        "{step:?}"
+    );
+    assert_eq!(c.get("service", "s3", Some("default")).unwrap(), before);
 }

@@ -459,6 +459,19 @@ impl Cluster {
                     }
                 }
                 svc.as_object_mut().map(|o| o.remove("status"));
+                // A failed step changes nothing: the create is tried first as a dry
+                // run. The name still exists, so a create that would pass answers
+                // AlreadyExists (the request path's last check, after allocation and
+                // admission); anything else (range full, a policy) stops the step
+                // before the delete.
+                let dry = super::WriteOptions {
+                    dry_run: true,
+                    ..Default::default()
+                };
+                match self.create_with(svc.clone(), &dry) {
+                    Err(e) if e.reason != "AlreadyExists" => return Err(e),
+                    _ => {}
+                }
                 self.delete("services", name, Some(namespace))?;
                 self.create(svc).map(drop)
             }
