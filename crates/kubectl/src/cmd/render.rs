@@ -11,18 +11,8 @@ use crate::{jsonpath as jp, manifest, printers, yaml};
 use serde_json::Value;
 use servicecidr_apiserver::tables::Printer;
 
-/// Options of the table printer.
-#[derive(Clone, Debug, Default)]
-pub struct TableOpts {
-    pub wide: bool,
-    pub no_headers: bool,
-    pub show_labels: bool,
-    pub with_namespace: bool,
-    /// Prefix names with `kind.group/` (several types in one `get`).
-    pub with_kind: bool,
-    /// `-L/--label-columns` keys.
-    pub label_columns: Vec<String>,
-}
+/// Options of the table printer: kubectl's table flags, as the printers take them.
+pub use crate::printers::TableOptions as TableOpts;
 
 pub fn to_yaml(v: &Value) -> String {
     yaml::to_yaml(v)
@@ -64,20 +54,9 @@ pub fn printer(kind: Kind) -> Printer {
     }
 }
 
-fn printer_options(opts: &TableOpts) -> printers::TableOptions {
-    printers::TableOptions {
-        wide: opts.wide,
-        no_headers: opts.no_headers,
-        show_labels: opts.show_labels,
-        with_namespace: opts.with_namespace,
-        with_kind: opts.with_kind,
-        label_columns: opts.label_columns.clone(),
-    }
-}
-
 /// A server-side Table of `kind` as kubectl prints it.
 pub fn print_table(kind: Kind, table: &Value, opts: &TableOpts) -> String {
-    printers::print_table(table, &printer_options(opts), &kind.kind_prefix())
+    printers::print_table(table, opts, &kind.kind_prefix())
 }
 
 /// The table kubectl prints for `get` of objects it already holds (`--sort-by`
