@@ -25,7 +25,11 @@ fn relaxed(path: &str) -> Result<String, CmdError> {
     }
     let braced = path.strip_prefix('{').and_then(|p| p.strip_suffix('}'));
     let inner = braced.unwrap_or(path);
-    let inner = inner.strip_prefix('.').unwrap_or(inner);
+    // `\.?` gives its dot back when nothing else is left: "." is the path ".".
+    let inner = match inner.strip_prefix('.') {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => inner,
+    };
     if inner.is_empty() || inner.contains(['{', '}']) {
         return Err(CmdError::Client(
             "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into(),
@@ -164,6 +168,9 @@ mod tests {
             err("A:.metadata.name,B:.metadata.name,"),
             Some("unexpected custom-columns spec: , expected <header>:<json-path-expr>".into())
         );
+        assert_eq!(relaxed(".").ok(), Some("{..}".to_string()));
+        assert_eq!(relaxed("{.}").ok(), Some("{..}".to_string()));
+        assert_eq!(relaxed("{a.b}").ok(), Some("{.a.b}".to_string()));
         assert_eq!(err("A:{.a}{.b}"), Some("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into()));
     }
 
