@@ -141,9 +141,10 @@ methods! {
     }
     /// The Kubernetes Events emitted so far.
     "events" -> "Event[]": fn events(&self) -> JsResult { to_js(&self.inner.events()) }
-    /// Why things happened: allocator decisions, controller steps, timers (after `sinceSeq`).
-    "trace" -> "TraceRecord[]": fn trace(&self, #[wasm_bindgen(js_name = sinceSeq)] since: Option<f64>) -> JsResult {
-        to_js(&self.inner.trace(count(since, "sinceSeq")?))
+    /// Why things happened: allocator decisions, controller steps, timers (after `sinceSeq`;
+    /// with `limit`, only the newest that many).
+    "trace" -> "TraceRecord[]": fn trace(&self, #[wasm_bindgen(js_name = sinceSeq)] since: Option<f64>, limit: Option<f64>) -> JsResult {
+        to_js(&self.inner.trace_tail(count(since, "sinceSeq")?, count(limit, "limit")?.map_or(usize::MAX, |l| l as usize)))
     }
     /// Controller work waiting for the clock, earliest first.
     "pendingWork" -> "PendingWork[]": fn pending_work(&self) -> JsResult { to_js(&self.inner.pending_work()) }

@@ -321,8 +321,16 @@ impl Cluster {
     }
 
     pub fn trace(&self, since_seq: Option<u64>) -> Vec<TraceRecord> {
+        self.trace_tail(since_seq, usize::MAX)
+    }
+
+    /// The newest `limit` records after `since_seq`: a reader that fell behind
+    /// (a page following a loop of 10 000 creates) skips to the end; the gap in
+    /// `seq` says how many it passed over.
+    pub fn trace_tail(&self, since_seq: Option<u64>, limit: usize) -> Vec<TraceRecord> {
         let since = since_seq.unwrap_or(0);
         let start = self.trace.partition_point(|r| r.seq <= since);
+        let start = start.max(self.trace.len().saturating_sub(limit));
         self.trace.range(start..).cloned().collect()
     }
 
