@@ -206,12 +206,24 @@ export class Panes {
   }
 }
 
-/** The first MAX_ROWS entries of a sorted map. */
-function firstRows(map) {
+/**
+ * The first MAX_ROWS entries of a map by key (string order), without sorting it all: one pass
+ * keeping the smallest keys seen, so a pane over 10 000 objects costs a pass, not a sort.
+ */
+export function firstRows(map) {
   const rows = [];
   for (const entry of map) {
-    if (rows.length === MAX_ROWS) break;
-    rows.push(entry);
+    const key = entry[0];
+    if (rows.length === MAX_ROWS && key >= rows[MAX_ROWS - 1][0]) continue;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rows[mid][0] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    rows.splice(lo, 0, entry);
+    if (rows.length > MAX_ROWS) rows.pop();
   }
   return rows;
 }
@@ -303,7 +315,11 @@ export class EventLog {
         if (it.obj.details && typeof it.obj.details === 'object' && Object.keys(it.obj.details).length) {
           const d = el('details');
           d.append(el('summary', null, t('details')));
-          d.append(el('pre', null, JSON.stringify(it.obj.details, null, 1)));
+          // Written when first opened: most entries never are, and a long script adds many.
+          const details = it.obj.details;
+          d.addEventListener('toggle', () => {
+            if (d.open && !d.querySelector('pre')) d.append(el('pre', null, JSON.stringify(details, null, 1)));
+          });
           li.append(d);
         }
       } else {
@@ -313,7 +329,15 @@ export class EventLog {
       this.root.append(li);
     }
     while (this.root.childElementCount > this.limit) this.root.firstElementChild.remove();
-    this.root.scrollTop = this.root.scrollHeight;
+    // Scrolled when the frame is drawn: reading scrollHeight here would force a layout of
+    // the whole page in the middle of an update.
+    if (!this.scrollQueued) {
+      this.scrollQueued = true;
+      requestAnimationFrame(() => {
+        this.scrollQueued = false;
+        this.root.scrollTop = this.root.scrollHeight;
+      });
+    }
   }
 }
 
