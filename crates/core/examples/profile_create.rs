@@ -21,6 +21,21 @@ fn main() {
     }
     let e = t.elapsed();
     println!("create: {:.2} us/op", e.as_secs_f64() * 1e6 / n as f64);
+    // As bench/goals.mjs probes: creates at the filled size, each followed by an untimed delete.
+    let mut probes = Vec::new();
+    for i in 0..320 {
+        let obj = json!({"apiVersion":"v1","kind":"Service","metadata":{"name":format!("probe-{i}"),"namespace":"default"},"spec":{"ports":[{"port":80}]}});
+        let t = Instant::now();
+        c.create(obj).unwrap();
+        let d = t.elapsed().as_secs_f64() * 1e6;
+        c.delete("services", &format!("probe-{i}"), Some("default"))
+            .unwrap();
+        if i >= 20 {
+            probes.push(d);
+        }
+    }
+    probes.sort_by(f64::total_cmp);
+    println!("create median at {n}: {:.2} us", probes[probes.len() / 2]);
     if std::env::var("ONLY_CREATE").is_ok() {
         return;
     }

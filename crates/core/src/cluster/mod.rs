@@ -17,6 +17,7 @@ mod services;
 mod snapshot;
 mod snapshot_compact;
 mod store;
+mod trace;
 mod views;
 
 pub use apiservers::{ApiserverFlags, ApiserverInstance, ApiserverState, REPAIR_HOOK_FAILURE};
@@ -159,12 +160,14 @@ pub struct Cluster {
     managed: TakenIndex,
     /// A ring: once TRACE_LIMIT is reached every push drops the oldest record, and a
     /// Vec would shift all 20 000 records each time (measured: Service creates cost 2x).
-    pub(crate) trace: std::collections::VecDeque<TraceRecord>,
+    pub(crate) trace: std::collections::VecDeque<trace::TraceEntry>,
     pub(crate) trace_seq: u64,
+    /// The users the ring's request records name (a handful: admin, the apiserver, controllers).
+    pub(crate) trace_users: Vec<UserInfo>,
     /// Events already reported "once per process" by the default ServiceCIDR controller.
     pub(crate) reported_once: std::collections::BTreeSet<String>,
     /// Allocator decisions of the request in flight; traced only if it commits.
-    pub(crate) trace_buffer: Vec<(String, Value)>,
+    pub(crate) trace_buffer: Vec<trace::PendingTrace>,
     /// The validating admission plugin, if any (not part of snapshots: the
     /// policies it enforces are; whoever restores reinstalls the evaluator).
     pub(crate) admission: Option<Box<dyn ValidatingAdmission>>,
@@ -321,9 +324,7 @@ impl Cluster {
     }
 
     pub fn trace(&self, since_seq: Option<u64>) -> Vec<TraceRecord> {
-        let since = since_seq.unwrap_or(0);
-        let start = self.trace.partition_point(|r| r.seq <= since);
-        self.trace.range(start..).cloned().collect()
+        self.trace_records(since_seq.unwrap_or(0))
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -615,7 +616,7 @@ impl Cluster {
     fn trace_outcome(
         &mut self,
         opts: &WriteOptions,
-        verb: &str,
+        verb: &'static str,
         r: Resource,
         mut target: Target,
         result: &Result<Value, ApiError>,
@@ -630,9 +631,8 @@ impl Cluster {
             }
             Err(e) => e.code,
         };
-        let user = opts.user.clone();
         self.trace_request(
-            &user,
+            &opts.user,
             verb,
             r,
             target.subresource,
@@ -742,18 +742,17 @@ impl Cluster {
         details: Value,
         admission: Option<Value>,
     ) {
-        self.trace_seq += 1;
-        self.trace.push_back(TraceRecord {
-            seq: self.trace_seq,
-            time: format_rfc3339_micro(self.clock.now_ms()),
-            source: source.to_string(),
-            message,
-            details,
-            admission,
+        let source = source.to_string();
+        self.trace_push_entry(|seq, time_ms| {
+            trace::TraceEntry::Done(TraceRecord {
+                seq,
+                time: format_rfc3339_micro(time_ms),
+                source,
+                message,
+                details,
+                admission,
+            })
         });
-        while self.trace.len() > TRACE_LIMIT {
-            self.trace.pop_front();
-        }
     }
 
     /// Records an events.k8s.io/v1 Event the way client-go's new-style recorder does.
@@ -986,7 +985,7 @@ mod tests {
         assert_eq!(c.trace.len(), TRACE_LIMIT);
         let last = base + (TRACE_LIMIT + 10) as u64;
         assert_eq!(
-            c.trace.front().map(|r| r.seq),
+            c.trace.front().map(|r| r.seq()),
             Some(last - TRACE_LIMIT as u64 + 1)
         );
         let tail = c.trace(Some(last - 3));

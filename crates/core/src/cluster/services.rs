@@ -9,6 +9,7 @@
 //! 60 s). Here nothing leaks; the trace says what upstream would have left.
 
 use super::crud::decode;
+use super::trace::PendingTrace;
 use super::{Cluster, Operation, UserInfo, WriteOptions};
 use crate::allocator::AllocError;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
@@ -175,16 +176,11 @@ impl Cluster {
                         .0
                     {
                         Ok(p) => {
-                            let msg = format!(
-                                "{}/{}: {} from {} ({} band, random start {})",
-                                svc.metadata.namespace,
-                                svc.metadata.name,
-                                p.addr,
-                                p.cidr,
-                                p.band.as_str(),
-                                p.start
-                            );
-                            planned_trace(&mut self.trace_buffer, msg, &p);
+                            self.trace_buffer.push(PendingTrace::Pick {
+                                namespace: svc.metadata.namespace.clone(),
+                                name: svc.metadata.name.clone(),
+                                pick: p,
+                            });
                             Ok(p.addr)
                         }
                         Err(e) => Err(e),
@@ -229,13 +225,10 @@ impl Cluster {
                     );
                     return Err(self.invalid("Service", "", &svc.metadata.name, &[err]));
                 }
-                self.trace_buffer.push((
-                    format!(
-                        "{}/{}: static {addr} accepted",
-                        svc.metadata.namespace, svc.metadata.name
-                    ),
-                    Value::Null,
-                ));
+                self.trace_buffer.push(PendingTrace::Text(format!(
+                    "{}/{}: static {addr} accepted",
+                    svc.metadata.namespace, svc.metadata.name
+                )));
                 if !dry_run {
                     planned.push(addr);
                 }
@@ -576,18 +569,4 @@ impl Cluster {
             }
         }
     }
-
-    fn flush_trace_buffer(&mut self) {
-        let buf = std::mem::take(&mut self.trace_buffer);
-        for (msg, details) in buf {
-            self.trace_push("allocator", msg, details);
-        }
-    }
-}
-
-fn planned_trace(buf: &mut Vec<(String, Value)>, msg: String, p: &crate::allocator::Pick) {
-    buf.push((
-        msg,
-        json!({"ip": p.addr.to_string(), "cidr": p.cidr.to_string(), "band": p.band.as_str(), "randomStart": p.start.to_string()}),
-    ));
 }

@@ -82,7 +82,7 @@ pub(crate) fn snapshot_parts(c: &Cluster, objects: bool) -> Value {
             Vec::new()
         },
         trace: if objects {
-            c.trace.iter().cloned().collect()
+            c.trace_records(0)
         } else {
             Vec::new()
         },
@@ -141,8 +141,13 @@ fn restore_snapshot(s: Snapshot) -> Result<Cluster, ApiError> {
         allocators: s.allocators,
         taken: TakenIndex::default(),
         managed: TakenIndex::default(),
-        trace: s.trace.into(),
+        trace: s
+            .trace
+            .into_iter()
+            .map(super::trace::TraceEntry::Done)
+            .collect(),
         trace_seq: s.trace_seq.parse().map_err(bad)?,
+        trace_users: Vec::new(),
         reported_once: s.reported_once,
         trace_buffer: Vec::new(),
         admission: None,
