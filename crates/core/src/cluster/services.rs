@@ -76,7 +76,7 @@ impl Cluster {
             ip.metadata.uid = self.rng.uuid();
             ip.metadata.creation_timestamp = Some(Time::from_millis(self.clock.now_ms()));
             let ip_name = ip.metadata.name.clone();
-            self.store_put_ip_address(ip);
+            self.store_put_ip_address_only(ip);
             self.trace_request(
                 &user,
                 "create",
@@ -409,8 +409,8 @@ impl Cluster {
         self.flush_trace_buffer();
         let name = svc.metadata.name.clone();
         self.commit_ip_addresses(&planned, &ns, &name);
-        let stored = self.store_put_service(svc);
-        serde_json::to_value(&stored).map_err(ApiError::internal)
+        let stored = self.store_put_service_ref(svc);
+        serde_json::to_value(stored).map_err(ApiError::internal)
     }
 
     pub(crate) fn update_service(

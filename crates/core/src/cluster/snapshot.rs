@@ -77,7 +77,14 @@ pub(crate) fn snapshot_parts(c: &Cluster, objects: bool) -> Value {
             .collect(),
         events: c.store.events.iter().cloned().collect(),
         watch_log: if objects {
-            c.store.watch_log.iter().cloned().collect()
+            c.store
+                .watch_events()
+                .map(|e| WatchEvent {
+                    rv: e.rv,
+                    type_: e.type_.to_string(),
+                    object: e.object.to_owned(),
+                })
+                .collect()
         } else {
             Vec::new()
         },
@@ -199,7 +206,7 @@ fn restore_snapshot(s: Snapshot) -> Result<Cluster, ApiError> {
             .insert(key, o);
     }
     c.store.events = s.events.into();
-    c.store.watch_log = s.watch_log.into();
+    c.store.watch_log = s.watch_log.into_iter().map(Into::into).collect();
     for f in c.config.families() {
         c.allocators
             .entry(f)
