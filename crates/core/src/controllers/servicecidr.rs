@@ -66,7 +66,7 @@ impl Cluster {
             self.sync_deleting_service_cidr(sc);
             return;
         }
-        let mut updated = sc.clone();
+        let mut updated = sc;
         if !updated
             .metadata
             .finalizers
