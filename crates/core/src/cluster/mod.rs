@@ -118,11 +118,7 @@ impl Target {
             } else {
                 String::new()
             },
-            name: obj
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
+            name: meta_str(obj, "name").unwrap_or("").to_string(),
             subresource: "",
         }
     }
@@ -624,7 +620,7 @@ impl Cluster {
         let ok_code = if verb == "create" { 201 } else { 200 };
         let code = match result {
             Ok(v) => {
-                if let Some(n) = v.pointer("/metadata/name").and_then(Value::as_str) {
+                if let Some(n) = meta_str(v, "name") {
                     target.name = n.to_string();
                 }
                 ok_code
@@ -840,12 +836,17 @@ fn namespace_or_default(r: Resource, ns: Option<&str>) -> &str {
     }
 }
 
+/// `metadata.<key>` of a JSON object, if it is a string (`pointer` without its path parsing).
+pub(crate) fn meta_str<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
+    obj.get("metadata")?.get(key)?.as_str()
+}
+
 /// The namespace a write is addressed to: the request's (-n), else the object's, else default.
 pub(crate) fn request_namespace(obj: &Value, opts: &WriteOptions) -> String {
     if !opts.namespace.is_empty() {
         return opts.namespace.clone();
     }
-    match obj.pointer("/metadata/namespace").and_then(Value::as_str) {
+    match meta_str(obj, "namespace") {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => "default".to_string(),
     }
