@@ -15,9 +15,18 @@ fn main() {
         ..Default::default()
     })
     .unwrap();
+    // TEXT=1: create_text, what the JS API calls.
+    let text = std::env::var("TEXT").is_ok();
+    let create = |c: &mut Cluster, obj| {
+        if text {
+            c.create_text(obj).map(|_| ())
+        } else {
+            c.create(obj).map(|_| ())
+        }
+    };
     let t = Instant::now();
     for i in 0..n {
-        c.create(json!({"apiVersion":"v1","kind":"Service","metadata":{"name":format!("s-{i}"),"namespace":"default"},"spec":{"ports":[{"port":80}]}})).unwrap();
+        create(&mut c, json!({"apiVersion":"v1","kind":"Service","metadata":{"name":format!("s-{i}"),"namespace":"default"},"spec":{"ports":[{"port":80}]}})).unwrap();
     }
     let e = t.elapsed();
     println!("create: {:.2} us/op", e.as_secs_f64() * 1e6 / n as f64);
@@ -26,7 +35,7 @@ fn main() {
     for i in 0..320 {
         let obj = json!({"apiVersion":"v1","kind":"Service","metadata":{"name":format!("probe-{i}"),"namespace":"default"},"spec":{"ports":[{"port":80}]}});
         let t = Instant::now();
-        c.create(obj).unwrap();
+        create(&mut c, obj).unwrap();
         let d = t.elapsed().as_secs_f64() * 1e6;
         c.delete("services", &format!("probe-{i}"), Some("default"))
             .unwrap();

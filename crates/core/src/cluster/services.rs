@@ -10,7 +10,7 @@
 
 use super::crud::decode;
 use super::trace::PendingTrace;
-use super::{Cluster, Operation, UserInfo, WriteOptions};
+use super::{Answer, Cluster, Operation, UserInfo, WriteOptions};
 use crate::allocator::AllocError;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::service::CLUSTER_IP_NONE;
@@ -349,7 +349,7 @@ impl Cluster {
         &mut self,
         obj: Value,
         opts: &WriteOptions,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Answer, ApiError> {
         let ns = self.service_namespace(&obj, opts)?;
         let mut svc: Service = decode(obj, "Service", "v1")?;
         svc.api_version = "v1".into();
@@ -404,13 +404,15 @@ impl Cluster {
             return Err(ApiError::already_exists("services", "", &svc.metadata.name));
         }
         if opts.dry_run {
-            return serde_json::to_value(&svc).map_err(ApiError::internal);
+            return serde_json::to_value(&svc)
+                .map(Answer::Value)
+                .map_err(ApiError::internal);
         }
         self.flush_trace_buffer();
         let name = svc.metadata.name.clone();
         self.commit_ip_addresses(&planned, &ns, &name);
-        let stored = self.store_put_service_ref(svc);
-        serde_json::to_value(stored).map_err(ApiError::internal)
+        self.store_put_service_ref(svc);
+        Ok(Answer::Service(ns, name))
     }
 
     pub(crate) fn update_service(
