@@ -3,17 +3,32 @@
 //! building the `Value` tree. A created Service's answer went through that tree; building and
 //! dropping it was a tenth of a create through the JS API (issue #14).
 //!
-//! Values are written in the order they come; an object's members are put in key order when
-//! the object ends, by moving the bytes of its members (one buffer per object).
+//! Members are written as they come (`"key":value`, comma-separated); an object whose keys
+//! did not come in order is put in order when it ends, by moving its members' bytes through
+//! one scratch buffer. Maps (BTreeMap, Value) come sorted and are left where they are.
 
 use serde::ser::{self, Serialize};
 use serde_json::Error;
+use std::borrow::Cow;
 
 /// `serde_json::to_string(&serde_json::to_value(v)?)`, byte for byte.
 pub fn to_string<T: Serialize + ?Sized>(v: &T) -> Result<String, Error> {
-    let mut out = Vec::with_capacity(1024);
-    v.serialize(Ser { out: &mut out })?;
-    String::from_utf8(out).map_err(ser::Error::custom)
+    let mut cx = Cx {
+        out: Vec::with_capacity(1024),
+        members: Vec::new(),
+        scratch: Vec::new(),
+    };
+    v.serialize(Ser { cx: &mut cx })?;
+    String::from_utf8(cx.out).map_err(ser::Error::custom)
+}
+
+/// The output and the bookkeeping every open object shares (no allocation per object).
+struct Cx {
+    out: Vec<u8>,
+    /// Per member of the open objects, innermost last: key, and where the member's
+    /// `"key":value` bytes are in `out`.
+    members: Vec<(Cow<'static, str>, usize, usize)>,
+    scratch: Vec<u8>,
 }
 
 fn scalar<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> Result<(), Error> {
@@ -21,109 +36,120 @@ fn scalar<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> Result<(), Error> 
 }
 
 struct Ser<'a> {
-    out: &'a mut Vec<u8>,
+    cx: &'a mut Cx,
 }
 
-/// The members of one object being written: key, and where its value's bytes are.
+/// One object being written.
 pub struct Object<'a> {
-    out: &'a mut Vec<u8>,
-    start: usize,
-    members: Vec<(String, usize, usize)>,
-    key: Option<String>,
+    cx: &'a mut Cx,
+    /// Its first member's index in `cx.members`.
+    first: usize,
+    key: Option<Cow<'static, str>>,
     /// `{"variant": …}` around the object (struct variants).
-    variant: Option<&'static str>,
+    variant: bool,
 }
 
 pub struct Array<'a> {
-    out: &'a mut Vec<u8>,
+    cx: &'a mut Cx,
     first: bool,
     /// `{"variant": …}` around the array (tuple variants).
     variant: bool,
 }
 
+fn open_variant(out: &mut Vec<u8>, variant: Option<&'static str>) -> Result<bool, Error> {
+    if let Some(v) = variant {
+        out.push(b'{');
+        scalar(out, v)?;
+        out.push(b':');
+    }
+    Ok(variant.is_some())
+}
+
 impl<'a> Object<'a> {
-    fn new(out: &'a mut Vec<u8>, variant: Option<&'static str>) -> Object<'a> {
-        if let Some(v) = variant {
-            out.push(b'{');
-            let _ = scalar(out, v);
-            out.push(b':');
-        }
-        let start = out.len();
-        Object {
-            out,
-            start,
-            members: Vec::new(),
+    fn new(cx: &'a mut Cx, variant: Option<&'static str>) -> Result<Object<'a>, Error> {
+        let variant = open_variant(&mut cx.out, variant)?;
+        cx.out.push(b'{');
+        let first = cx.members.len();
+        Ok(Object {
+            cx,
+            first,
             key: None,
             variant,
-        }
+        })
     }
 
-    fn value<T: Serialize + ?Sized>(&mut self, key: String, v: &T) -> Result<(), Error> {
-        let s = self.out.len();
-        v.serialize(Ser {
-            out: &mut *self.out,
-        })?;
-        let e = self.out.len();
-        self.members.push((key, s, e));
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        key: Cow<'static, str>,
+        v: &T,
+    ) -> Result<(), Error> {
+        if self.cx.members.len() > self.first {
+            self.cx.out.push(b',');
+        }
+        let s = self.cx.out.len();
+        scalar(&mut self.cx.out, key.as_ref())?;
+        self.cx.out.push(b':');
+        v.serialize(Ser { cx: &mut *self.cx })?;
+        let e = self.cx.out.len();
+        self.cx.members.push((key, s, e));
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(), Error> {
-        let raw = self.out.split_off(self.start);
-        // Stable: of equal keys the last one stays, as a Map insert keeps the last value.
-        self.members.sort_by(|a, b| a.0.cmp(&b.0));
-        self.out.push(b'{');
-        let mut first = true;
-        for (i, (k, s, e)) in self.members.iter().enumerate() {
-            if self.members.get(i + 1).is_some_and(|n| &n.0 == k) {
-                continue;
+    fn finish(self) -> Result<(), Error> {
+        let cx = self.cx;
+        let members = &mut cx.members[self.first..];
+        let ordered = members.windows(2).all(|w| w[0].0 < w[1].0);
+        if !ordered {
+            // Stable: of equal keys the last one stays, as a Map insert keeps the last value.
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            let start = members.iter().map(|m| m.1).min().unwrap_or(cx.out.len());
+            cx.scratch.clear();
+            cx.scratch.extend_from_slice(&cx.out[start..]);
+            cx.out.truncate(start);
+            let mut first = true;
+            for (i, (k, s, e)) in members.iter().enumerate() {
+                if members.get(i + 1).is_some_and(|n| &n.0 == k) {
+                    continue;
+                }
+                if !first {
+                    cx.out.push(b',');
+                }
+                first = false;
+                cx.out.extend_from_slice(&cx.scratch[s - start..e - start]);
             }
-            if !first {
-                self.out.push(b',');
-            }
-            first = false;
-            scalar(self.out, k.as_str())?;
-            self.out.push(b':');
-            self.out
-                .extend_from_slice(&raw[s - self.start..e - self.start]);
         }
-        self.out.push(b'}');
-        if self.variant.is_some() {
-            self.out.push(b'}');
+        cx.members.truncate(self.first);
+        cx.out.push(b'}');
+        if self.variant {
+            cx.out.push(b'}');
         }
         Ok(())
     }
 }
 
 impl<'a> Array<'a> {
-    fn new(out: &'a mut Vec<u8>, variant: Option<&'static str>) -> Array<'a> {
-        if let Some(v) = variant {
-            out.push(b'{');
-            let _ = scalar(out, v);
-            out.push(b':');
-        }
-        out.push(b'[');
-        Array {
-            out,
+    fn new(cx: &'a mut Cx, variant: Option<&'static str>) -> Result<Array<'a>, Error> {
+        let variant = open_variant(&mut cx.out, variant)?;
+        cx.out.push(b'[');
+        Ok(Array {
+            cx,
             first: true,
-            variant: variant.is_some(),
-        }
+            variant,
+        })
     }
 
     fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
         if !self.first {
-            self.out.push(b',');
+            self.cx.out.push(b',');
         }
         self.first = false;
-        v.serialize(Ser {
-            out: &mut *self.out,
-        })
+        v.serialize(Ser { cx: &mut *self.cx })
     }
 
     fn finish(self) -> Result<(), Error> {
-        self.out.push(b']');
+        self.cx.out.push(b']');
         if self.variant {
-            self.out.push(b'}');
+            self.cx.out.push(b'}');
         }
         Ok(())
     }
@@ -131,12 +157,7 @@ impl<'a> Array<'a> {
 
 /// A map key as a `Value` map holds it (strings as they are; numbers and bools as text).
 fn key_text<T: Serialize + ?Sized>(key: &T) -> Result<String, Error> {
-    match serde_json::to_value(key)? {
-        serde_json::Value::String(s) => Ok(s),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        serde_json::Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(ser::Error::custom("key must be a string")),
-    }
+    key.serialize(KeyText)
 }
 
 impl<'a> ser::Serializer for Ser<'a> {
@@ -151,59 +172,59 @@ impl<'a> ser::Serializer for Ser<'a> {
     type SerializeStructVariant = Object<'a>;
 
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_i128(self, v: i128) -> Result<(), Error> {
         // As a Value: a Number when it fits 64 bits, else an error.
         let n = serde_json::to_value(v)?;
-        scalar(self.out, &n)
+        scalar(&mut self.cx.out, &n)
     }
     fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
         let n = serde_json::to_value(v)?;
-        scalar(self.out, &n)
+        scalar(&mut self.cx.out, &n)
     }
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         // A Value holds an f32 as the f64 it widens to.
-        scalar(self.out, &f64::from(v))
+        scalar(&mut self.cx.out, &f64::from(v))
     }
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_char(self, v: char) -> Result<(), Error> {
-        scalar(self.out, &v)
+        scalar(&mut self.cx.out, &v)
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        scalar(self.out, v)
+        scalar(&mut self.cx.out, v)
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
-        scalar(self.out, v)
+        scalar(&mut self.cx.out, v)
     }
     fn serialize_none(self) -> Result<(), Error> {
-        self.out.extend_from_slice(b"null");
+        self.cx.out.extend_from_slice(b"null");
         Ok(())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Error> {
@@ -216,7 +237,7 @@ impl<'a> ser::Serializer for Ser<'a> {
         self.serialize_none()
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), Error> {
-        scalar(self.out, v)
+        scalar(&mut self.cx.out, v)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -232,23 +253,21 @@ impl<'a> ser::Serializer for Ser<'a> {
         variant: &'static str,
         v: &T,
     ) -> Result<(), Error> {
-        self.out.push(b'{');
-        scalar(self.out, variant)?;
-        self.out.push(b':');
-        v.serialize(Ser {
-            out: &mut *self.out,
-        })?;
-        self.out.push(b'}');
+        self.cx.out.push(b'{');
+        scalar(&mut self.cx.out, variant)?;
+        self.cx.out.push(b':');
+        v.serialize(Ser { cx: &mut *self.cx })?;
+        self.cx.out.push(b'}');
         Ok(())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Array<'a>, Error> {
-        Ok(Array::new(self.out, None))
+        Array::new(self.cx, None)
     }
     fn serialize_tuple(self, _: usize) -> Result<Array<'a>, Error> {
-        Ok(Array::new(self.out, None))
+        Array::new(self.cx, None)
     }
     fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Array<'a>, Error> {
-        Ok(Array::new(self.out, None))
+        Array::new(self.cx, None)
     }
     fn serialize_tuple_variant(
         self,
@@ -257,13 +276,13 @@ impl<'a> ser::Serializer for Ser<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Array<'a>, Error> {
-        Ok(Array::new(self.out, Some(variant)))
+        Array::new(self.cx, Some(variant))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, Error> {
-        Ok(Object::new(self.out, None))
+        Object::new(self.cx, None)
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'a>, Error> {
-        Ok(Object::new(self.out, None))
+        Object::new(self.cx, None)
     }
     fn serialize_struct_variant(
         self,
@@ -272,7 +291,7 @@ impl<'a> ser::Serializer for Ser<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Object<'a>, Error> {
-        Ok(Object::new(self.out, Some(variant)))
+        Object::new(self.cx, Some(variant))
     }
 }
 
@@ -324,7 +343,7 @@ impl ser::SerializeMap for Object<'_> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        self.key = Some(key_text(key)?);
+        self.key = Some(Cow::Owned(key_text(key)?));
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
@@ -332,7 +351,7 @@ impl ser::SerializeMap for Object<'_> {
             .key
             .take()
             .ok_or_else(|| <Error as ser::Error>::custom("a map value without a key"))?;
-        self.value(key, v)
+        self.member(key, v)
     }
     fn end(self) -> Result<(), Error> {
         self.finish()
@@ -347,7 +366,7 @@ impl ser::SerializeStruct for Object<'_> {
         key: &'static str,
         v: &T,
     ) -> Result<(), Error> {
-        self.value(key.to_string(), v)
+        self.member(Cow::Borrowed(key), v)
     }
     fn end(self) -> Result<(), Error> {
         self.finish()
@@ -362,10 +381,125 @@ impl ser::SerializeStructVariant for Object<'_> {
         key: &'static str,
         v: &T,
     ) -> Result<(), Error> {
-        self.value(key.to_string(), v)
+        self.member(Cow::Borrowed(key), v)
     }
     fn end(self) -> Result<(), Error> {
         self.finish()
+    }
+}
+
+/// Serialises a map key to the text a `Value` map keys it by.
+struct KeyText;
+
+fn key_error() -> Error {
+    ser::Error::custom("key must be a string")
+}
+
+macro_rules! key_as_text {
+    ($($f:ident: $t:ty),*) => {
+        $(fn $f(self, v: $t) -> Result<String, Error> {
+            Ok(v.to_string())
+        })*
+    };
+}
+
+macro_rules! key_refused {
+    ($($f:ident: $t:ty),*) => {
+        $(fn $f(self, _: $t) -> Result<String, Error> {
+            Err(key_error())
+        })*
+    };
+}
+
+impl ser::Serializer for KeyText {
+    type Ok = String;
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<String, Error>;
+    type SerializeTuple = ser::Impossible<String, Error>;
+    type SerializeTupleStruct = ser::Impossible<String, Error>;
+    type SerializeTupleVariant = ser::Impossible<String, Error>;
+    type SerializeMap = ser::Impossible<String, Error>;
+    type SerializeStruct = ser::Impossible<String, Error>;
+    type SerializeStructVariant = ser::Impossible<String, Error>;
+
+    key_as_text!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+        serialize_i64: i64, serialize_i128: i128, serialize_u8: u8, serialize_u16: u16,
+        serialize_u32: u32, serialize_u64: u64, serialize_u128: u128, serialize_char: char,
+        serialize_str: &str);
+    key_refused!(serialize_f32: f32, serialize_f64: f64, serialize_bytes: &[u8]);
+
+    fn serialize_none(self) -> Result<String, Error> {
+        Err(key_error())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, Error> {
+        Err(key_error())
+    }
+    fn serialize_unit(self) -> Result<String, Error> {
+        Err(key_error())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<String, Error> {
+        Err(key_error())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        v: &'static str,
+    ) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<String, Error> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, Error> {
+        Err(key_error())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(key_error())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(key_error())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(key_error())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(key_error())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(key_error())
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
+        Err(key_error())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(key_error())
     }
 }
 
