@@ -70,11 +70,18 @@ pub fn from_js<T: DeserializeOwned + 'static>(v: &JsValue, what: &str) -> JsResu
         let msg = js_sys::Error::from(e).message();
         bad_request(format!("{what}: not JSON (a cyclic object?): {msg}"))
     })?;
-    let mut value = match text.as_string() {
-        Some(t) => serde_json::from_str(&t).map_err(|e| bad_request(format!("{what}: {e}")))?,
+    let value = match text.as_string() {
+        Some(t) => {
+            let mut v =
+                serde_json::from_str(&t).map_err(|e| bad_request(format!("{what}: {e}")))?;
+            // Text without "null" has no null to drop (the walk is a tenth of the parse).
+            if t.contains("null") {
+                drop_nulls(&mut v);
+            }
+            v
+        }
         None => Value::Null, // undefined, a function, a symbol
     };
-    drop_nulls(&mut value);
     // A Value wanted as a Value is taken as it is (from_value would rebuild the tree).
     let mut slot = Some(value);
     if let Some(v) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<T>>() {
