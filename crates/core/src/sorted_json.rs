@@ -101,6 +101,8 @@ impl<'a> Object<'a> {
         let ordered = members.windows(2).all(|w| w[0].0 < w[1].0);
         if !ordered {
             // Stable: of equal keys the last one stays, as a Map insert keeps the last value.
+            // slice::sort_by, not crate::sort (DESIGN-NOTES "Size and first paint"): this runs
+            // for every struct of every answer, and crate::sort allocates an index per call.
             members.sort_by(|a, b| a.0.cmp(&b.0));
             let start = members.iter().map(|m| m.1).min().unwrap_or(cx.out.len());
             cx.scratch.clear();
