@@ -671,3 +671,111 @@ impl Cluster {
         rem.clamp(1, period_ms)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::{Cluster, ClusterOptions};
+    use serde_json::{json, Value};
+
+    fn cluster(version: &str) -> Cluster {
+        Cluster::new(ClusterOptions {
+            seed: Some(1.0),
+            now: Some(json!("2024-01-01T00:00:00Z")),
+            version: Some(version.into()),
+            ..Default::default()
+        })
+        .expect("cluster")
+    }
+
+    /// The events of one object, as watch() shows them: (type, resourceVersion, labels).
+    fn history(c: &Cluster, kind: &str, name: &str) -> Vec<(String, String, Value)> {
+        c.watch(None)
+            .expect("watch")
+            .into_iter()
+            .filter(|e| e["object"]["kind"] == kind && e["object"]["metadata"]["name"] == name)
+            .map(|e| {
+                let m = &e["object"]["metadata"];
+                (
+                    e["type"].as_str().unwrap_or("").to_string(),
+                    m["resourceVersion"].as_str().unwrap_or("").to_string(),
+                    m["labels"].clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// A watch-log entry that references the stored object keeps showing the object
+    /// as it was written once a later write replaces or removes it.
+    #[test]
+    fn watch_events_keep_the_object_as_written() {
+        let mut c = cluster("1.33");
+        let svc = json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"default"},"spec":{"ports":[{"port":80}]}});
+        let created = c.create(svc).expect("create");
+        let mut changed = created.clone();
+        changed["metadata"]["labels"] = json!({"x": "1"});
+        let updated = c.update(changed).expect("update");
+        let rv = |v: &Value| {
+            v["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        };
+        let (rv1, rv2) = (rv(&created), rv(&updated));
+        assert_eq!(
+            history(&c, "Service", "a"),
+            vec![
+                ("ADDED".into(), rv1.clone(), Value::Null),
+                ("MODIFIED".into(), rv2.clone(), json!({"x": "1"})),
+            ]
+        );
+        c.delete("services", "a", Some("default")).expect("delete");
+        let h = history(&c, "Service", "a");
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[0], ("ADDED".into(), rv1, Value::Null));
+        assert_eq!(h[1], ("MODIFIED".into(), rv2, json!({"x": "1"})));
+        assert_eq!(h[2].0, "DELETED");
+        // The IPAddress the create wrote, then released.
+        let ip = created["spec"]["clusterIP"]
+            .as_str()
+            .expect("clusterIP")
+            .to_string();
+        let types: Vec<String> = history(&c, "IPAddress", &ip)
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(types, ["ADDED", "DELETED"]);
+    }
+
+    /// A restart into a release that stores networking objects in another version
+    /// rewrites the stored objects, not the events already written.
+    #[test]
+    fn a_restart_does_not_rewrite_past_watch_events() {
+        let mut c = cluster("1.33");
+        let svc = json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"default"},"spec":{"ports":[{"port":80}]}});
+        let created = c.create(svc).expect("create");
+        let ip = created["spec"]["clusterIP"]
+            .as_str()
+            .expect("clusterIP")
+            .to_string();
+        let before = c.release().networking_api_version();
+        let range = c.config().service_cluster_ip_range.clone();
+        c.restart_apiserver(&range, Some("1.31")).expect("restart");
+        let after = c.release().networking_api_version();
+        assert_ne!(
+            before, after,
+            "1.31 must store networking objects in another version"
+        );
+        let stored = c.get("ipaddresses", &ip, None).expect("get");
+        assert_eq!(stored["apiVersion"], json!(after));
+        let added: Vec<Value> = c
+            .watch(None)
+            .expect("watch")
+            .into_iter()
+            .filter(|e| {
+                e["object"]["kind"] == "IPAddress" && e["object"]["metadata"]["name"] == ip.as_str()
+            })
+            .collect();
+        assert_eq!(added[0]["type"], "ADDED");
+        assert_eq!(added[0]["object"]["apiVersion"], json!(before));
+    }
+}
