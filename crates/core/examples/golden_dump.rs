@@ -1,4 +1,9 @@
-//! Throwaway: dump observable state of a scenario for byte comparison.
+//! Prints every observable answer of one fixed scenario (creates, errors, updates, deletes,
+//! repair after two minutes, trace(), watch(), events, lists, full and compact snapshots,
+//! restores that continue, a restart into another release), single- and dual-stack.
+//! A change meant to be invisible (a performance change) must leave it byte-identical:
+//!   cargo run --release -p servicecidr-core --example golden_dump > after.txt
+//! and the same on the commit before, then `cmp before.txt after.txt`.
 use serde_json::json;
 use servicecidr_core::cluster::{Cluster, ClusterOptions};
 
