@@ -10,7 +10,7 @@ use crate::kubectl::{PausedScript, ScriptOptions};
 use crate::{Kubectl, RunOptions};
 use serde_json::Value;
 use servicecidr_js::{bad_request, count, from_js, js_error, max_ips, opt, policy_admission};
-use servicecidr_js::{result, to_js, to_js_bytes, JsResult};
+use servicecidr_js::{result, text_result, to_js, to_js_bytes, JsResult};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -85,7 +85,7 @@ methods! {
         Ok(Core::restore(Value::Object(snap.0)).map_err(js_error)?.into())
     }
     /// Creates an object (Service, ServiceCIDR, IPAddress …) and returns it as stored.
-    "create" -> "KubeObject": fn create(&mut self, obj: Obj) -> JsResult { result(self.inner.create(from_js(&obj, "invalid object")?)) }
+    "create" -> "KubeObject": fn create(&mut self, obj: Obj) -> JsResult { text_result(self.inner.create_text(from_js(&obj, "invalid object")?)) }
     /// Replaces an object (optimistic concurrency on metadata.resourceVersion when given).
     "update" -> "KubeObject": fn update(&mut self, obj: Obj) -> JsResult { result(self.inner.update(from_js(&obj, "invalid object")?)) }
     /// Creates or updates, like `kubectl apply`.
