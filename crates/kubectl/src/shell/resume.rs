@@ -311,14 +311,14 @@ impl ScriptRun {
             _ => 0,
         };
         sh.status = st;
-        sh.loops -= 1;
+        sh.loops = sh.loops.saturating_sub(1);
         Some(Ok(st))
     }
 
     /// A loop left early with `e` (an error, `exit`, or `break`/`continue` of an outer loop).
     fn abort_loop(&mut self, sh: &mut Shell, e: Flow) -> Option<XResult> {
         self.frames.pop();
-        sh.loops -= 1;
+        sh.loops = sh.loops.saturating_sub(1);
         Some(Err(e))
     }
 
