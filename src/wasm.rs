@@ -9,7 +9,7 @@ use crate::kubectl::manifest::parse_manifests_from;
 use crate::{Kubectl, RunOptions};
 use serde_json::Value;
 use servicecidr_js::{bad_request, count, from_js, js_error, max_ips, opt, policy_admission};
-use servicecidr_js::{result, to_js, to_js_bytes, JsResult};
+use servicecidr_js::{json_result, result, to_js, to_js_bytes, JsResult};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -91,7 +91,7 @@ methods! {
     }
     /// All objects of a resource (in one namespace, or all), sorted as kubectl lists them.
     "list" -> "KubeObject[]": fn list(&mut self, resource: &str, namespace: Option<String>) -> JsResult {
-        result(self.inner.list(resource, namespace.as_deref()))
+        json_result(self.inner.list_json(resource, namespace.as_deref()))
     }
     /// Deletes an object; returns it as left (with deletionTimestamp while finalizers hold it).
     "delete" -> "KubeObject": fn delete(&mut self, resource: &str, name: &str, namespace: Option<String>) -> JsResult {

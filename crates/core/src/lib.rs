@@ -14,6 +14,7 @@ pub mod net;
 pub mod release;
 pub mod rng;
 pub mod sort;
+pub mod sorted_json;
 pub mod validation;
 
 pub use cluster::{Cluster, ClusterOptions};

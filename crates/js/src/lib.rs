@@ -33,6 +33,11 @@ pub fn result<T: Serialize>(r: Result<T, ApiError>) -> JsResult {
     to_js(&r.map_err(js_error)?)
 }
 
+/// An answer the core already wrote as JSON text (`Cluster::list_json`), parsed once.
+pub fn json_result(r: Result<String, ApiError>) -> JsResult {
+    js_sys::JSON::parse(&r.map_err(js_error)?)
+}
+
 /// Plain objects and numbers, through JSON text and one `JSON.parse`: serde-wasm-bindgen
 /// makes a JS call per property, 2-3x slower for a Service and for lists (issue #14).
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> JsResult {

@@ -219,6 +219,18 @@ impl Cluster {
         Ok(self.store.list_values(r, namespace))
     }
 
+    /// [`Cluster::list`] as the JSON text of that array (the same bytes), without the
+    /// `Value`s: what the JS binding hands to `JSON.parse`.
+    pub fn list_json(
+        &mut self,
+        resource: &str,
+        namespace: Option<&str>,
+    ) -> Result<String, ApiError> {
+        self.tick();
+        let r = lookup_resource(resource)?;
+        Ok(self.store.list_json(r, namespace))
+    }
+
     pub fn delete(
         &mut self,
         resource: &str,
