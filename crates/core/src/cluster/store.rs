@@ -90,14 +90,22 @@ pub struct Store {
 }
 
 /// One listed object, borrowed from the store; serialises as the object.
-#[derive(Serialize)]
+#[derive(Clone, Copy, Debug, Serialize)]
 #[serde(untagged)]
-enum Listed<'a> {
+pub enum ListedObject<'a> {
     Service(&'a Service),
     ServiceCIDR(&'a ServiceCIDR),
     IPAddress(&'a IPAddress),
     Event(&'a Event),
     Generic(&'a Value),
+}
+
+/// What a list read: the objects (borrowed), and the clock and resourceVersion at the read.
+#[derive(Clone, Debug)]
+pub struct Listing<'a> {
+    pub items: Vec<ListedObject<'a>>,
+    pub now_ms: i64,
+    pub resource_version: String,
 }
 
 /// Namespaces a fresh kubeadm/kind cluster has. Namespaces are not simulated as
@@ -176,7 +184,7 @@ impl Store {
     }
 
     /// The objects [`Store::list_values`] lists, in its order.
-    fn listed(&self, r: Resource, namespace: Option<&str>) -> Vec<Listed<'_>> {
+    pub(crate) fn listed(&self, r: Resource, namespace: Option<&str>) -> Vec<ListedObject<'_>> {
         let ns_ok = |ns: &str| namespace.is_none_or(|n| n == ns);
         match r {
             Resource::Services => self
@@ -184,14 +192,18 @@ impl Store {
                 .iter()
                 .filter(|(ns, _)| ns_ok(ns))
                 .flat_map(|(_, m)| m.values())
-                .map(Listed::Service)
+                .map(ListedObject::Service)
                 .collect(),
             Resource::ServiceCIDRs => self
                 .service_cidrs
                 .values()
-                .map(Listed::ServiceCIDR)
+                .map(ListedObject::ServiceCIDR)
                 .collect(),
-            Resource::IPAddresses => self.ip_addresses.values().map(Listed::IPAddress).collect(),
+            Resource::IPAddresses => self
+                .ip_addresses
+                .values()
+                .map(ListedObject::IPAddress)
+                .collect(),
             Resource::ValidatingAdmissionPolicies
             | Resource::ValidatingAdmissionPolicyBindings
             | Resource::ConfigMaps => self
@@ -200,7 +212,7 @@ impl Store {
                 .into_iter()
                 .flat_map(|m| m.iter())
                 .filter(|((ns, _), _)| ns_ok(ns))
-                .map(|(_, v)| Listed::Generic(v))
+                .map(|(_, v)| ListedObject::Generic(v))
                 .collect(),
             Resource::Events => {
                 let mut evs: Vec<&Event> = self
@@ -212,7 +224,7 @@ impl Store {
                     (&a.metadata.namespace, &a.metadata.name)
                         .cmp(&(&b.metadata.namespace, &b.metadata.name))
                 });
-                evs.into_iter().map(Listed::Event).collect()
+                evs.into_iter().map(ListedObject::Event).collect()
             }
         }
     }
