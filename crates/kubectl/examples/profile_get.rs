@@ -1,5 +1,5 @@
 //! Manual timing of `kubectl get svc -A` and of `list('services')` as the JS binding
-//! makes it (not a bench: for `perf record`). `profile_get N [get|list]`.
+//! makes it (not a bench: for `perf record`). `profile_get N [get|list] [ROUNDS]`.
 use serde_json::json;
 use servicecidr_core::cluster::{Cluster, ClusterOptions};
 use servicecidr_kubectl::Kubectl;
@@ -21,7 +21,11 @@ fn main() {
         c.create(json!({"apiVersion":"v1","kind":"Service","metadata":{"name":format!("s-{i}"),"namespace":"default"},"spec":{"ports":[{"port":80}]}})).unwrap();
     }
     let what = std::env::args().nth(2).unwrap_or_default();
-    for _ in 0..5 {
+    let rounds: usize = std::env::args()
+        .nth(3)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5);
+    for _ in 0..rounds {
         if what != "get" {
             let t = Instant::now();
             let text = serde_json::to_string(&c.list("services", None).unwrap()).unwrap();
