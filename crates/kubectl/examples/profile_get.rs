@@ -1,5 +1,5 @@
 //! Manual timing of `kubectl get svc -A` and of `list('services')` as the JS binding
-//! makes it (not a bench: for `perf record`). `profile_get N [get|list] [ROUNDS]`.
+//! makes it (not a bench: for `perf record`). `profile_get N [get|list|list_json] [ROUNDS]`.
 use serde_json::json;
 use servicecidr_core::cluster::{Cluster, ClusterOptions};
 use servicecidr_kubectl::Kubectl;
@@ -26,6 +26,15 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(5);
     for _ in 0..rounds {
+        if what == "list_json" {
+            let t = Instant::now();
+            let n = c.list_json("services", None).unwrap().len();
+            println!(
+                "list_json: {:.2} ms ({n} B)",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            continue;
+        }
         if what != "get" {
             let t = Instant::now();
             let text = serde_json::to_string(&c.list("services", None).unwrap()).unwrap();
