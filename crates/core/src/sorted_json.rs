@@ -47,9 +47,25 @@ pub struct Writer {
 }
 
 struct Member {
-    key: Range<usize>,
+    key: Key,
     /// `"key":value` in `out`.
     text: Range<usize>,
+}
+
+/// A member's key: a struct field's name, or a map key's text in `Writer::keys`.
+#[derive(Clone)]
+enum Key {
+    Field(&'static str),
+    Map(Range<usize>),
+}
+
+impl Key {
+    fn text<'k>(&'k self, keys: &'k str) -> &'k str {
+        match self {
+            Key::Field(k) => k,
+            Key::Map(r) => keys.get(r.clone()).unwrap_or(""),
+        }
+    }
 }
 
 impl Writer {
@@ -135,27 +151,33 @@ pub struct Object<'a> {
     keys: usize,
     body: usize,
     /// A map entry whose key is written and whose value is not yet.
-    pending: Option<(Range<usize>, usize)>,
+    pending: Option<(Key, usize)>,
     /// A struct variant's object, inside `{"Variant":`, which its end closes too.
     close_variant: bool,
 }
 
 impl Object<'_> {
-    fn key(&mut self, key: &str) -> (Range<usize>, usize) {
+    /// Writes `"key":` (after a comma unless first). A map key's text is kept in
+    /// `Writer::keys` for the sort ([`Object::map_key`]); a field's name is `'static`.
+    fn key(&mut self, key: Key, text: &str) -> (Key, usize) {
         if self.w.members.len() > self.members {
             self.w.out.push(b',');
         }
         let start = self.w.out.len();
-        let k = self.w.keys.len()..self.w.keys.len() + key.len();
-        self.w.keys.push_str(key);
-        self.w.string(key);
+        self.w.string(text);
         self.w.out.push(b':');
-        (k, start)
+        (key, start)
+    }
+
+    fn map_key(&mut self, text: &str) -> (Key, usize) {
+        let k = self.w.keys.len()..self.w.keys.len() + text.len();
+        self.w.keys.push_str(text);
+        self.key(Key::Map(k), text)
     }
 
     fn value<T: Serialize + ?Sized>(
         &mut self,
-        (key, start): (Range<usize>, usize),
+        (key, start): (Key, usize),
         v: &T,
     ) -> Result<(), serde_json::Error> {
         v.serialize(&mut *self.w)?;
@@ -164,22 +186,28 @@ impl Object<'_> {
         Ok(())
     }
 
-    fn member<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), serde_json::Error> {
-        let k = self.key(key);
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), serde_json::Error> {
+        let k = self.key(Key::Field(key), key);
         self.value(k, v)
     }
 
     fn finish(self) {
         let w = self.w;
         let members = &w.members[self.members..];
-        let key = |m: &Member| &w.keys[m.key.clone()];
-        let in_order = members.windows(2).all(|p| key(&p[0]) < key(&p[1]));
+        let keys = w.keys.as_str();
+        let in_order = members
+            .windows(2)
+            .all(|p| p[0].key.text(keys) < p[1].key.text(keys));
         if !in_order {
             // Stable insertion sort of the (few) members by key, then the last of equal keys.
             w.order.clear();
             for i in 0..members.len() {
                 let mut j = w.order.len();
-                while j > 0 && key(&members[w.order[j - 1]]) > key(&members[i]) {
+                while j > 0 && members[w.order[j - 1]].key.text(keys) > members[i].key.text(keys) {
                     j -= 1;
                 }
                 w.order.insert(j, i);
@@ -192,7 +220,7 @@ impl Object<'_> {
                 let next_same = w
                     .order
                     .get(n + 1)
-                    .is_some_and(|&j| key(&members[j]) == key(&members[i]));
+                    .is_some_and(|&j| members[j].key.text(keys) == members[i].key.text(keys));
                 if next_same {
                     continue;
                 }
@@ -444,7 +472,7 @@ impl ser::SerializeMap for Object<'_> {
     type Error = serde_json::Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), serde_json::Error> {
         let text = key.serialize(MapKey)?;
-        self.pending = Some(self.key(&text));
+        self.pending = Some(self.map_key(&text));
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), serde_json::Error> {
