@@ -109,6 +109,8 @@ pub fn format_table<S: AsRef<str>>(rows: &[Vec<S>]) -> String {
     format_text(&text)
 }
 
+const SPACES: &str = "                                                                ";
+
 /// [`format_table`] when every row has `n` cells and no cell holds a tab or a newline (a
 /// table's usual shape): then all rows form one block, so column j is as wide as its
 /// widest cell plus the padding (at least the minimum width) and the last cell is not
@@ -140,7 +142,12 @@ fn format_uniform<S: AsRef<str>>(rows: &[Vec<S>], n: usize) -> String {
             let c = c.as_ref();
             out.push_str(c);
             if let Some(&w) = widths.get(j) {
-                out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(c))));
+                let mut pad = w.saturating_sub(width(c));
+                while pad > 0 {
+                    let n = pad.min(SPACES.len());
+                    out.push_str(&SPACES[..n]);
+                    pad -= n;
+                }
             }
         }
         out.push('\n');
@@ -295,6 +302,11 @@ mod tests {
                 &["日本語", "x", ""],
             ]),
             rows(&[&["only"], &["column"]]),
+            // Padding wider than the spaces constant.
+            vec![
+                vec!["x".repeat(150), "y".into()],
+                vec!["a".into(), "b".into()],
+            ],
             rows(&[&["", ""], &["", ""]]),
             rows(&[&["a", "b\tc"], &["d", "e"]]),
             rows(&[&["a", "b", "c"], &["short"], &["x", "y", "z"]]),
