@@ -9,7 +9,7 @@ use crate::kubectl::manifest::parse_manifests_from;
 use crate::{Kubectl, RunOptions};
 use serde_json::Value;
 use servicecidr_js::{bad_request, count, from_js, js_error, max_ips, opt, policy_admission};
-use servicecidr_js::{json_result, result, to_js, to_js_bytes, JsResult};
+use servicecidr_js::{result, text_result, to_js, to_js_bytes, JsResult};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -91,7 +91,7 @@ methods! {
     }
     /// All objects of a resource (in one namespace, or all), sorted as kubectl lists them.
     "list" -> "KubeObject[]": fn list(&mut self, resource: &str, namespace: Option<String>) -> JsResult {
-        json_result(self.inner.list_json(resource, namespace.as_deref()))
+        text_result(self.inner.list_json(resource, namespace.as_deref()))
     }
     /// Deletes an object; returns it as left (with deletionTimestamp while finalizers hold it).
     "delete" -> "KubeObject": fn delete(&mut self, resource: &str, name: &str, namespace: Option<String>) -> JsResult {
@@ -107,13 +107,13 @@ methods! {
     "setAutoReconcile": fn set_auto_reconcile(&mut self, on: bool) { self.inner.set_auto_reconcile(on) }
     /// One kubectl command line, printed exactly as kubectl prints it.
     "kubectl" -> "CommandResult": fn kubectl(&mut self, line: &str, stdin: Option<String>) -> JsResult {
-        to_js(&self.inner.kubectl(line, stdin.as_deref()))
+        servicecidr_js::to_js_strings(&self.inner.kubectl(line, stdin.as_deref()))
     }
     /// A script in the shell subset docs pages use. Between top-level commands the clock
     /// settles, as if a person paused; `{ settle: false }` turns that off.
     "run" -> "CommandResult": fn run(&mut self, script: &str, options: Option<RunOpts>) -> JsResult {
         let opts: Option<RunOptions> = opt(options, "invalid run options")?;
-        to_js(&self.inner.run_with(script, opts.and_then(|o| o.settle).unwrap_or(true)))
+        servicecidr_js::to_js_strings(&self.inner.run_with(script, opts.and_then(|o| o.settle).unwrap_or(true)))
     }
     /// Changes after `sinceResourceVersion` (all retained changes when omitted), in order.
     "watch" -> "WatchEvent[]": fn watch(&self, #[wasm_bindgen(js_name = sinceResourceVersion)] rv: Option<Rv>) -> JsResult {

@@ -33,8 +33,8 @@ pub fn result<T: Serialize>(r: Result<T, ApiError>) -> JsResult {
     to_js(&r.map_err(js_error)?)
 }
 
-/// An answer the core already wrote as JSON text (`Cluster::list_json`), parsed once.
-pub fn json_result(r: Result<String, ApiError>) -> JsResult {
+/// An answer already written as JSON text, as one `JSON.parse`.
+pub fn text_result(r: Result<String, ApiError>) -> JsResult {
     js_sys::JSON::parse(&r.map_err(js_error)?)
 }
 
@@ -43,6 +43,14 @@ pub fn json_result(r: Result<String, ApiError>) -> JsResult {
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> JsResult {
     let text = serde_json::to_string(v).map_err(|e| js_error(ApiError::internal(e)))?;
     js_sys::JSON::parse(&text)
+}
+
+/// As `to_js`, for a value of a few long strings (kubectl's and run()'s output, 2 MB for a
+/// 10^4-row table): each string crosses as a string, instead of being escaped into JSON
+/// text and parsed back (that was a sixth of `kubectl get svc -A` in wasm, issue #14).
+/// The same plain object, keys in the struct's order as `to_js` gives them.
+pub fn to_js_strings<T: Serialize + ?Sized>(v: &T) -> JsResult {
+    to_js_bytes(v)
 }
 
 /// As `to_js`, with bytes (HTTP bodies) as Uint8Arrays, which JSON cannot carry.
