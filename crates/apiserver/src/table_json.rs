@@ -167,8 +167,12 @@ mod tests {
             ),
             p => panic!("{p}"),
         };
-        let (labels, fields) =
-            crate::rest::selectors(&q, crate::served::Storage::Core(storage)).unwrap();
+        let labels = crate::labels::Selector::parse(q.str_or("labelSelector", "")).unwrap();
+        let fields = crate::fields::FieldSelector::parse(
+            q.str_or("fieldSelector", ""),
+            crate::served::Storage::Core(storage),
+        )
+        .unwrap();
         let items: Vec<Value> = c
             .list(resource, ns)
             .unwrap()
