@@ -18,6 +18,7 @@ use servicecidr_sim::cluster::{
     ClusterSnapshot, PendingWork, PolicyDecisionRecord, TraceRecord, WatchEventView, WatchObject,
 };
 use servicecidr_sim::controllers::servicecidr::BlockingIPs;
+use servicecidr_sim::kubectl::{ScriptOptions, ScriptSlice};
 use servicecidr_sim::model::{
     Condition, Event, IPAddress, IPAddressSpec, ObjectMeta, ObjectReference, ParentReference,
     Service, ServiceCIDR, ServiceCIDRSpec, ServiceCIDRStatus, ServicePort, ServiceSpec,
@@ -72,6 +73,8 @@ fn main() {
     export::<RangeView>(&cfg, &mut out);
     export::<RunOptions>(&cfg, &mut out);
     export::<CommandOutput>(&cfg, &mut out);
+    export::<ScriptOptions>(&cfg, &mut out);
+    export::<ScriptSlice>(&cfg, &mut out);
     export::<ClusterSnapshot>(&cfg, &mut out);
     export::<HttpRequest>(&cfg, &mut out);
     export::<HttpResponse>(&cfg, &mut out);

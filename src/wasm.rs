@@ -6,6 +6,7 @@ use crate::apiserver::envelope::{HttpRequest, Watches};
 use crate::cluster::import::ImportReport;
 use crate::cluster::{Cluster as Core, ClusterOptions, ClusterSnapshot};
 use crate::kubectl::manifest::parse_manifests_from;
+use crate::kubectl::{PausedScript, ScriptOptions};
 use crate::{Kubectl, RunOptions};
 use serde_json::Value;
 use servicecidr_js::{bad_request, count, from_js, js_error, max_ips, opt, policy_admission};
@@ -27,6 +28,7 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "KubeObject")] pub type Obj;
     #[wasm_bindgen(typescript_type = "ClusterOptions")] pub type Options;
     #[wasm_bindgen(typescript_type = "RunOptions")] pub type RunOpts;
+    #[wasm_bindgen(typescript_type = "ScriptOptions")] pub type ScriptOpts;
     #[wasm_bindgen(typescript_type = "ClusterSnapshot")] pub type Snapshot;
     #[wasm_bindgen(typescript_type = "{ compact?: boolean }")] pub type SnapshotOpts;
     #[wasm_bindgen(typescript_type = "string | number")] pub type Rv;
@@ -46,15 +48,18 @@ pub struct Cluster {
     watches: Watches,
     /// What `fromObjects` took and skipped.
     import: Option<ImportReport>,
+    /// The script `startScript` runs in slices.
+    script: PausedScript,
 }
 
 impl From<Core> for Cluster {
     fn from(inner: Core) -> Cluster {
-        let (watches, import) = (Watches::default(), None);
+        let (watches, import, script) = (Watches::default(), None, PausedScript::default());
         Cluster {
             inner,
             watches,
             import,
+            script,
         }
     }
 }
@@ -80,7 +85,7 @@ methods! {
         Ok(Core::restore(Value::Object(snap.0)).map_err(js_error)?.into())
     }
     /// Creates an object (Service, ServiceCIDR, IPAddress …) and returns it as stored.
-    "create" -> "KubeObject": fn create(&mut self, obj: Obj) -> JsResult { result(self.inner.create(from_js(&obj, "invalid object")?)) }
+    "create" -> "KubeObject": fn create(&mut self, obj: Obj) -> JsResult { text_result(self.inner.create_text(from_js(&obj, "invalid object")?)) }
     /// Replaces an object (optimistic concurrency on metadata.resourceVersion when given).
     "update" -> "KubeObject": fn update(&mut self, obj: Obj) -> JsResult { result(self.inner.update(from_js(&obj, "invalid object")?)) }
     /// Creates or updates, like `kubectl apply`.
@@ -115,6 +120,18 @@ methods! {
         let opts: Option<RunOptions> = opt(options, "invalid run options")?;
         servicecidr_js::to_js_strings(&self.inner.run_with(script, opts.and_then(|o| o.settle).unwrap_or(true)))
     }
+    /// `run()` in slices, so a page can paint between them: runs at most `maxSteps` steps
+    /// (simple commands and loop rounds) and pauses; `resumeScript` goes on. One at a time.
+    "startScript" -> "ScriptSlice": fn start_script(&mut self, script: &str, options: Option<ScriptOpts>) -> JsResult {
+        let o: Option<ScriptOptions> = opt(options, "invalid script options")?;
+        to_js(&self.script.start(&mut self.inner, script, o.unwrap_or_default()).map_err(bad_request)?)
+    }
+    /// The paused script's next slice: at most `maxSteps` steps, or the rest of it.
+    "resumeScript" -> "ScriptSlice": fn resume_script(&mut self, #[wasm_bindgen(js_name = maxSteps)] max: Option<f64>) -> JsResult {
+        to_js(&self.script.resume(&mut self.inner, count(max, "maxSteps")?).map_err(bad_request)?)
+    }
+    /// Ends the paused script where it stands (Ctrl-C); false when none was running.
+    "cancelScript": fn cancel_script(&mut self) -> bool { self.script.cancel() }
     /// Changes after `sinceResourceVersion` (all retained changes when omitted), in order.
     "watch" -> "WatchEvent[]": fn watch(&self, #[wasm_bindgen(js_name = sinceResourceVersion)] rv: Option<Rv>) -> JsResult {
         // A resourceVersion is a string, but a JS caller may hold it as a number.
@@ -124,9 +141,10 @@ methods! {
     }
     /// The Kubernetes Events emitted so far.
     "events" -> "Event[]": fn events(&self) -> JsResult { to_js(&self.inner.events()) }
-    /// Why things happened: allocator decisions, controller steps, timers (after `sinceSeq`).
-    "trace" -> "TraceRecord[]": fn trace(&self, #[wasm_bindgen(js_name = sinceSeq)] since: Option<f64>) -> JsResult {
-        to_js(&self.inner.trace(count(since, "sinceSeq")?))
+    /// Why things happened: allocator decisions, controller steps, timers (after `sinceSeq`;
+    /// with `limit`, only the newest that many).
+    "trace" -> "TraceRecord[]": fn trace(&self, #[wasm_bindgen(js_name = sinceSeq)] since: Option<f64>, limit: Option<f64>) -> JsResult {
+        to_js(&self.inner.trace_tail(count(since, "sinceSeq")?, count(limit, "limit")?.map_or(usize::MAX, |l| l as usize)))
     }
     /// Controller work waiting for the clock, earliest first.
     "pendingWork" -> "PendingWork[]": fn pending_work(&self) -> JsResult { to_js(&self.inner.pending_work()) }

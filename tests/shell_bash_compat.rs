@@ -2,6 +2,8 @@
 //! `bash < script 2>&1` (GNU bash 5.2.15, C.UTF-8 locale, in an empty directory) and its exact terminal
 //! output and exit status recorded here.
 
+mod common;
+
 use servicecidr_sim::kubectl::shell::{run_script, ShellHost, ShellOptions};
 use servicecidr_sim::CommandOutput;
 
@@ -21,6 +23,168 @@ fn check(script: &str, output: &str, exit: i32) {
     assert_eq!(got.exit_code, exit, "exit status of:\n{script}");
     // stdout and stderr are the two halves of the interleaved output.
     assert_eq!(got.stdout.len() + got.stderr.len(), got.output.len());
+    // In slices (what a page does to keep painting), the script prints the same.
+    for max_steps in [1, 2, 5] {
+        let sliced =
+            common::run_sliced(&mut NoKubectl, script, &ShellOptions::default(), max_steps);
+        assert_eq!(sliced, got, "{max_steps}-step slices of:\n{script}");
+    }
+}
+
+// The statement levels a script can pause between (shell/resume.rs): nested
+// loops with `break N`/`continue N`, statuses of loops, `if` and groups,
+// `set -e` after a loop, `exit` inside one, errors beside loops.
+
+#[test]
+fn bash_statement_levels_loops_and_statuses() {
+    check(
+        r#"for a in 1 2 3; do
+  for b in x y; do
+    for c in p q; do
+      if [ "$c" = q ]; then continue 2; fi
+      if [ "$a$b" = 2y ]; then break 3; fi
+      echo "$a$b$c"
+    done
+    echo "not reached $a$b"
+  done
+  echo "after b loop $a"
+done
+echo "status $? a=$a b=$b c=$c"
+i=0
+while [ $i -lt 5 ]; do i=$((i+1)); if [ $i = 2 ]; then continue; fi; { echo "w$i"; false; }; done
+echo "while status $?"
+until [ $i = 0 ]; do i=$((i-1)); [ $i = 2 ] && break; done; echo "until $i $?"
+if false; then echo no; elif true; then echo elif; false; else echo else; fi
+echo "if status $?"
+if false; then echo no; fi
+echo "empty if status $?"
+{ echo g1; false; }
+echo "group status $?"
+for x in; do echo never; done; echo "empty for $?"
+set -e
+for i in 1 2; do echo "e$i"; done
+for i in 1 2; do echo "f$i"; [ $i = 1 ]; done
+echo "not reached: set -e ends after a loop whose last round failed"
+"#,
+        r#"1xp
+1yp
+after b loop 1
+2xp
+status 0 a=2 b=y c=p
+w1
+w3
+w4
+w5
+while status 1
+until 2 0
+elif
+if status 1
+empty if status 0
+g1
+group status 1
+empty for 0
+e1
+e2
+f1
+f2
+"#,
+        1,
+    );
+}
+
+#[test]
+fn bash_errexit_inside_a_top_level_if() {
+    check(
+        r#"set -e
+if true; then echo inside; false; echo "not reached"; fi
+echo after
+"#,
+        r#"inside
+"#,
+        1,
+    );
+}
+
+#[test]
+fn bash_exit_inside_a_loop() {
+    check(
+        r#"for i in 1 2 3; do
+  echo "round $i"
+  if [ $i = 2 ]; then exit 7; fi
+done
+echo never
+"#,
+        r#"round 1
+round 2
+"#,
+        7,
+    );
+}
+
+#[test]
+fn bash_loops_beside_redirection_and_syntax_errors() {
+    check(
+        r#"for i in $(seq 1 3); do echo "n$i"; done
+while true; do
+  echo once
+  break
+done
+echo "x$(for i in 1 2; do echo -n $i; done)"
+for i in 1 2; do cat < missing-file; done
+echo "after a redirection error"
+for i in 1 2; do echo "r$i"; done
+fi
+echo "not reached after a syntax error"
+"#,
+        r#"n1
+n2
+n3
+once
+x12
+bash: line 7: missing-file: No such file or directory
+bash: line 7: missing-file: No such file or directory
+after a redirection error
+r1
+r2
+bash: line 10: syntax error near unexpected token `fi'
+bash: line 10: `fi'
+"#,
+        2,
+    );
+}
+
+#[test]
+fn bash_loop_statuses_and_errexit_after_compounds() {
+    check(
+        r#"for i in 1 2; do false; continue; done
+echo "continue status $?"
+for i in 1 2; do false; break; done
+echo "break status $?"
+set -e
+{ ! true; }
+echo "a negated group is not fatal"
+for i in 1; do ! true; done
+echo "nor a loop ending in a negation: $?"
+if true; then ! true; fi
+echo "nor an if: $?"
+while false; do :; done
+echo "while that never ran: $?"
+for i in 1 2; do
+  if [ $i = 2 ]; then false; fi
+  echo "round $i"
+done
+echo "not reached"
+"#,
+        r#"continue status 0
+break status 0
+a negated group is not fatal
+nor a loop ending in a negation: 1
+nor an if: 1
+while that never ran: 0
+round 1
+"#,
+        1,
+    );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! No input makes the shell or jq panic (a panic in wasm kills the module).
 
+mod common;
+
 use proptest::prelude::*;
 use servicecidr_sim::kubectl::jq::run_jq;
 use servicecidr_sim::kubectl::shell::{run_script, ShellHost, ShellOptions};
@@ -122,6 +124,9 @@ proptest! {
         let out = run_script(&mut Echo, &script, &ShellOptions::default());
         prop_assert!((0..=255).contains(&out.exit_code));
         prop_assert_eq!(out.stdout.len() + out.stderr.len(), out.output.len());
+        // Run a step at a time (a page painting between slices), it prints the same.
+        let sliced = common::run_sliced(&mut Echo, &script, &ShellOptions::default(), 1);
+        prop_assert_eq!(sliced, out);
     }
 
     #[test]

@@ -151,3 +151,28 @@ pub fn assert_invalid(
 pub fn cidr(name: &str, cidr: &str) -> String {
     format!("apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: {name}\nspec:\n  cidrs:\n  - {cidr}\n")
 }
+
+/// A script run in slices of at most `max_steps` steps (`ScriptRun`, what
+/// `cluster.startScript`/`resumeScript` use), its slices joined: the shell tests
+/// check that this prints exactly what one `run_script` call prints.
+pub fn run_sliced(
+    host: &mut dyn servicecidr_sim::kubectl::shell::ShellHost,
+    script: &str,
+    opts: &servicecidr_sim::kubectl::shell::ShellOptions,
+    max_steps: u64,
+) -> CommandOutput {
+    let mut run = servicecidr_sim::kubectl::shell::ScriptRun::new(script, opts);
+    let mut all = CommandOutput::default();
+    loop {
+        let slice = run.resume(host, max_steps);
+        all.stdout.push_str(&slice.stdout);
+        all.stderr.push_str(&slice.stderr);
+        all.output.push_str(&slice.output);
+        assert_eq!(slice.done, slice.exit_code.is_some());
+        if let Some(code) = slice.exit_code {
+            assert!(run.is_done());
+            all.exit_code = code;
+            return all;
+        }
+    }
+}

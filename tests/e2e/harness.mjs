@@ -42,11 +42,17 @@ export async function guardedPage(browser, base, contextOptions = {}) {
   return { context, page, problems };
 }
 
-/** Types a command into the playground's terminal and waits for its output block. */
+/**
+ * Types a command into the playground's terminal and waits for its output block to end (a
+ * long script runs in slices, its block marked .running until then).
+ */
 export async function typeCommand(page, cmd) {
   const before = await page.locator('#term-out .blk:not(.note)').count();
   await page.fill('#term-input', cmd);
   await page.press('#term-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('#term-out .blk:not(.note)').length > n, before);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#term-out .blk:not(.note)').length > n && !document.querySelector('#term-out .blk.running'),
+    before,
+  );
   return page.locator('#term-out .blk:not(.note)').last();
 }

@@ -48,7 +48,7 @@ async function type(page, cmd) {
   const n = await page.locator('#term-out .blk:not(.note)').count();
   await page.fill('#term-input', cmd);
   await page.press('#term-input', 'Enter');
-  await page.waitForFunction((k) => document.querySelectorAll('#term-out .blk:not(.note)').length > k, n, { timeout: 30_000 });
+  await page.waitForFunction((k) => document.querySelectorAll('#term-out .blk:not(.note)').length > k && !document.querySelector('#term-out .blk.running'), n, { timeout: 30_000 });
   return page.locator('#term-out .blk:not(.note)').last().innerText();
 }
 

@@ -31,6 +31,8 @@ import init, {
   type Plan,
   type PlanCategory,
   type PlanStep,
+  type ScriptOptions,
+  type ScriptSlice,
 } from '../../pkg/web/servicecidr_sim.js';
 
 export async function walkThrough(bytes: BufferSource): Promise<string[]> {
@@ -103,6 +105,17 @@ export async function walkThrough(bytes: BufferSource): Promise<string[]> {
   const out: CommandResult = cluster.kubectl('get servicecidr');
   cluster.kubectl('apply -f -', 'apiVersion: v1\n');
   const ran: CommandResult = cluster.run('kubectl get svc');
+  // A script in slices: at most maxSteps steps per call; exitCode is null until done.
+  const opts: ScriptOptions = { settle: false, maxSteps: 50 };
+  let slice: ScriptSlice = cluster.startScript('for i in 1 2; do kubectl get svc; done', opts);
+  while (!slice.done) slice = cluster.resumeScript(50);
+  const code: number | null = slice.exitCode;
+  const steps: number = slice.steps;
+  const cancelled: boolean = cluster.cancelScript();
+  // @ts-expect-error maxSteps is a number
+  cluster.startScript('echo', { maxSteps: '5' });
+  const newest: TraceRecord[] = cluster.trace(0, 100);
+  void [code, steps, cancelled, newest];
   const exit: number = out.exitCode + ran.exitCode;
   const text: string = out.stdout + out.stderr + out.output;
   void [exit, text];

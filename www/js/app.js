@@ -42,6 +42,8 @@ const S = {
   queue: Promise.resolve(),
   // The core's ValidatingAdmissionPolicy decisions (trace records' `admission`), newest last.
   decisions: [],
+  // The script running in slices ({ cancel }), or null.
+  script: null,
 };
 
 let term;
@@ -132,10 +134,11 @@ function perform(entry) {
   switch (entry[0]) {
     case 'run':
       // run() settles the clock before each top-level command, as a docs page wants; the
-      // playground moves time only on the user's word, so it opts out where the core allows.
+      // playground moves time only on the user's word, so it opts out.
       {
         const t0 = nowMs();
-        const res = c.run.length >= 2 ? c.run(entry[1], { settle: false }) : c.run(entry[1]);
+        const steps = entry[3]?.steps;
+        const res = steps ? interrupted(c, entry[1], steps) : c.run(entry[1], { settle: false });
         return { kind: 'run', res, moved: Math.round((nowMs() - t0) / 1000) };
       }
     case 'adv':
@@ -161,10 +164,7 @@ function perform(entry) {
 function show(entry, out, origin) {
   if (out.kind === 'run') {
     term.print(entry[1], out.res, { origin });
-    // Waiting commands (kubectl delete without --wait=false, sleep) move the clock.
-    const clock = clockText();
-    if (out.moved > 0) term.note(() => `${t('noteMoved', { n: out.moved })} · ${clock}`, 'note');
-    if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(() => t('rangeFull'), 'warn');
+    afterRun(out);
   } else if (out.kind === 'plan') {
     const clock = clockText();
     term.note(() => `${t('notePlanStep', { what: entry[1].description })} · ${clock}\n${entry[1].command}`, 'note');
@@ -172,6 +172,124 @@ function show(entry, out, origin) {
     const clock = clockText();
     term.note(() => `${out.text()} · ${clock}`, 'note');
   }
+}
+
+/** The notes a script's block gets once it has ended. */
+function afterRun(out) {
+  // Waiting commands (kubectl delete without --wait=false, sleep) move the clock.
+  const clock = clockText();
+  if (out.moved > 0) term.note(() => `${t('noteMoved', { n: out.moved })} · ${clock}`, 'note');
+  if (/range is full/.test(out.res.output ?? out.res.stderr ?? '')) notice(() => t('rangeFull'), 'warn');
+}
+
+// ---------- scripts in slices ----------
+// A typed script runs a slice of steps at a time (cluster.startScript/resumeScript), and the
+// page paints and updates its panes between slices, so a loop over 10 000 Services never
+// freezes it. Slices are sized to take about SLICE_MS each. The log records the script as
+// typed, so a replay with run() rebuilds the same state; a script stopped with Ctrl-C is
+// logged with the steps it ran, and replayed to that point.
+
+const SLICE_MS = 8;
+/** How often the panes follow a running script. */
+const SYNC_EVERY_MS = 150;
+let sliceSteps = 64;
+
+/**
+ * Waits until the page has painted a frame, so every slice (or pane update) gets a frame of
+ * its own. A yield alone is not enough: Chromium may run the next task before painting. A
+ * hidden page paints nothing and throttles frames and timers, so it only yields there.
+ */
+function nextFrame() {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    if (document.hidden) ch.port2.postMessage(null);
+    else requestAnimationFrame(() => ch.port2.postMessage(null));
+  });
+}
+
+/** The next slice's size from how long this one took (per step), within 1 … 4096 steps. */
+function sizeSlices(ms, steps) {
+  if (steps <= 0) return;
+  const perStep = Math.max(ms, 0.05) / steps;
+  sliceSteps = Math.max(1, Math.min(4096, Math.floor(SLICE_MS / perStep)));
+}
+
+/** What a script stopped with Ctrl-C after `steps` steps printed, as a result. */
+function interrupted(c, script, steps) {
+  const res = c.startScript(script, { settle: false, maxSteps: steps });
+  if (!res.done) c.cancelScript();
+  return res.done ? res : { ...res, exitCode: 130, output: `${res.output}^C\n` };
+}
+
+/** Ctrl-C in the terminal: stops the running script after its current slice. */
+function interrupt() {
+  if (!S.script) return false;
+  S.script.cancel = true;
+  return true;
+}
+
+/** Runs a typed script in slices, drawing its output as it comes; answers what actNow does. */
+async function actScript(entry) {
+  const c = S.cluster;
+  const first = !window.__firstCommandAt;
+  if (first) performance.mark('playground:first-command');
+  const job = { cancel: false };
+  S.script = job;
+  const t0 = nowMs();
+  const block = term.open(entry[1], { origin: entry[2] });
+  let steps = 0;
+  let res;
+  let lastSync = performance.now();
+  try {
+    let started = performance.now();
+    // What the last script's steps cost says little about this one's: start small.
+    res = c.startScript(entry[1], { settle: false, maxSteps: Math.min(sliceSteps, 16) });
+    for (;;) {
+      sizeSlices(performance.now() - started, res.steps);
+      steps += res.steps;
+      block.add(res);
+      if (res.done) break;
+      await nextFrame();
+      // The panes follow, between two slices: the model in one frame, the drawing in the next.
+      if (performance.now() - lastSync >= SYNC_EVERY_MS && S.cluster === c) {
+        const added = syncModel();
+        await nextFrame();
+        if (S.cluster === c) syncView(added, true);
+        lastSync = performance.now();
+        await nextFrame();
+      }
+      // A reset or a new cluster while the script ran: that cluster, and the script, are gone.
+      if (S.cluster !== c) return null;
+      if (job.cancel) {
+        c.cancelScript();
+        block.add({ output: '^C\n', stderr: '' });
+        res = { ...res, exitCode: 130 };
+        entry = [entry[0], entry[1], entry[2] ?? null, { steps }];
+        break;
+      }
+      started = performance.now();
+      res = c.resumeScript(sliceSteps);
+    }
+  } catch (err) {
+    // Only a core bug gets here (a script's own errors are its output); nothing half-logged.
+    if (S.cluster === c) c.cancelScript();
+    block.end(1);
+    term.note(() => t('actionFailed', { msg: err.message }), 'note err');
+    return null;
+  } finally {
+    if (S.script === job) S.script = null;
+  }
+  block.end(res.exitCode);
+  const out = { kind: 'run', res, moved: Math.round((nowMs() - t0) / 1000) };
+  S.log.push(entry);
+  afterRun(out);
+  planView?.markStale();
+  sync({ flash: true });
+  updateControls();
+  save();
+  if (first) window.__firstCommandAt = performance.now();
+  return out;
 }
 
 /**
@@ -226,7 +344,7 @@ function bootNow(state, { quiet }) {
 function act(entry) {
   const run = async () => {
     if (entry[0] === 'run' && !S.cel && mentionsPolicy(entry[1])) await ensureCel();
-    const out = actNow(entry);
+    const out = entry[0] === 'run' ? await actScript(entry) : actNow(entry);
     // The policy reached the core by other words (its 503 says so); that request changed
     // nothing, so with the module loaded now the command can simply be run again.
     if (out?.kind === 'run' && !S.cel && neededCel(out.res) && (await ensureCel())) term.note(() => t('celNowLoaded'), 'note');
@@ -393,14 +511,13 @@ function pullWatch() {
   return added;
 }
 
-function sortedMap(m, cmp) {
-  return new Map([...m.entries()].sort(cmp));
-}
-
 function pullLog() {
   const items = [];
+  let skipped = 0;
   try {
-    const tr = S.cluster.trace(S.traceSeq) ?? [];
+    // Only the newest records the log draws; the gap in seq is what it passed over.
+    const tr = S.cluster.trace(S.traceSeq, EventLog.PER_ADD) ?? [];
+    if (tr.length && tr[0].seq > S.traceSeq + 1) skipped = tr[0].seq - S.traceSeq - 1;
     for (const r of tr) {
       if (typeof r.seq === 'number' && r.seq > S.traceSeq) S.traceSeq = r.seq;
       if (r.time) S.lastTime = r.time;
@@ -422,7 +539,7 @@ function pullLog() {
   }
   // Interleave by time; ties keep arrival order (sort is stable).
   items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  eventLog.add(items);
+  eventLog.add(items, skipped);
 }
 
 function pending() {
@@ -434,12 +551,22 @@ function pending() {
 }
 
 function sync({ flash }) {
+  syncView(syncModel(), flash);
+}
+
+/** Brings the page's model up to the cluster's state (watch, trace, events); answers the IPs added. */
+function syncModel() {
+  // The Service and IPAddress maps stay in arrival order (only looked up and counted); the
+  // panes pick the first rows by name themselves, which at 10^4 objects is far cheaper than
+  // sorting both maps on every update.
   const added = pullWatch();
-  const byName = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-  S.model.services = sortedMap(S.model.services, byName);
-  S.model.ips = sortedMap(S.model.ips, byName);
   S.model.cidrs = [...S.scMap.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   pullLog();
+  return added;
+}
+
+/** Draws the model: maps, panes, capacity, policies, clock. */
+function syncView(added, flash) {
   if (flash) maps.flashIPs(added);
   const work = pending();
   // Bands, readiness and cells are the core's answer; the maps only draw them.
@@ -866,6 +993,7 @@ async function main() {
     input: $('term-input'),
     suggest: $('term-suggest'),
     onRun: onTerminalRun,
+    onInterrupt: interrupt,
     complete: (line) => completions(line, names),
   });
   maps = new RangeMaps($('maps'), $('tooltip'));

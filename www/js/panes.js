@@ -1,13 +1,28 @@
 // Object panes (ServiceCIDRs, Services, IPAddresses) and the event log. All object
 // data is user-controlled, so it only ever reaches the page as textContent.
 
-import { t } from './i18n.js';
+import { lang, t } from './i18n.js';
 import { ownerOf, parentRefText, serviceHue } from './rangemap.js';
 
 const MANAGED_BY = 'ipaddress.kubernetes.io/managed-by';
 const ALLOCATOR = 'ipallocator.k8s.io';
 /** Longer lists of blocking IPs are folded into a <details>. */
 const FOLD_AFTER = 8;
+/**
+ * Rows drawn per object table. Drawing every row of 10 000 Services takes seconds per update
+ * (style and layout of the table), so the pane draws the first ones in name order and says
+ * how many it left out; kubectl lists them all.
+ */
+export const MAX_ROWS = 200;
+
+/** The row that says how many rows were not drawn. */
+function moreRow(n, cols) {
+  const tr = el('tr', 'more');
+  const td = el('td', 'empty', t('moreRows', { n, shown: MAX_ROWS }));
+  td.colSpan = cols;
+  tr.append(td);
+  return tr;
+}
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -136,67 +151,120 @@ export class Panes {
   }
 
   renderServices(model) {
-    this.svc.textContent = '';
-    for (const [key, s] of model.services) {
-      const tr = el('tr');
-      tr.dataset.key = key;
-      const spec = s.spec ?? {};
-      const name = el('td', 'svcname');
-      const sw = el('span', 'sw svc');
-      sw.style.setProperty('--h', serviceHue(key));
-      name.append(sw, el('span', 'nm', key), el('span', 'sub', spec.type ?? 'ClusterIP'));
-      const ips = el('td', 'ips');
-      for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) ips.append(el('code', null, ip));
-      const pol = el('td', 'pol');
-      pol.append(el('span', null, spec.ipFamilyPolicy ?? '—'), el('span', 'sub', (spec.ipFamilies ?? []).join(', ')));
-      tr.append(name, ips, pol);
-      const act = el('td');
-      act.append(this.deleteButton('service', s.metadata.name, s.metadata.namespace, true));
-      tr.append(act);
-      this.svc.append(tr);
-    }
-    if (!model.services.size) {
-      const tr = el('tr');
-      const td = el('td', 'empty', t('none'));
-      td.colSpan = 4;
-      tr.append(td);
-      this.svc.append(tr);
-    }
+    const rows = firstRows(model.services);
+    patchRows(this.svc, rows, (key, s) => [s, lang()], (key, s) => this.serviceRow(key, s));
+    if (model.services.size > MAX_ROWS) this.svc.append(moreRow(model.services.size - MAX_ROWS, 4));
+    if (!model.services.size) this.svc.append(emptyRow(4));
+  }
+
+  serviceRow(key, s) {
+    const tr = el('tr');
+    tr.dataset.key = key;
+    const spec = s.spec ?? {};
+    const name = el('td', 'svcname');
+    const sw = el('span', 'sw svc');
+    sw.style.setProperty('--h', serviceHue(key));
+    name.append(sw, el('span', 'nm', key), el('span', 'sub', spec.type ?? 'ClusterIP'));
+    const ips = el('td', 'ips');
+    for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) ips.append(el('code', null, ip));
+    const pol = el('td', 'pol');
+    pol.append(el('span', null, spec.ipFamilyPolicy ?? '—'), el('span', 'sub', (spec.ipFamilies ?? []).join(', ')));
+    tr.append(name, ips, pol);
+    const act = el('td');
+    act.append(this.deleteButton('service', s.metadata.name, s.metadata.namespace, true));
+    tr.append(act);
+    return tr;
   }
 
   renderIPs(model) {
-    this.ip.textContent = '';
-    for (const [name, obj] of model.ips) {
-      const tr = el('tr');
-      tr.dataset.name = name;
-      const own = ownerOf(obj, model.services);
-      const ref = el('td', 'ref');
-      if (own) {
-        const sw = el('span', 'sw svc');
-        sw.style.setProperty('--h', serviceHue(own.svcKey));
-        ref.append(sw);
-      }
-      ref.append(el('span', 'nm', parentRefText(obj.spec?.parentRef)));
-      if (own && !own.service) ref.append(' ', el('span', 'badge warn', t('serviceMissing')));
-      if ((obj.metadata.labels ?? {})[MANAGED_BY] !== ALLOCATOR) ref.append(' ', el('span', 'badge', t('unmanaged')));
-      tr.append(el('td', null, name), ref);
-      const act = el('td');
-      act.append(this.deleteButton('ipaddress', name, undefined, true));
-      tr.append(act);
-      this.ip.append(tr);
+    const rows = firstRows(model.ips);
+    // A row also shows whether its Service exists, so that is part of what it was drawn from.
+    const stamp = (name, obj) => [obj, ownerOf(obj, model.services)?.service ?? null, lang()];
+    patchRows(this.ip, rows, stamp, (name, obj) => this.ipRow(name, obj, model));
+    if (model.ips.size > MAX_ROWS) this.ip.append(moreRow(model.ips.size - MAX_ROWS, 3));
+    if (!model.ips.size) this.ip.append(emptyRow(3));
+  }
+
+  ipRow(name, obj, model) {
+    const tr = el('tr');
+    tr.dataset.name = name;
+    const own = ownerOf(obj, model.services);
+    const ref = el('td', 'ref');
+    if (own) {
+      const sw = el('span', 'sw svc');
+      sw.style.setProperty('--h', serviceHue(own.svcKey));
+      ref.append(sw);
     }
-    if (!model.ips.size) {
-      const tr = el('tr');
-      const td = el('td', 'empty', t('none'));
-      td.colSpan = 3;
-      tr.append(td);
-      this.ip.append(tr);
+    ref.append(el('span', 'nm', parentRefText(obj.spec?.parentRef)));
+    if (own && !own.service) ref.append(' ', el('span', 'badge warn', t('serviceMissing')));
+    if ((obj.metadata.labels ?? {})[MANAGED_BY] !== ALLOCATOR) ref.append(' ', el('span', 'badge', t('unmanaged')));
+    tr.append(el('td', null, name), ref);
+    const act = el('td');
+    act.append(this.deleteButton('ipaddress', name, undefined, true));
+    tr.append(act);
+    return tr;
+  }
+}
+
+/**
+ * The first MAX_ROWS entries of a map by key (string order), without sorting it all: one pass
+ * keeping the smallest keys seen, so a pane over 10 000 objects costs a pass, not a sort.
+ */
+export function firstRows(map) {
+  const rows = [];
+  for (const entry of map) {
+    const key = entry[0];
+    if (rows.length === MAX_ROWS && key >= rows[MAX_ROWS - 1][0]) continue;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rows[mid][0] < key) lo = mid + 1;
+      else hi = mid;
     }
+    rows.splice(lo, 0, entry);
+    if (rows.length > MAX_ROWS) rows.pop();
+  }
+  return rows;
+}
+
+function emptyRow(cols) {
+  const tr = el('tr');
+  const td = el('td', 'empty', t('none'));
+  td.colSpan = cols;
+  tr.append(td);
+  return tr;
+}
+
+/**
+ * Draws `rows` ([key, object] in name order) into `body`, keeping every row element whose
+ * stamp (what it was drawn from, compared item by item) is unchanged, so an update while a
+ * script creates thousands of objects lays out only the rows that changed. Rows keep their
+ * relative order (the keys are unique and sorted), so one pass inserts the new ones.
+ */
+function patchRows(body, rows, stampOf, build) {
+  const want = new Map(rows.map(([key, v]) => [key, stampOf(key, v)]));
+  const same = (a, b) => a && b && a.length === b.length && a.every((x, i) => x === b[i]);
+  for (const tr of [...body.children]) {
+    if (tr.rowKey === undefined || !same(tr.rowStamp, want.get(tr.rowKey))) tr.remove();
+  }
+  let cur = body.firstElementChild;
+  for (const [key, v] of rows) {
+    if (cur && cur.rowKey === key) {
+      cur = cur.nextElementSibling;
+      continue;
+    }
+    const tr = build(key, v);
+    tr.rowKey = key;
+    tr.rowStamp = want.get(key);
+    body.insertBefore(tr, cur);
   }
 }
 
 /** The live log: Kubernetes Events and the simulator's explanations (trace). */
 export class EventLog {
+  static PER_ADD = 100;
+
   constructor(root) {
     this.root = root;
     this.limit = 600;
@@ -215,7 +283,18 @@ export class EventLog {
     this.root.classList.toggle('hide-trace', !trace);
   }
 
-  add(items) {
+  /**
+   * `skipped`: trace records the caller passed over before these. A loop of 10 000 creates
+   * brings tens of thousands of records, a few hundred per update; drawing them all would
+   * freeze the page, and nobody reads them at that pace, so the caller asks the core for the
+   * newest PER_ADD only, and a line says how many were passed over (trace() keeps them).
+   * Kubernetes Events are never passed over.
+   */
+  add(items, skipped = 0) {
+    if (skipped > 0) {
+      const at = items.find((it) => it.kind === 'trace')?.at ?? '';
+      items = [{ kind: 'skipped', time: at, text: t('recordsSkipped', { n: skipped }) }, ...items];
+    }
     for (const it of items) {
       const li = el('li', it.kind);
       if (it.kind === 'event') {
@@ -236,7 +315,11 @@ export class EventLog {
         if (it.obj.details && typeof it.obj.details === 'object' && Object.keys(it.obj.details).length) {
           const d = el('details');
           d.append(el('summary', null, t('details')));
-          d.append(el('pre', null, JSON.stringify(it.obj.details, null, 1)));
+          // Written when first opened: most entries never are, and a long script adds many.
+          const details = it.obj.details;
+          d.addEventListener('toggle', () => {
+            if (d.open && !d.querySelector('pre')) d.append(el('pre', null, JSON.stringify(details, null, 1)));
+          });
           li.append(d);
         }
       } else {
@@ -246,7 +329,15 @@ export class EventLog {
       this.root.append(li);
     }
     while (this.root.childElementCount > this.limit) this.root.firstElementChild.remove();
-    this.root.scrollTop = this.root.scrollHeight;
+    // Scrolled when the frame is drawn: reading scrollHeight here would force a layout of
+    // the whole page in the middle of an update.
+    if (!this.scrollQueued) {
+      this.scrollQueued = true;
+      requestAnimationFrame(() => {
+        this.scrollQueued = false;
+        this.root.scrollTop = this.root.scrollHeight;
+      });
+    }
   }
 }
 

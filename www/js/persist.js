@@ -65,7 +65,15 @@ export function validState(s) {
   const log = [];
   for (const e of s.log) {
     if (!Array.isArray(e) || typeof e[0] !== 'string') return null;
-    if (e[0] === 'run' && typeof e[1] === 'string') log.push(['run', e[1], typeof e[2] === 'string' ? e[2] : undefined]);
+    if (e[0] === 'run' && typeof e[1] === 'string') {
+      const entry = ['run', e[1], typeof e[2] === 'string' ? e[2] : undefined];
+      // A script stopped with Ctrl-C: the steps it ran before the stop.
+      if (e[3] !== undefined) {
+        if (!Number.isSafeInteger(e[3]?.steps) || e[3].steps < 1) return null;
+        entry.push({ steps: e[3].steps });
+      }
+      log.push(entry);
+    }
     else if (e[0] === 'adv' && Number.isFinite(e[1]) && e[1] >= 0) log.push(['adv', e[1]]);
     else if (e[0] === 'settle' || e[0] === 'step') log.push([e[0]]);
     else if (e[0] === 'pause' && typeof e[1] === 'boolean') log.push(['pause', e[1]]);

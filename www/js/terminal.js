@@ -5,6 +5,12 @@
 import { t } from './i18n.js';
 
 const MAX_BLOCKS = 300;
+/**
+ * Lines drawn per block. A loop over 10 000 Services prints 10 000 lines; laying out all of
+ * them on every slice would freeze the page, so a block keeps its last lines, says how many
+ * it dropped, and its Copy button still copies everything.
+ */
+export const MAX_LINES = 500;
 
 /** Does the script still wait for a here-document body (cat <<EOF without its EOF line)? */
 export function heredocOpen(script) {
@@ -46,6 +52,7 @@ export class Terminal {
    * @param {HTMLTextAreaElement} o.input
    * @param {HTMLElement} o.suggest  where completion candidates are listed
    * @param {(script: string) => void} o.onRun
+   * @param {() => boolean} [o.onInterrupt]  Ctrl-C: stops a running script (true when one ran)
    * @param {(line: string) => string[]} o.complete  candidates for the last word of line
    */
   constructor(o) {
@@ -127,6 +134,8 @@ export class Terminal {
     }
     if ((e.key === 'c' || e.key === 'C') && e.ctrlKey && el.selectionStart === el.selectionEnd) {
       e.preventDefault();
+      // A script running in slices stops first, as in a real terminal.
+      if (this.onInterrupt?.()) return;
       this.note(`$ ${el.value}^C`);
       this.setInput('');
     }
@@ -187,15 +196,33 @@ export class Terminal {
     while (this.out.childElementCount > MAX_BLOCKS) this.out.firstElementChild.remove();
   }
 
+  /** Scrolls to the end once per frame, however many blocks and slices came in it. */
   scroll() {
-    this.out.scrollTop = this.out.scrollHeight;
+    if (this.scrollQueued) return;
+    this.scrollQueued = true;
+    requestAnimationFrame(() => {
+      this.scrollQueued = false;
+      this.out.scrollTop = this.out.scrollHeight;
+    });
   }
 
   /** A command and what it printed. */
   print(cmd, res, { origin } = {}) {
+    const run = this.open(cmd, { origin });
+    run.add(res);
+    run.end(res.exitCode);
+    return run.block;
+  }
+
+  /**
+   * A command whose output arrives in parts (a script run in slices): `add(part)` appends
+   * what a slice printed ({ output, stderr }), `end(exitCode)` closes the block. Until then
+   * the block is marked `.running` (tests and screen readers wait on it).
+   */
+  open(cmd, { origin } = {}) {
     const block = document.createElement('div');
-    block.className = 'blk';
-    if (res.exitCode !== 0) block.classList.add('failed');
+    block.className = 'blk running';
+    block.setAttribute('aria-busy', 'true');
     const head = document.createElement('div');
     head.className = 'cmd';
     const pre = document.createElement('pre');
@@ -222,30 +249,79 @@ export class Terminal {
     block.append(head);
     const body = document.createElement('pre');
     body.className = 'output';
-    for (const { text, err } of splitLines(res.output ?? res.stdout + res.stderr, res.stderr)) {
-      const line = document.createElement('span');
-      line.className = err ? 'line err' : 'line';
-      line.textContent = `${text}\n`;
-      body.append(line);
-    }
-    if (res.exitCode !== 0) {
-      const st = document.createElement('span');
-      st.className = 'exit';
-      labelled(st, () => (st.textContent = t('exitStatus', { code: res.exitCode })));
-      body.append(st);
-    }
-    if (body.childNodes.length) block.append(body);
+    this.out.append(block);
+    this.trim();
+    // Everything printed so far (for the copy button), and the unfinished last line of each
+    // stream: a line is drawn once it is complete, so stderr lines are still told apart.
+    let all = '';
+    let out = '';
+    let err = '';
+    // Lines printed, and line elements drawn (at most MAX_LINES, the newest).
+    let lines = 0;
+    let shown = 0;
+    let droppedNote = null;
+    const draw = (o, e) => {
+      const parsed = splitLines(o, e);
+      const fresh = parsed.length > MAX_LINES ? parsed.slice(-MAX_LINES) : parsed;
+      for (const { text, err: isErr } of fresh) {
+        const line = document.createElement('span');
+        line.className = isErr ? 'line err' : 'line';
+        line.textContent = `${text}\n`;
+        body.append(line);
+      }
+      lines += parsed.length;
+      shown += fresh.length;
+      if (shown > MAX_LINES) {
+        if (!droppedNote) {
+          droppedNote = document.createElement('span');
+          droppedNote.className = 'line dropped';
+          body.prepend(droppedNote);
+        }
+        for (; shown > MAX_LINES; shown--) droppedNote.nextSibling.remove();
+      }
+      if (droppedNote) {
+        const n = lines - shown;
+        labelled(droppedNote, () => (droppedNote.textContent = `${t('linesDropped', { n })}\n`));
+      }
+      if (body.childNodes.length && !body.isConnected) block.append(body);
+    };
     copy.addEventListener('click', () => {
-      const text = `${cmd}\n${res.output ?? ''}`;
-      copyText(text).then(
+      copyText(`${cmd}\n${all}`).then(
         () => flashLabel(copy, t('copied')),
         () => flashLabel(copy, t('copyFailed')),
       );
     });
-    this.out.append(block);
-    this.trim();
-    this.scroll();
-    return block;
+    const terminal = this;
+    return {
+      block,
+      add(part) {
+        const o = part.output ?? part.stdout + part.stderr;
+        all += o;
+        out += o;
+        err += part.stderr ?? '';
+        const cut = out.lastIndexOf('\n') + 1;
+        const ecut = err.lastIndexOf('\n') + 1;
+        if (cut > 0) draw(out.slice(0, cut), err.slice(0, ecut));
+        out = out.slice(cut);
+        err = err.slice(ecut);
+        terminal.scroll();
+      },
+      end(exitCode) {
+        if (out) draw(out, err);
+        out = err = '';
+        block.classList.remove('running');
+        block.removeAttribute('aria-busy');
+        if (exitCode !== 0) {
+          block.classList.add('failed');
+          const st = document.createElement('span');
+          st.className = 'exit';
+          labelled(st, () => (st.textContent = t('exitStatus', { code: exitCode })));
+          body.append(st);
+          if (!body.isConnected) block.append(body);
+        }
+        terminal.scroll();
+      },
+    };
   }
 
   /**

@@ -2,10 +2,11 @@
 //! bytes as `serde_json::to_string(&serde_json::to_value(v)?)`, without building the
 //! `Value` tree.
 //!
-//! Why: the answers of the read paths (`list`, the apiserver's Tables) were built as
-//! `Value`s, whose maps sort their keys, and that order is what JS callers and HTTP
-//! clients have always seen. Building the tree costs an allocation per key and per string,
-//! 5–10× the text itself (issue #14). This writer emits the text straight from the typed
+//! Why: answers were built as `Value`s, whose maps sort their keys, and that order is what
+//! JS callers and HTTP clients have always seen: a created Service's answer (building and
+//! dropping its tree was a tenth of a create through the JS API), `list`, the apiserver's
+//! Tables. Building the tree costs an allocation per key and per string, 5–10× the text
+//! itself (issue #14). This writer emits the text straight from the typed
 //! objects and reorders an object's members only when the type declared them out of order
 //! (a struct's fields come in declaration order); a key written twice keeps its last value,
 //! as a `Value` map does when `#[serde(flatten)]` repeats a field.
@@ -20,7 +21,7 @@ use std::ops::Range;
 
 /// `serde_json::to_string(&serde_json::to_value(v)?)`, without the `Value`.
 pub fn to_string<T: Serialize + ?Sized>(v: &T) -> Result<String, serde_json::Error> {
-    let mut w = Writer::default();
+    let mut w = Writer::with_capacity(1024);
     w.push(v)?;
     Ok(w.into_string())
 }
@@ -840,5 +841,102 @@ mod tests {
                 proptest::prop_assert_eq!(to_string(&s).unwrap(), via_value(&s));
             }
         }
+    }
+}
+
+/// The create path's tests of this writer (written with its first version on perf-create).
+#[cfg(test)]
+mod create_path_tests {
+    use super::*;
+    use serde::Serialize;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn same<T: Serialize>(v: &T) {
+        let want = serde_json::to_string(&serde_json::to_value(v).unwrap()).unwrap();
+        assert_eq!(to_string(v).unwrap(), want);
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Inner {
+        zeta: Option<u32>,
+        alpha: Vec<f32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        gone: Option<String>,
+        #[serde(flatten)]
+        extra: BTreeMap<String, serde_json::Value>,
+    }
+
+    #[derive(Serialize)]
+    enum E {
+        Unit,
+        New(i64),
+        Tuple(u8, String),
+        Struct { b: bool, a: char },
+    }
+
+    #[derive(Serialize)]
+    struct Outer {
+        z: Inner,
+        m: BTreeMap<u32, &'static str>,
+        e: Vec<E>,
+        f: (f64, f64, f64),
+        s: &'static str,
+        u: (),
+        big: u64,
+        neg: i64,
+    }
+
+    /// Keys sort at every depth (struct fields, flattened maps, maps with number
+    /// keys), and scalars, escapes, variants and non-finite floats read as a Value has them.
+    #[test]
+    fn writes_what_a_value_writes() {
+        let mut extra = BTreeMap::new();
+        extra.insert(
+            "middle".to_string(),
+            json!({"y": [1, {"b": 2, "a": null}], "x": "\u{1}\"é"}),
+        );
+        extra.insert("aardvark".to_string(), json!(1.5));
+        let v = Outer {
+            z: Inner {
+                zeta: None,
+                alpha: vec![0.1, 2.0],
+                gone: None,
+                extra,
+            },
+            m: [(10, "ten"), (9, "nine")].into_iter().collect(),
+            e: vec![
+                E::Unit,
+                E::New(-3),
+                E::Tuple(1, "t".into()),
+                E::Struct { b: true, a: 'q' },
+            ],
+            f: (f64::NAN, 1e300, -0.0),
+            s: "line\nbreak\t\\",
+            u: (),
+            big: u64::MAX,
+            neg: i64::MIN,
+        };
+        same(&v);
+        same(&json!({"b": {}, "a": [], "c": [[]]}));
+    }
+
+    /// A flattened map that repeats a field keeps the last value, as a Map insert does.
+    #[test]
+    fn a_repeated_key_keeps_the_last_value() {
+        #[derive(Serialize)]
+        struct Dup {
+            a: u8,
+            #[serde(flatten)]
+            rest: BTreeMap<String, u8>,
+        }
+        let v = Dup {
+            a: 1,
+            rest: [("a".to_string(), 2), ("b".to_string(), 3)]
+                .into_iter()
+                .collect(),
+        };
+        same(&v);
     }
 }

@@ -21,8 +21,9 @@ pub mod table;
 pub mod tabwriter;
 pub mod yaml;
 
-pub use output::{CommandOutput, RunOptions};
+pub use output::{CommandOutput, RunOptions, ScriptOptions};
 use servicecidr_core::cluster::Cluster;
+pub use shell::ScriptSlice;
 use shell::{ShellHost, ShellOptions};
 
 /// `cluster.kubectl(…)` and `cluster.run(…)`: the kubectl client and the docs
@@ -124,4 +125,71 @@ pub fn run_script(cluster: &mut Cluster, script: &str, settle: bool) -> CommandO
             settle_between_commands: settle,
         },
     )
+}
+
+/// The script a cluster runs in slices (`cluster.startScript` / `resumeScript` /
+/// `cancelScript`): at most one at a time, as one terminal runs one script. A
+/// page runs a long loop a few hundred commands per slice and paints between
+/// them. Other calls may come between two slices, as another client's requests
+/// would; a paused script is not part of `snapshot()`.
+#[derive(Default)]
+pub struct PausedScript(Option<(shell::ScriptRun, bool)>);
+
+impl PausedScript {
+    /// Starts `script` and runs its first slice (the whole script without `maxSteps`).
+    pub fn start(
+        &mut self,
+        cluster: &mut Cluster,
+        script: &str,
+        opts: ScriptOptions,
+    ) -> Result<ScriptSlice, String> {
+        if self.0.is_some() {
+            return Err(
+                "a script is already running in slices: resumeScript() it to its end or cancelScript() it first"
+                    .into(),
+            );
+        }
+        let settle = opts.settle.unwrap_or(true);
+        // As run_script: a page's block starts after the reader's pause.
+        if settle {
+            cluster.settle();
+        }
+        let run = shell::ScriptRun::new(
+            script,
+            &ShellOptions {
+                settle_between_commands: settle,
+            },
+        );
+        self.0 = Some((run, settle));
+        self.resume(cluster, opts.max_steps.map(u64::from))
+    }
+
+    /// Runs the paused script's next slice of at most `max_steps` steps (to its end without).
+    pub fn resume(
+        &mut self,
+        cluster: &mut Cluster,
+        max_steps: Option<u64>,
+    ) -> Result<ScriptSlice, String> {
+        let Some((run, settle)) = self.0.as_mut() else {
+            return Err("no script is running in slices: startScript() starts one".into());
+        };
+        let mut host = ClusterHost {
+            cluster,
+            settle: *settle,
+        };
+        let slice = run.resume(&mut host, max_steps.unwrap_or(u64::MAX).max(1));
+        if slice.done {
+            self.0 = None;
+        }
+        Ok(slice)
+    }
+
+    /// Drops the paused script, as Ctrl-C ends one; answers whether there was one.
+    pub fn cancel(&mut self) -> bool {
+        self.0.take().is_some()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.0.is_some()
+    }
 }

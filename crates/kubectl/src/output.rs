@@ -24,3 +24,15 @@ pub struct RunOptions {
     /// Settle the clock between top-level commands (default true).
     pub settle: Option<bool>,
 }
+
+/// Options of `startScript()`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct ScriptOptions {
+    /// Settle the clock between top-level commands (default true), as `run()`.
+    pub settle: Option<bool>,
+    /// Pause after this many steps (simple commands and loop rounds); the whole
+    /// script when omitted. A slice runs at least one statement.
+    pub max_steps: Option<u32>,
+}

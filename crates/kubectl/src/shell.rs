@@ -42,6 +42,9 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+mod resume;
+pub use resume::{ScriptRun, ScriptSlice};
+
 /// What the shell needs from the simulated cluster.
 pub trait ShellHost {
     /// Run `kubectl` with already-expanded argv (without the leading "kubectl") and stdin.
@@ -74,49 +77,12 @@ impl Default for ShellOptions {
 
 /// Run a script and return what a terminal would have shown.
 pub fn run_script(host: &mut dyn ShellHost, script: &str, opts: &ShellOptions) -> CommandOutput {
-    crate::jq::with_stack_base(|| run_script_inner(host, script, opts))
-}
-
-fn run_script_inner(host: &mut dyn ShellHost, script: &str, opts: &ShellOptions) -> CommandOutput {
-    let mut sh = Shell::new(host);
-    let mut parser = Parser::new(script, 0);
-    let mut first = true;
-    let mut status = 0;
-    loop {
-        let unit = parser.next_complete_command();
-        for w in std::mem::take(&mut parser.warnings) {
-            sh.term_err(&w);
-        }
-        match unit {
-            Ok(None) => break,
-            Ok(Some(list)) => {
-                if !first && opts.settle_between_commands {
-                    sh.host.between_commands();
-                }
-                first = false;
-                match sh.exec_list(&list, Io::TOP) {
-                    Ok(s) => status = s,
-                    Err(Flow::Exit(s)) | Err(Flow::Fatal(s)) => {
-                        status = s;
-                        break;
-                    }
-                    // exec_list never lets these escape a loop; keep going like bash.
-                    Err(Flow::Break(_)) | Err(Flow::Continue(_)) => status = 0,
-                    Err(Flow::Skip(s)) => status = s,
-                }
-            }
-            Err(e) => {
-                sh.term_err(&e.render());
-                status = 2;
-                break;
-            }
-        }
-    }
+    let slice = ScriptRun::new(script, opts).resume(host, u64::MAX);
     CommandOutput {
-        stdout: sh.stdout,
-        stderr: sh.stderr,
-        exit_code: status,
-        output: sh.output,
+        stdout: slice.stdout,
+        stderr: slice.stderr,
+        exit_code: slice.exit_code.unwrap_or(0),
+        output: slice.output,
     }
 }
 
@@ -274,6 +240,12 @@ enum Compound {
 enum Command {
     Simple(Simple),
     Compound(Box<Compound>, Vec<Redirect>, usize),
+}
+
+/// A pipeline that is one compound command other than a subshell, whose own
+/// status `set -e` does not act on.
+fn lone_compound(p: &Pipeline) -> bool {
+    matches!(p.cmds.as_slice(), [Command::Compound(cc, _, _)] if !matches!(**cc, Compound::Subshell(_)))
 }
 
 #[derive(Debug, Clone)]
@@ -1938,10 +1910,31 @@ struct Shell<'h> {
     depth: usize,
 }
 
-impl<'h> Shell<'h> {
-    fn new(host: &'h mut dyn ShellHost) -> Shell<'h> {
-        Shell {
-            host,
+/// A shell without its host: what a paused script keeps between two slices
+/// (the fields of [`Shell`] but `host`).
+struct ShellState {
+    vars: BTreeMap<String, String>,
+    status: i32,
+    errexit: bool,
+    nounset: bool,
+    pipefail: bool,
+    suppress: usize,
+    loops: u32,
+    line: usize,
+    last_subst: Option<i32>,
+    stdout: String,
+    stderr: String,
+    output: String,
+    bufs: Vec<String>,
+    inputs: Vec<String>,
+    steps: u64,
+    written: usize,
+    depth: usize,
+}
+
+impl Default for ShellState {
+    fn default() -> Self {
+        ShellState {
             vars: BTreeMap::new(),
             status: 0,
             errexit: false,
@@ -1959,6 +1952,94 @@ impl<'h> Shell<'h> {
             steps: 0,
             written: 0,
             depth: 0,
+        }
+    }
+}
+
+impl<'h> Shell<'h> {
+    /// The shell of a paused script, given its host again for the next slice.
+    fn resume(host: &'h mut dyn ShellHost, st: ShellState) -> Shell<'h> {
+        let ShellState {
+            vars,
+            status,
+            errexit,
+            nounset,
+            pipefail,
+            suppress,
+            loops,
+            line,
+            last_subst,
+            stdout,
+            stderr,
+            output,
+            bufs,
+            inputs,
+            steps,
+            written,
+            depth,
+        } = st;
+        Shell {
+            host,
+            vars,
+            status,
+            errexit,
+            nounset,
+            pipefail,
+            suppress,
+            loops,
+            line,
+            last_subst,
+            stdout,
+            stderr,
+            output,
+            bufs,
+            inputs,
+            steps,
+            written,
+            depth,
+        }
+    }
+
+    /// Lets go of the host at the end of a slice.
+    fn suspend(self) -> ShellState {
+        let Shell {
+            host: _,
+            vars,
+            status,
+            errexit,
+            nounset,
+            pipefail,
+            suppress,
+            loops,
+            line,
+            last_subst,
+            stdout,
+            stderr,
+            output,
+            bufs,
+            inputs,
+            steps,
+            written,
+            depth,
+        } = self;
+        ShellState {
+            vars,
+            status,
+            errexit,
+            nounset,
+            pipefail,
+            suppress,
+            loops,
+            line,
+            last_subst,
+            stdout,
+            stderr,
+            output,
+            bufs,
+            inputs,
+            steps,
+            written,
+            depth,
         }
     }
 
@@ -2086,6 +2167,7 @@ impl<'h> Shell<'h> {
         };
         let mut final_ran = n == 0;
         let mut negated = ao.first.negate;
+        let mut compound = lone_compound(&ao.first);
         for (i, (and, p)) in ao.rest.iter().enumerate() {
             if *and == (st == 0) {
                 let last = i + 1 == n;
@@ -2096,10 +2178,14 @@ impl<'h> Shell<'h> {
                 };
                 final_ran = last;
                 negated = p.negate;
+                compound = lone_compound(p);
             }
         }
         self.status = st;
-        if self.errexit && st != 0 && self.suppress == 0 && final_ran && !negated {
+        // A compound command other than a subshell never ends the shell by its
+        // own status: a failure inside it already did, or was ignored there
+        // (bash: `for i in 1; do ! true; done` under `set -e` goes on).
+        if self.errexit && st != 0 && self.suppress == 0 && final_ran && !negated && !compound {
             return Err(Flow::Exit(st));
         }
         Ok(st)

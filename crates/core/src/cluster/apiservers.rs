@@ -226,6 +226,8 @@ impl Cluster {
         self.config.version = self.release.version.to_string();
         // The new binary serves what etcd holds in its own preferred version.
         let api_version = self.release.networking_api_version();
+        // Past watch events keep the version they were written in.
+        self.store.detach_all();
         for sc in self.store.service_cidrs.values_mut() {
             sc.api_version = api_version.clone();
         }

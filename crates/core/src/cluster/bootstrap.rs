@@ -232,6 +232,7 @@ pub(crate) fn blank_cluster(opts: ClusterOptions) -> Result<Cluster, ApiError> {
         managed: TakenIndex::default(),
         trace: Default::default(),
         trace_seq: 0,
+        trace_users: Vec::new(),
         reported_once: Default::default(),
         trace_buffer: Vec::new(),
         admission: None,

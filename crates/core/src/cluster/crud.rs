@@ -488,7 +488,7 @@ impl Cluster {
         opts: &WriteOptions,
     ) -> Result<String, ApiError> {
         let ns = request_namespace(obj, opts);
-        if let Some(body_ns) = obj.pointer("/metadata/namespace").and_then(Value::as_str) {
+        if let Some(body_ns) = super::meta_str(obj, "namespace") {
             if !body_ns.is_empty() && !opts.namespace.is_empty() && body_ns != opts.namespace {
                 return Err(ApiError::bad_request(
                     "the namespace of the provided object does not match the namespace sent on the request",

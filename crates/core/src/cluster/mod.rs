@@ -17,6 +17,7 @@ mod services;
 mod snapshot;
 mod snapshot_compact;
 mod store;
+mod trace;
 mod views;
 
 pub use apiservers::{ApiserverFlags, ApiserverInstance, ApiserverState, REPAIR_HOOK_FAILURE};
@@ -117,11 +118,7 @@ impl Target {
             } else {
                 String::new()
             },
-            name: obj
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
+            name: meta_str(obj, "name").unwrap_or("").to_string(),
             subresource: "",
         }
     }
@@ -131,6 +128,32 @@ impl Target {
             subresource: "status",
             ..self
         }
+    }
+}
+
+/// A write's answer before it is JSON: a created Service is read from the store,
+/// so that the JS API can write its text without building a Value (sorted_json).
+pub(crate) enum Answer {
+    Value(Value),
+    /// The Service stored under (namespace, name).
+    Service(String, String),
+}
+
+impl Answer {
+    /// The answered object's name.
+    fn name(&self) -> Option<&str> {
+        match self {
+            Answer::Value(v) => meta_str(v, "name"),
+            Answer::Service(_, name) => Some(name),
+        }
+    }
+}
+
+/// A finished write for its trace record: the answered name, or the error's code.
+fn outcome_of(result: &Result<Value, ApiError>) -> Result<Option<&str>, u16> {
+    match result {
+        Ok(v) => Ok(meta_str(v, "name")),
+        Err(e) => Err(e.code),
     }
 }
 
@@ -159,12 +182,14 @@ pub struct Cluster {
     managed: TakenIndex,
     /// A ring: once TRACE_LIMIT is reached every push drops the oldest record, and a
     /// Vec would shift all 20 000 records each time (measured: Service creates cost 2x).
-    pub(crate) trace: std::collections::VecDeque<TraceRecord>,
+    pub(crate) trace: std::collections::VecDeque<trace::TraceEntry>,
     pub(crate) trace_seq: u64,
+    /// The users the ring's request records name (a handful: admin, the apiserver, controllers).
+    pub(crate) trace_users: Vec<UserInfo>,
     /// Events already reported "once per process" by the default ServiceCIDR controller.
     pub(crate) reported_once: std::collections::BTreeSet<String>,
     /// Allocator decisions of the request in flight; traced only if it commits.
-    pub(crate) trace_buffer: Vec<(String, Value)>,
+    pub(crate) trace_buffer: Vec<trace::PendingTrace>,
     /// The validating admission plugin, if any (not part of snapshots: the
     /// policies it enforces are; whoever restores reinstalls the evaluator).
     pub(crate) admission: Option<Box<dyn ValidatingAdmission>>,
@@ -349,9 +374,14 @@ impl Cluster {
     }
 
     pub fn trace(&self, since_seq: Option<u64>) -> Vec<TraceRecord> {
-        let since = since_seq.unwrap_or(0);
-        let start = self.trace.partition_point(|r| r.seq <= since);
-        self.trace.range(start..).cloned().collect()
+        self.trace_tail(since_seq, usize::MAX)
+    }
+
+    /// The newest `limit` records after `since_seq`: a reader that fell behind
+    /// (a page following a loop of 10 000 creates) skips to the end; the gap in
+    /// `seq` says how many it passed over.
+    pub fn trace_tail(&self, since_seq: Option<u64>, limit: usize) -> Vec<TraceRecord> {
+        self.trace_records(since_seq.unwrap_or(0), limit)
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -466,6 +496,17 @@ impl Cluster {
         result
     }
 
+    /// [`Cluster::create`] answering the object as JSON text, the same text as
+    /// `serde_json::to_string` of `create`'s answer (without building it as a Value).
+    pub fn create_text(&mut self, obj: Value) -> Result<String, ApiError> {
+        self.tick();
+        let result = self
+            .create_answer(obj, &WriteOptions::default())
+            .and_then(|a| self.answer_text(a));
+        self.after_call();
+        result
+    }
+
     /// A create as controllers issue it: no clock tick, no reconcile of its own
     /// (the work queue that runs the controller carries on afterwards).
     pub(crate) fn create_inner(
@@ -473,21 +514,52 @@ impl Cluster {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, ApiError> {
+        self.create_answer(obj, opts)
+            .and_then(|a| self.answer_value(a))
+    }
+
+    fn create_answer(&mut self, obj: Value, opts: &WriteOptions) -> Result<Answer, ApiError> {
         let r = self.request_resource(&obj)?;
         let target = Target::of(&obj, r, opts);
         let result = self.transaction(|c| match r {
             Resource::Services => c.create_service(obj, opts),
-            Resource::ServiceCIDRs => c.create_service_cidr(obj, opts),
-            Resource::IPAddresses => c.create_ip_address(obj, opts),
+            Resource::ServiceCIDRs => c.create_service_cidr(obj, opts).map(Answer::Value),
+            Resource::IPAddresses => c.create_ip_address(obj, opts).map(Answer::Value),
             Resource::Events => Err(ApiError::new(
                 405,
                 "MethodNotAllowed",
                 "events are written by controllers only in this simulator",
             )),
-            generic => c.create_generic(generic, obj, opts),
+            generic => c.create_generic(generic, obj, opts).map(Answer::Value),
         });
-        self.trace_outcome(opts, "create", r, target, &result);
+        let outcome = match &result {
+            Ok(a) => Ok(a.name()),
+            Err(e) => Err(e.code),
+        };
+        self.trace_outcome(opts, "create", r, target, outcome);
         result
+    }
+
+    /// The answer as a Value.
+    fn answer_value(&self, a: Answer) -> Result<Value, ApiError> {
+        match a {
+            Answer::Value(v) => Ok(v),
+            Answer::Service(ns, name) => match self.store.service(&ns, &name) {
+                Some(s) => serde_json::to_value(s).map_err(ApiError::internal),
+                None => Err(ApiError::not_found("services", "", &name)),
+            },
+        }
+    }
+
+    /// The answer as JSON text (what `serde_json::to_string` of `answer_value` gives).
+    fn answer_text(&self, a: Answer) -> Result<String, ApiError> {
+        match a {
+            Answer::Value(v) => serde_json::to_string(&v).map_err(ApiError::internal),
+            Answer::Service(ns, name) => match self.store.service(&ns, &name) {
+                Some(s) => crate::sorted_json::to_string(s).map_err(ApiError::internal),
+                None => Err(ApiError::not_found("services", "", &name)),
+            },
+        }
     }
 
     pub fn update_with(&mut self, obj: Value, opts: &WriteOptions) -> Result<Value, ApiError> {
@@ -515,7 +587,7 @@ impl Cluster {
             )),
             generic => c.update_generic(generic, obj, opts, false),
         });
-        self.trace_outcome(opts, "update", r, target, &result);
+        self.trace_outcome(opts, "update", r, target, outcome_of(&result));
         result
     }
 
@@ -551,7 +623,7 @@ impl Cluster {
                 "status",
             )),
         });
-        self.trace_outcome(opts, "update", r, target.status(), &result);
+        self.trace_outcome(opts, "update", r, target.status(), outcome_of(&result));
         result
     }
 
@@ -634,7 +706,7 @@ impl Cluster {
             name: name.to_string(),
             subresource: "",
         };
-        self.trace_outcome(opts, "delete", r, target, &result);
+        self.trace_outcome(opts, "delete", r, target, outcome_of(&result));
         result
     }
 
@@ -643,24 +715,25 @@ impl Cluster {
     fn trace_outcome(
         &mut self,
         opts: &WriteOptions,
-        verb: &str,
+        verb: &'static str,
         r: Resource,
         mut target: Target,
-        result: &Result<Value, ApiError>,
+        outcome: Result<Option<&str>, u16>,
     ) {
         let ok_code = if verb == "create" { 201 } else { 200 };
-        let code = match result {
-            Ok(v) => {
-                if let Some(n) = v.pointer("/metadata/name").and_then(Value::as_str) {
-                    target.name = n.to_string();
+        let code = match outcome {
+            Ok(name) => {
+                if let Some(n) = name {
+                    if n != target.name {
+                        target.name = n.to_string();
+                    }
                 }
                 ok_code
             }
-            Err(e) => e.code,
+            Err(code) => code,
         };
-        let user = opts.user.clone();
         self.trace_request(
-            &user,
+            &opts.user,
             verb,
             r,
             target.subresource,
@@ -770,18 +843,17 @@ impl Cluster {
         details: Value,
         admission: Option<Value>,
     ) {
-        self.trace_seq += 1;
-        self.trace.push_back(TraceRecord {
-            seq: self.trace_seq,
-            time: format_rfc3339_micro(self.clock.now_ms()),
-            source: source.to_string(),
-            message,
-            details,
-            admission,
+        let source = source.to_string();
+        self.trace_push_entry(|seq, time_ms| {
+            trace::TraceEntry::Done(TraceRecord {
+                seq,
+                time: format_rfc3339_micro(time_ms),
+                source,
+                message,
+                details,
+                admission,
+            })
         });
-        while self.trace.len() > TRACE_LIMIT {
-            self.trace.pop_front();
-        }
     }
 
     /// Records an events.k8s.io/v1 Event the way client-go's new-style recorder does.
@@ -869,12 +941,17 @@ fn namespace_or_default(r: Resource, ns: Option<&str>) -> &str {
     }
 }
 
+/// `metadata.<key>` of a JSON object, if it is a string (`pointer` without its path parsing).
+pub(crate) fn meta_str<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
+    obj.get("metadata")?.get(key)?.as_str()
+}
+
 /// The namespace a write is addressed to: the request's (-n), else the object's, else default.
 pub(crate) fn request_namespace(obj: &Value, opts: &WriteOptions) -> String {
     if !opts.namespace.is_empty() {
         return opts.namespace.clone();
     }
-    match obj.pointer("/metadata/namespace").and_then(Value::as_str) {
+    match meta_str(obj, "namespace") {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => "default".to_string(),
     }
@@ -997,6 +1074,37 @@ pub fn three_way_merge(live: &Value, last: &Value, new: &Value) -> Value {
 mod tests {
     use super::*;
 
+    /// `create_text` answers the text of `create`'s answer, and changes the
+    /// cluster exactly as `create` does (errors, dry-run-free defaults, dual-stack,
+    /// NodePorts, generated names, other kinds).
+    #[test]
+    fn create_text_is_the_text_of_create() {
+        let opts = || ClusterOptions {
+            seed: Some(3.0),
+            now: Some(json!("2024-01-01T00:00:00Z")),
+            service_cluster_ip_range: Some("10.96.0.0/16,fd00::/108".into()),
+            ..Default::default()
+        };
+        let (mut a, mut b) = (Cluster::new(opts()).unwrap(), Cluster::new(opts()).unwrap());
+        let objs = [
+            json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"default","labels":{"z":"1","a":"2"},"annotations":{"k":"v"}},"spec":{"ports":[{"port":80,"name":"http"},{"port":53,"protocol":"UDP","name":"dns"}],"ipFamilyPolicy":"RequireDualStack","selector":{"app":"a"}}}),
+            json!({"apiVersion":"v1","kind":"Service","metadata":{"generateName":"g-","namespace":"kube-system"},"spec":{"type":"LoadBalancer","externalTrafficPolicy":"Local","ports":[{"port":80}]}}),
+            json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"h","namespace":"default"},"spec":{"clusterIP":"None","ports":[{"port":80}]}}),
+            json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"x","namespace":"default"},"spec":{"type":"ExternalName","externalName":"example.com"}}),
+            json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"default"},"spec":{"ports":[{"port":80}]}}),
+            json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"bad","namespace":"nope"},"spec":{"ports":[{"port":80}]}}),
+            json!({"apiVersion":"networking.k8s.io/v1","kind":"IPAddress","metadata":{"name":"10.96.9.9"},"spec":{"parentRef":{"resource":"services","namespace":"default","name":"h"}}}),
+        ];
+        for o in objs {
+            let want = a
+                .create(o.clone())
+                .map(|v| serde_json::to_string(&v).unwrap());
+            assert_eq!(b.create_text(o), want);
+        }
+        assert_eq!(a.snapshot(), b.snapshot());
+        assert_eq!(a.trace(None), b.trace(None));
+    }
+
     /// The trace is a ring of TRACE_LIMIT records: the oldest go first, and
     /// `trace(since)` still finds the records after `since` once it has wrapped.
     #[test]
@@ -1014,7 +1122,7 @@ mod tests {
         assert_eq!(c.trace.len(), TRACE_LIMIT);
         let last = base + (TRACE_LIMIT + 10) as u64;
         assert_eq!(
-            c.trace.front().map(|r| r.seq),
+            c.trace.front().map(|r| r.seq()),
             Some(last - TRACE_LIMIT as u64 + 1)
         );
         let tail = c.trace(Some(last - 3));

@@ -94,13 +94,12 @@ impl WorkQueue {
 
     /// The earliest task due at or before `now_ms`, removed from the queue.
     pub fn pop_due(&mut self, now_ms: i64) -> Option<Task> {
-        let first = self.heap.iter().next()?.clone();
-        if first.0 > now_ms {
+        if self.heap.first()?.0 > now_ms {
             return None;
         }
-        self.heap.remove(&first);
-        self.pending.remove(&first.2);
-        Some(first.2)
+        let (_, _, task) = self.heap.pop_first()?;
+        self.pending.remove(&task);
+        Some(task)
     }
 
     pub fn next_due(&self) -> Option<i64> {

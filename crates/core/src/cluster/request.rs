@@ -10,7 +10,7 @@ use crate::allocator::taken::TakenSet;
 use crate::model::{ApiError, FieldError, IPAddress, Resource, Service, ServiceCIDR};
 use crate::net::Family;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The authenticated user of a request (authentication.k8s.io UserInfo).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,47 +274,6 @@ impl Cluster {
             Some(e) => Err(e),
             None => Ok(()),
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    /// Records one finished request in `trace()`: who asked what, and the answer.
-    pub(crate) fn trace_request(
-        &mut self,
-        user: &UserInfo,
-        verb: &str,
-        r: Resource,
-        subresource: &str,
-        namespace: &str,
-        name: &str,
-        code: u16,
-    ) {
-        let info = r.info();
-        let mut resource = info.plural.to_string();
-        if !subresource.is_empty() {
-            resource = format!("{resource}/{subresource}");
-        }
-        let target = if namespace.is_empty() {
-            name.to_string()
-        } else {
-            format!("{namespace}/{name}")
-        };
-        self.trace_push(
-            "apiserver",
-            format!("{} {verb} {resource} {target}: {code}", user.username),
-            json!({
-                "request": {
-                    "user": user.username,
-                    "groups": user.groups,
-                    "verb": verb,
-                    "resource": info.plural,
-                    "group": info.group,
-                    "subresource": subresource,
-                    "namespace": namespace,
-                    "name": name,
-                    "code": code,
-                }
-            }),
-        );
     }
 }
 

@@ -9,7 +9,8 @@
 //! 60 s). Here nothing leaks; the trace says what upstream would have left.
 
 use super::crud::decode;
-use super::{Cluster, Operation, UserInfo, WriteOptions};
+use super::trace::PendingTrace;
+use super::{Answer, Cluster, Operation, UserInfo, WriteOptions};
 use crate::allocator::AllocError;
 use crate::model::ipaddress::{IPALLOCATOR_CONTROLLER_NAME, LABEL_IP_FAMILY, LABEL_MANAGED_BY};
 use crate::model::service::CLUSTER_IP_NONE;
@@ -75,7 +76,7 @@ impl Cluster {
             ip.metadata.uid = self.rng.uuid();
             ip.metadata.creation_timestamp = Some(Time::from_millis(self.clock.now_ms()));
             let ip_name = ip.metadata.name.clone();
-            self.store_put_ip_address(ip);
+            self.store_put_ip_address_only(ip);
             self.trace_request(
                 &user,
                 "create",
@@ -175,16 +176,11 @@ impl Cluster {
                         .0
                     {
                         Ok(p) => {
-                            let msg = format!(
-                                "{}/{}: {} from {} ({} band, random start {})",
-                                svc.metadata.namespace,
-                                svc.metadata.name,
-                                p.addr,
-                                p.cidr,
-                                p.band.as_str(),
-                                p.start
-                            );
-                            planned_trace(&mut self.trace_buffer, msg, &p);
+                            self.trace_buffer.push(PendingTrace::Pick {
+                                namespace: svc.metadata.namespace.clone(),
+                                name: svc.metadata.name.clone(),
+                                pick: p,
+                            });
                             Ok(p.addr)
                         }
                         Err(e) => Err(e),
@@ -229,13 +225,10 @@ impl Cluster {
                     );
                     return Err(self.invalid("Service", "", &svc.metadata.name, &[err]));
                 }
-                self.trace_buffer.push((
-                    format!(
-                        "{}/{}: static {addr} accepted",
-                        svc.metadata.namespace, svc.metadata.name
-                    ),
-                    Value::Null,
-                ));
+                self.trace_buffer.push(PendingTrace::Text(format!(
+                    "{}/{}: static {addr} accepted",
+                    svc.metadata.namespace, svc.metadata.name
+                )));
                 if !dry_run {
                     planned.push(addr);
                 }
@@ -356,7 +349,7 @@ impl Cluster {
         &mut self,
         obj: Value,
         opts: &WriteOptions,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Answer, ApiError> {
         let ns = self.service_namespace(&obj, opts)?;
         let mut svc: Service = decode(obj, "Service", "v1")?;
         svc.api_version = "v1".into();
@@ -411,13 +404,15 @@ impl Cluster {
             return Err(ApiError::already_exists("services", "", &svc.metadata.name));
         }
         if opts.dry_run {
-            return serde_json::to_value(&svc).map_err(ApiError::internal);
+            return serde_json::to_value(&svc)
+                .map(Answer::Value)
+                .map_err(ApiError::internal);
         }
         self.flush_trace_buffer();
         let name = svc.metadata.name.clone();
         self.commit_ip_addresses(&planned, &ns, &name);
-        let stored = self.store_put_service(svc);
-        serde_json::to_value(&stored).map_err(ApiError::internal)
+        self.store_put_service_ref(svc);
+        Ok(Answer::Service(ns, name))
     }
 
     pub(crate) fn update_service(
@@ -576,18 +571,4 @@ impl Cluster {
             }
         }
     }
-
-    fn flush_trace_buffer(&mut self) {
-        let buf = std::mem::take(&mut self.trace_buffer);
-        for (msg, details) in buf {
-            self.trace_push("allocator", msg, details);
-        }
-    }
-}
-
-fn planned_trace(buf: &mut Vec<(String, Value)>, msg: String, p: &crate::allocator::Pick) {
-    buf.push((
-        msg,
-        json!({"ip": p.addr.to_string(), "cidr": p.cidr.to_string(), "band": p.band.as_str(), "randomStart": p.start.to_string()}),
-    ));
 }

@@ -77,12 +77,19 @@ pub(crate) fn snapshot_parts(c: &Cluster, objects: bool) -> Value {
             .collect(),
         events: c.store.events.iter().cloned().collect(),
         watch_log: if objects {
-            c.store.watch_log.iter().cloned().collect()
+            c.store
+                .watch_events()
+                .map(|e| WatchEvent {
+                    rv: e.rv,
+                    type_: e.type_.to_string(),
+                    object: e.object.to_owned(),
+                })
+                .collect()
         } else {
             Vec::new()
         },
         trace: if objects {
-            c.trace.iter().cloned().collect()
+            c.trace_records(0, usize::MAX)
         } else {
             Vec::new()
         },
@@ -141,8 +148,13 @@ fn restore_snapshot(s: Snapshot) -> Result<Cluster, ApiError> {
         allocators: s.allocators,
         taken: TakenIndex::default(),
         managed: TakenIndex::default(),
-        trace: s.trace.into(),
+        trace: s
+            .trace
+            .into_iter()
+            .map(super::trace::TraceEntry::Done)
+            .collect(),
         trace_seq: s.trace_seq.parse().map_err(bad)?,
+        trace_users: Vec::new(),
         reported_once: s.reported_once,
         trace_buffer: Vec::new(),
         admission: None,
@@ -194,7 +206,7 @@ fn restore_snapshot(s: Snapshot) -> Result<Cluster, ApiError> {
             .insert(key, o);
     }
     c.store.events = s.events.into();
-    c.store.watch_log = s.watch_log.into();
+    c.store.watch_log = s.watch_log.into_iter().map(Into::into).collect();
     for f in c.config.families() {
         c.allocators
             .entry(f)

@@ -19,7 +19,7 @@
 //! - The trace (why things happened) is left out; its sequence number continues.
 
 use super::snapshot::{header, snapshot_parts, Snapshot};
-use super::store::{WatchEvent, WatchObject};
+use super::store::{LogObject, WatchEvent, WatchEventRef, WatchObject};
 use super::Cluster;
 use crate::model::{ApiError, IPAddress, Service, Time};
 use crate::rng::{uuid_from_words as uuid_of, Rng};
@@ -261,28 +261,40 @@ pub(crate) fn snapshot_compact(c: &Cluster) -> Value {
         .store
         .watch_log
         .iter()
-        .map(|e| {
+        .filter_map(|e| {
             let stored = match &e.object {
-                WatchObject::Service(s) => c
-                    .store
-                    .service(&s.metadata.namespace, &s.metadata.name)
-                    .is_some_and(|x| x == &**s),
-                WatchObject::IPAddress(ip) => c
-                    .store
-                    .ip_addresses
-                    .get(&ip.metadata.name)
-                    .is_some_and(|x| x == &**ip),
-                WatchObject::ServiceCIDR(sc) => c
-                    .store
-                    .service_cidrs
-                    .get(&sc.metadata.name)
-                    .is_some_and(|x| x == &**sc),
-                WatchObject::Generic(_) => false,
+                // References are to the object stored at the entry's resourceVersion.
+                LogObject::Service(..) | LogObject::IPAddress(_) => true,
+                LogObject::Owned(o) => {
+                    let stored = match o {
+                        WatchObject::Service(s) => c
+                            .store
+                            .service(&s.metadata.namespace, &s.metadata.name)
+                            .is_some_and(|x| x == &**s),
+                        WatchObject::IPAddress(ip) => c
+                            .store
+                            .ip_addresses
+                            .get(&ip.metadata.name)
+                            .is_some_and(|x| x == &**ip),
+                        WatchObject::ServiceCIDR(sc) => c
+                            .store
+                            .service_cidrs
+                            .get(&sc.metadata.name)
+                            .is_some_and(|x| x == &**sc),
+                        WatchObject::Generic(_) => false,
+                    };
+                    stored && e.rv.to_string() == rv_of(o)
+                }
             };
-            if stored && e.rv.to_string() == rv_of(&e.object) {
-                json!([e.rv, e.type_])
+            if stored {
+                Some(json!([e.rv, e.type_]))
             } else {
-                whole(serde_json::to_value(e))
+                let object = c.store.watch_object(e)?;
+                Some(whole(serde_json::to_value(WatchEventRef {
+                    rv: e.rv,
+                    type_: &e.type_,
+                    object,
+                })))
             }
         })
         .collect();

@@ -75,6 +75,93 @@ impl<'de> Deserialize<'de> for WatchObject {
     }
 }
 
+/// A watch-log entry as kept. While the store still holds the object of an
+/// ADDED or MODIFIED event at that resourceVersion, the entry names where it is
+/// stored instead of holding a copy; the write that replaces or removes the
+/// object hands the old one to the entry ([`Store::detach`]). Copying every
+/// written Service and IPAddress into the log cost about a tenth of a create.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct LogEntry {
+    pub rv: u64,
+    pub type_: std::borrow::Cow<'static, str>,
+    pub object: LogObject,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum LogObject {
+    Owned(WatchObject),
+    /// The Service stored under (namespace, name), whose resourceVersion is the entry's.
+    Service(String, String),
+    /// The IPAddress stored under this name, whose resourceVersion is the entry's.
+    IPAddress(String),
+}
+
+/// A watch object borrowed from the log or the store; serialises as [`WatchObject`] does.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum WatchObjectRef<'a> {
+    Service(&'a Service),
+    ServiceCIDR(&'a ServiceCIDR),
+    IPAddress(&'a IPAddress),
+    Generic(&'a Value),
+}
+
+impl<'a> WatchObjectRef<'a> {
+    pub(crate) fn of(o: &'a WatchObject) -> WatchObjectRef<'a> {
+        match o {
+            WatchObject::Service(s) => WatchObjectRef::Service(s),
+            WatchObject::ServiceCIDR(s) => WatchObjectRef::ServiceCIDR(s),
+            WatchObject::IPAddress(s) => WatchObjectRef::IPAddress(s),
+            WatchObject::Generic(v) => WatchObjectRef::Generic(v),
+        }
+    }
+
+    pub(crate) fn to_owned(self) -> WatchObject {
+        match self {
+            WatchObjectRef::Service(s) => WatchObject::Service(Box::new(s.clone())),
+            WatchObjectRef::ServiceCIDR(s) => WatchObject::ServiceCIDR(Box::new(s.clone())),
+            WatchObjectRef::IPAddress(s) => WatchObject::IPAddress(Box::new(s.clone())),
+            WatchObjectRef::Generic(v) => WatchObject::Generic(Box::new(v.clone())),
+        }
+    }
+}
+
+/// A watch event borrowed from the log; serialises as [`WatchEvent`] does.
+#[derive(Serialize)]
+pub(crate) struct WatchEventRef<'a> {
+    pub rv: u64,
+    #[serde(rename = "type")]
+    pub type_: &'a str,
+    pub object: WatchObjectRef<'a>,
+}
+
+/// One change as `watch()` shows it (no rv); serialises as views::WatchEvent does.
+#[derive(Serialize)]
+struct WatchChange<'a> {
+    #[serde(rename = "type")]
+    type_: &'a str,
+    object: WatchObjectRef<'a>,
+}
+
+fn event_type(t: String) -> std::borrow::Cow<'static, str> {
+    match t.as_str() {
+        "ADDED" => "ADDED".into(),
+        "MODIFIED" => "MODIFIED".into(),
+        "DELETED" => "DELETED".into(),
+        _ => t.into(),
+    }
+}
+
+impl From<WatchEvent> for LogEntry {
+    fn from(e: WatchEvent) -> LogEntry {
+        LogEntry {
+            rv: e.rv,
+            type_: event_type(e.type_),
+            object: LogObject::Owned(e.object),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
     /// The last resourceVersion handed out (etcd's revision).
@@ -84,7 +171,7 @@ pub struct Store {
     pub service_cidrs: BTreeMap<String, ServiceCIDR>,
     pub ip_addresses: BTreeMap<String, IPAddress>,
     pub events: VecDeque<Event>,
-    pub watch_log: VecDeque<WatchEvent>,
+    pub(crate) watch_log: VecDeque<LogEntry>,
     /// Objects of the generic kinds: resource → (namespace, name) → object.
     pub generic: BTreeMap<Resource, BTreeMap<(String, String), Value>>,
 }
@@ -259,13 +346,64 @@ impl Store {
             .iter()
             .skip(start)
             .filter_map(|e| {
-                serde_json::to_value(super::views::WatchEvent {
+                serde_json::to_value(WatchChange {
                     type_: &e.type_,
-                    object: &e.object,
+                    object: self.watch_object(e)?,
                 })
                 .ok()
             })
             .collect())
+    }
+
+    /// The object of a log entry (None only if the store lost a referenced object,
+    /// which every write path prevents).
+    pub(crate) fn watch_object<'a>(&'a self, e: &'a LogEntry) -> Option<WatchObjectRef<'a>> {
+        match &e.object {
+            LogObject::Owned(o) => Some(WatchObjectRef::of(o)),
+            LogObject::Service(ns, name) => self.service(ns, name).map(WatchObjectRef::Service),
+            LogObject::IPAddress(name) => {
+                self.ip_addresses.get(name).map(WatchObjectRef::IPAddress)
+            }
+        }
+    }
+
+    /// Every entry of the log as a borrowed event.
+    pub(crate) fn watch_events(&self) -> impl Iterator<Item = WatchEventRef<'_>> {
+        self.watch_log.iter().filter_map(|e| {
+            Some(WatchEventRef {
+                rv: e.rv,
+                type_: &e.type_,
+                object: self.watch_object(e)?,
+            })
+        })
+    }
+
+    /// Hands `old` — the object just replaced or removed, stored at `old_rv` — to
+    /// the log entry that references it, if that entry is still in the log.
+    fn detach(&mut self, old_rv: &str, old: impl FnOnce() -> WatchObject) {
+        let Ok(rv) = old_rv.parse::<u64>() else {
+            return;
+        };
+        let i = self.watch_log.partition_point(|e| e.rv < rv);
+        if let Some(e) = self.watch_log.get_mut(i) {
+            if e.rv == rv && !matches!(e.object, LogObject::Owned(_)) {
+                e.object = LogObject::Owned(old());
+            }
+        }
+    }
+
+    /// Gives every log entry that references a stored object its own copy (before
+    /// the stored objects change without a write of their own).
+    pub(crate) fn detach_all(&mut self) {
+        for i in 0..self.watch_log.len() {
+            let e = &self.watch_log[i];
+            if matches!(e.object, LogObject::Owned(_)) {
+                continue;
+            }
+            if let Some(o) = self.watch_object(e).map(WatchObjectRef::to_owned) {
+                self.watch_log[i].object = LogObject::Owned(o);
+            }
+        }
     }
 
     fn next_rv(&mut self) -> u64 {
@@ -273,10 +411,14 @@ impl Store {
         self.rv
     }
 
-    fn log(&mut self, rv: u64, type_: &str, object: WatchObject) {
-        self.watch_log.push_back(WatchEvent {
+    fn log(&mut self, rv: u64, type_: &'static str, object: WatchObject) {
+        self.log_entry(rv, type_, LogObject::Owned(object));
+    }
+
+    fn log_entry(&mut self, rv: u64, type_: &'static str, object: LogObject) {
+        self.watch_log.push_back(LogEntry {
             rv,
-            type_: type_.to_string(),
+            type_: type_.into(),
             object,
         });
         while self.watch_log.len() > WATCH_LOG_LIMIT {
@@ -310,22 +452,35 @@ pub(crate) fn is_managed(ip: &IPAddress, addr: Addr) -> bool {
 impl Cluster {
     // ----- Services -----
 
-    pub(crate) fn store_put_service(&mut self, mut svc: Service) -> Service {
+    pub(crate) fn store_put_service(&mut self, svc: Service) -> Service {
+        self.store_put_service_ref(svc).clone()
+    }
+
+    /// Stores a Service at a new resourceVersion; the answer is the stored object.
+    pub(crate) fn store_put_service_ref(&mut self, mut svc: Service) -> &Service {
         let rv = self.store.next_rv();
         svc.metadata.resource_version = rv.to_string();
         let ns = svc.metadata.namespace.clone();
         let name = svc.metadata.name.clone();
-        let existed = self.store.service(&ns, &name).is_some();
-        let value = WatchObject::Service(Box::new(svc.clone()));
-        self.store
-            .log(rv, if existed { "MODIFIED" } else { "ADDED" }, value);
-        self.store
+        self.enqueue(Task::RepairService(format!("{ns}/{name}")), 0);
+        let old = self
+            .store
             .services
             .entry(ns.clone())
             .or_default()
-            .insert(name.clone(), svc.clone());
-        self.enqueue(Task::RepairService(format!("{ns}/{name}")), 0);
-        svc
+            .insert(name.clone(), svc);
+        let type_ = match old {
+            Some(old) => {
+                let old_rv = old.metadata.resource_version.clone();
+                self.store
+                    .detach(&old_rv, || WatchObject::Service(Box::new(old)));
+                "MODIFIED"
+            }
+            None => "ADDED",
+        };
+        self.store
+            .log_entry(rv, type_, LogObject::Service(ns.clone(), name.clone()));
+        &self.store.services[&ns][&name]
     }
 
     pub(crate) fn store_remove_service(&mut self, ns: &str, name: &str) -> Option<Service> {
@@ -333,6 +488,9 @@ impl Cluster {
         if self.store.services.get(ns).is_some_and(|m| m.is_empty()) {
             self.store.services.remove(ns);
         }
+        self.store.detach(&svc.metadata.resource_version, || {
+            WatchObject::Service(Box::new(svc.clone()))
+        });
         let rv = self.store.next_rv();
         svc.metadata.resource_version = rv.to_string();
         let value = WatchObject::Service(Box::new(svc.clone()));
@@ -473,35 +631,52 @@ impl Cluster {
 
     // ----- IPAddresses -----
 
-    pub(crate) fn store_put_ip_address(&mut self, mut ip: IPAddress) -> IPAddress {
+    pub(crate) fn store_put_ip_address(&mut self, ip: IPAddress) -> IPAddress {
+        let name = ip.metadata.name.clone();
+        self.store_put_ip_address_only(ip);
+        self.store.ip_addresses[&name].clone()
+    }
+
+    /// Stores an IPAddress at a new resourceVersion (the allocator's writes, which need no answer).
+    pub(crate) fn store_put_ip_address_only(&mut self, mut ip: IPAddress) {
         ip.api_version = self.release.networking_api_version();
         let rv = self.store.next_rv();
         ip.metadata.resource_version = rv.to_string();
         let name = ip.metadata.name.clone();
-        let old = self.store.ip_addresses.get(&name).cloned();
-        let value = WatchObject::IPAddress(Box::new(ip.clone()));
-        self.store
-            .log(rv, if old.is_some() { "MODIFIED" } else { "ADDED" }, value);
-        self.store.ip_addresses.insert(name.clone(), ip.clone());
-        if let Some(addr) = ip_of_name(&name) {
+        let addr = ip_of_name(&name);
+        let now_managed = addr.is_some_and(|a| is_managed(&ip, a));
+        let old = self.store.ip_addresses.insert(name.clone(), ip);
+        let existed = old.is_some();
+        if let Some(old) = old {
+            let old_rv = old.metadata.resource_version.clone();
+            self.store
+                .detach(&old_rv, || WatchObject::IPAddress(Box::new(old)));
+        }
+        self.store.log_entry(
+            rv,
+            if existed { "MODIFIED" } else { "ADDED" },
+            LogObject::IPAddress(name.clone()),
+        );
+        if let Some(addr) = addr {
             self.taken.insert(addr);
-            let now_managed = is_managed(&ip, addr);
             if now_managed {
                 self.managed.insert(addr);
             } else {
                 self.managed.remove(addr);
             }
             // The service-cidr-controller watches only adds and deletes of managed IPAddresses.
-            if old.is_none() && now_managed {
+            if !existed && now_managed {
                 self.enqueue_containing_service_cidrs(addr);
             }
         }
         self.enqueue(Task::RepairIPAddress(name), 0);
-        ip
     }
 
     pub(crate) fn store_remove_ip_address(&mut self, name: &str) -> Option<IPAddress> {
         let mut ip = self.store.ip_addresses.remove(name)?;
+        self.store.detach(&ip.metadata.resource_version, || {
+            WatchObject::IPAddress(Box::new(ip.clone()))
+        });
         let rv = self.store.next_rv();
         ip.metadata.resource_version = rv.to_string();
         let value = WatchObject::IPAddress(Box::new(ip.clone()));
@@ -540,5 +715,113 @@ impl Cluster {
             .max(0);
         let rem = period_ms - since.rem_euclid(period_ms);
         rem.clamp(1, period_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::{Cluster, ClusterOptions};
+    use serde_json::{json, Value};
+
+    fn cluster(version: &str) -> Cluster {
+        Cluster::new(ClusterOptions {
+            seed: Some(1.0),
+            now: Some(json!("2024-01-01T00:00:00Z")),
+            version: Some(version.into()),
+            ..Default::default()
+        })
+        .expect("cluster")
+    }
+
+    /// The events of one object, as watch() shows them: (type, resourceVersion, labels).
+    fn history(c: &Cluster, kind: &str, name: &str) -> Vec<(String, String, Value)> {
+        c.watch(None)
+            .expect("watch")
+            .into_iter()
+            .filter(|e| e["object"]["kind"] == kind && e["object"]["metadata"]["name"] == name)
+            .map(|e| {
+                let m = &e["object"]["metadata"];
+                (
+                    e["type"].as_str().unwrap_or("").to_string(),
+                    m["resourceVersion"].as_str().unwrap_or("").to_string(),
+                    m["labels"].clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// A watch-log entry that references the stored object keeps showing the object
+    /// as it was written once a later write replaces or removes it.
+    #[test]
+    fn watch_events_keep_the_object_as_written() {
+        let mut c = cluster("1.33");
+        let svc = json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"default"},"spec":{"ports":[{"port":80}]}});
+        let created = c.create(svc).expect("create");
+        let mut changed = created.clone();
+        changed["metadata"]["labels"] = json!({"x": "1"});
+        let updated = c.update(changed).expect("update");
+        let rv = |v: &Value| {
+            v["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        };
+        let (rv1, rv2) = (rv(&created), rv(&updated));
+        assert_eq!(
+            history(&c, "Service", "a"),
+            vec![
+                ("ADDED".into(), rv1.clone(), Value::Null),
+                ("MODIFIED".into(), rv2.clone(), json!({"x": "1"})),
+            ]
+        );
+        c.delete("services", "a", Some("default")).expect("delete");
+        let h = history(&c, "Service", "a");
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[0], ("ADDED".into(), rv1, Value::Null));
+        assert_eq!(h[1], ("MODIFIED".into(), rv2, json!({"x": "1"})));
+        assert_eq!(h[2].0, "DELETED");
+        // The IPAddress the create wrote, then released.
+        let ip = created["spec"]["clusterIP"]
+            .as_str()
+            .expect("clusterIP")
+            .to_string();
+        let types: Vec<String> = history(&c, "IPAddress", &ip)
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(types, ["ADDED", "DELETED"]);
+    }
+
+    /// A restart into a release that stores networking objects in another version
+    /// rewrites the stored objects, not the events already written.
+    #[test]
+    fn a_restart_does_not_rewrite_past_watch_events() {
+        let mut c = cluster("1.33");
+        let svc = json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"default"},"spec":{"ports":[{"port":80}]}});
+        let created = c.create(svc).expect("create");
+        let ip = created["spec"]["clusterIP"]
+            .as_str()
+            .expect("clusterIP")
+            .to_string();
+        let before = c.release().networking_api_version();
+        let range = c.config().service_cluster_ip_range.clone();
+        c.restart_apiserver(&range, Some("1.31")).expect("restart");
+        let after = c.release().networking_api_version();
+        assert_ne!(
+            before, after,
+            "1.31 must store networking objects in another version"
+        );
+        let stored = c.get("ipaddresses", &ip, None).expect("get");
+        assert_eq!(stored["apiVersion"], json!(after));
+        let added: Vec<Value> = c
+            .watch(None)
+            .expect("watch")
+            .into_iter()
+            .filter(|e| {
+                e["object"]["kind"] == "IPAddress" && e["object"]["metadata"]["name"] == ip.as_str()
+            })
+            .collect();
+        assert_eq!(added[0]["type"], "ADDED");
+        assert_eq!(added[0]["object"]["apiVersion"], json!(before));
     }
 }

@@ -98,11 +98,70 @@ impl Cluster {
         Ok(())
     }
 
+    /// Whether the Service worker would find nothing to do for this key: the
+    /// Service is gone or has no ClusterIP, or every ClusterIP is in a ServiceCIDR
+    /// and has an IPAddress with the allocator's labels naming this Service.
+    /// Checked on borrowed objects first, since that is every write's case.
+    fn service_needs_no_repair(&self, ns: &str, name: &str) -> bool {
+        let l = self.listers();
+        let Some(svc) = l.service(ns, name) else {
+            return true;
+        };
+        if svc.spec.cluster_ip.is_empty() || svc.spec.cluster_ip == "None" {
+            return true;
+        }
+        svc.spec.cluster_ips.iter().all(|ip_text| {
+            let Some(addr) = parse_service_ip(ip_text) else {
+                return false;
+            };
+            if !l.service_cidrs().any(|sc| sc.contains_service_ip(addr)) {
+                return false;
+            }
+            let Some(ip) = l.ip_address(&addr.to_string()) else {
+                return false;
+            };
+            ip.spec
+                .parent_ref
+                .as_ref()
+                .is_some_and(|p| p.is_core_service() && p.namespace == ns && p.name == name)
+                && ip.metadata.labels.get(LABEL_IP_FAMILY).map(String::as_str)
+                    == Some(addr.family.as_str())
+                && ip.metadata.labels.get(LABEL_MANAGED_BY).map(String::as_str)
+                    == Some(IPALLOCATOR_CONTROLLER_NAME)
+        })
+    }
+
+    /// Whether the IPAddress worker would find nothing to do: the IPAddress is
+    /// gone, not the allocator's, or its Service exists and lists it.
+    fn ip_address_needs_no_repair(&self, name: &str) -> bool {
+        let l = self.listers();
+        let Some(ip) = l.ip_address(name) else {
+            return true;
+        };
+        if ip.metadata.labels.get(LABEL_MANAGED_BY).map(String::as_str)
+            != Some(IPALLOCATOR_CONTROLLER_NAME)
+        {
+            return true;
+        }
+        let Some(p) = ip.spec.parent_ref.as_ref().filter(|p| p.is_core_service()) else {
+            return false;
+        };
+        l.service(&p.namespace, &p.name).is_some_and(|svc| {
+            svc.spec
+                .cluster_ips
+                .iter()
+                .any(|c| parse_service_ip(c).map(|a| a.to_string()).as_deref() == Some(name))
+        })
+    }
+
     /// The Service worker.
     pub(crate) fn repair_service(&mut self, key: &str) -> Result<(), ApiError> {
         let Some((ns, name)) = key.split_once('/') else {
             return Ok(());
         };
+        if self.service_needs_no_repair(ns, name) {
+            return Ok(());
+        }
         let Some(svc) = self.listers().service(ns, name).cloned() else {
             return Ok(());
         };
@@ -209,6 +268,9 @@ impl Cluster {
 
     /// The IPAddress worker (managed IPAddresses only).
     pub(crate) fn repair_ip_address(&mut self, name: &str) -> Result<(), ApiError> {
+        if self.ip_address_needs_no_repair(name) {
+            return Ok(());
+        }
         let Some(ip) = self.listers().ip_address(name).cloned() else {
             return Ok(());
         };

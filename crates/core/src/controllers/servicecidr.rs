@@ -59,14 +59,34 @@ impl Cluster {
     }
 
     pub(crate) fn sync_service_cidr(&mut self, name: &str) {
-        let Some(sc) = self.listers().service_cidr(name).cloned() else {
+        let Some(sc) = self.listers().service_cidr(name) else {
             return;
         };
+        // Every managed IPAddress write queues its ServiceCIDR: the common case, a
+        // ready ServiceCIDR with its finalizer, is decided without a copy.
+        let settled = sc.metadata.deletion_timestamp.is_none()
+            && sc
+                .metadata
+                .finalizers
+                .iter()
+                .any(|f| f == SERVICE_CIDR_PROTECTION_FINALIZER)
+            && sc
+                .status
+                .conditions
+                .iter()
+                .find(|c| c.type_ == CONDITION_READY)
+                .is_some_and(|c| {
+                    c.status == "True" && c.reason.is_empty() && c.message == MESSAGE_READY
+                });
+        if settled {
+            return;
+        }
+        let sc = sc.clone();
         if sc.metadata.deletion_timestamp.is_some() {
             self.sync_deleting_service_cidr(sc);
             return;
         }
-        let mut updated = sc.clone();
+        let mut updated = sc;
         if !updated
             .metadata
             .finalizers

@@ -59,7 +59,12 @@ impl ServiceCIDR {
 
     /// Whether one of its CIDRs contains `a` as a Service IP (PrefixContainsIP).
     pub fn contains_service_ip(&self, a: crate::net::Addr) -> bool {
-        self.prefixes().iter().any(|p| p.contains_service_ip(a))
+        // Asked for every managed IPAddress write: no Vec of prefixes.
+        self.spec
+            .cidrs
+            .iter()
+            .filter_map(|c| crate::net::parse_cidr(c))
+            .any(|p| p.masked().contains_service_ip(a))
     }
 
     pub fn ready_condition(&self) -> Option<&Condition> {
