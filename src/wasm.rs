@@ -96,7 +96,7 @@ methods! {
     }
     /// All objects of a resource (in one namespace, or all), sorted as kubectl lists them.
     "list" -> "KubeObject[]": fn list(&mut self, resource: &str, namespace: Option<String>) -> JsResult {
-        result(self.inner.list(resource, namespace.as_deref()))
+        text_result(self.inner.list_json(resource, namespace.as_deref()))
     }
     /// Deletes an object; returns it as left (with deletionTimestamp while finalizers hold it).
     "delete" -> "KubeObject": fn delete(&mut self, resource: &str, name: &str, namespace: Option<String>) -> JsResult {
@@ -112,13 +112,13 @@ methods! {
     "setAutoReconcile": fn set_auto_reconcile(&mut self, on: bool) { self.inner.set_auto_reconcile(on) }
     /// One kubectl command line, printed exactly as kubectl prints it.
     "kubectl" -> "CommandResult": fn kubectl(&mut self, line: &str, stdin: Option<String>) -> JsResult {
-        to_js(&self.inner.kubectl(line, stdin.as_deref()))
+        servicecidr_js::to_js_strings(&self.inner.kubectl(line, stdin.as_deref()))
     }
     /// A script in the shell subset docs pages use. Between top-level commands the clock
     /// settles, as if a person paused; `{ settle: false }` turns that off.
     "run" -> "CommandResult": fn run(&mut self, script: &str, options: Option<RunOpts>) -> JsResult {
         let opts: Option<RunOptions> = opt(options, "invalid run options")?;
-        to_js(&self.inner.run_with(script, opts.and_then(|o| o.settle).unwrap_or(true)))
+        servicecidr_js::to_js_strings(&self.inner.run_with(script, opts.and_then(|o| o.settle).unwrap_or(true)))
     }
     /// `run()` in slices, so a page can paint between them: runs at most `maxSteps` steps
     /// (simple commands and loop rounds) and pauses; `resumeScript` goes on. One at a time.

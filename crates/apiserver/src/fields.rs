@@ -94,6 +94,21 @@ impl FieldSelector {
         })
     }
 
+    /// [`FieldSelector::matches`] on an object's typed metadata; None when a requirement
+    /// names another field (only Events have others).
+    pub fn matches_meta(&self, meta: &servicecidr_core::model::ObjectMeta) -> Option<bool> {
+        let mut all = true;
+        for (key, eq, want) in &self.reqs {
+            let got = match key.as_str() {
+                "metadata.name" => &meta.name,
+                "metadata.namespace" => &meta.namespace,
+                _ => return None,
+            };
+            all &= (got == want) == *eq;
+        }
+        Some(all)
+    }
+
     /// The name a `metadata.name=` requirement pins, if any.
     pub fn name(&self) -> Option<&str> {
         self.reqs

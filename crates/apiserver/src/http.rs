@@ -97,7 +97,15 @@ pub fn json_response(status: u16, body: &Value) -> Response {
 }
 
 pub fn json_response_typed(status: u16, body: &Value, content_type: &str) -> Response {
-    let mut bytes = serde_json::to_vec(body).unwrap_or_default();
+    json_text_response(
+        status,
+        serde_json::to_vec(body).unwrap_or_default(),
+        content_type,
+    )
+}
+
+/// A JSON answer already written as text (`json_response_typed` of the same `Value`).
+pub fn json_text_response(status: u16, mut bytes: Vec<u8>, content_type: &str) -> Response {
     bytes.push(b'\n');
     Response {
         status,

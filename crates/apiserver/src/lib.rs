@@ -27,6 +27,7 @@ pub mod protobuf;
 pub mod rest;
 pub mod schema;
 pub mod served;
+pub mod table_json;
 pub mod tables;
 pub mod watch;
 

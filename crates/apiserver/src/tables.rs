@@ -8,10 +8,12 @@
 //! Kept on purpose, an upstream quirk: the IPAddress printer emits an AGE cell
 //! for which no column is declared (3 cells, 2 columns).
 
-use crate::duration::{age_of, since_rfc3339};
+use crate::duration::{age, age_of, since_rfc3339};
 use crate::served::Storage;
 use serde_json::{json, Map, Value};
+use servicecidr_core::cluster::ListedObject;
 use servicecidr_core::model::Resource;
+use std::collections::BTreeMap;
 
 /// Which printer a resource has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,17 +215,41 @@ pub fn format_labels(m: Option<&Map<String, Value>>) -> String {
     };
     let mut keys: Vec<&String> = m.keys().collect();
     servicecidr_core::sort::sort(&mut keys);
-    keys.into_iter()
-        .map(|k| format!("{k}={}", m.get(k).and_then(Value::as_str).unwrap_or("")))
-        .collect::<Vec<_>>()
-        .join(",")
+    join_labels(
+        keys.into_iter()
+            .map(|k| (k.as_str(), m.get(k).and_then(Value::as_str).unwrap_or(""))),
+    )
 }
 
-/// LoadBalancer ingress points: IP, else hostname, de-duplicated and sorted.
-fn load_balancer_ips(svc: &Value) -> String {
+/// [`format_labels`] of a typed label map (already sorted by key).
+pub fn format_label_map(m: &BTreeMap<String, String>) -> String {
+    join_labels(m.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// `k=v,k=v` of pairs in key order; `<none>` when there are none.
+fn join_labels<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut s = String::new();
+    for (k, v) in pairs {
+        if !s.is_empty() {
+            s.push(',');
+        }
+        s.push_str(k);
+        s.push('=');
+        s.push_str(v);
+    }
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s
+    }
+}
+
+/// LoadBalancer ingress points of a Service's `status.loadBalancer`: IP, else
+/// hostname, de-duplicated and sorted.
+fn load_balancer_ips(lb: Option<&Value>) -> String {
     let mut set: Vec<String> = Vec::new();
-    if let Some(ing) = svc
-        .pointer("/status/loadBalancer/ingress")
+    if let Some(ing) = lb
+        .and_then(|lb| lb.get("ingress"))
         .and_then(Value::as_array)
     {
         for i in ing {
@@ -243,9 +269,14 @@ fn load_balancer_ips(svc: &Value) -> String {
     set.join(",")
 }
 
-fn service_external_ip(svc: &Value) -> String {
-    let external = strings_at(svc, "/spec/externalIPs");
-    match str_at(svc, "/spec/type") {
+/// The EXTERNAL-IP cell from the fields it reads (`type_` as stored, "" when unset).
+fn service_external_ip(
+    type_: &str,
+    external: &[&str],
+    lb: Option<&Value>,
+    external_name: &str,
+) -> String {
+    match type_ {
         "ClusterIP" | "NodePort" => {
             if external.is_empty() {
                 "<none>".into()
@@ -254,11 +285,11 @@ fn service_external_ip(svc: &Value) -> String {
             }
         }
         "LoadBalancer" => {
-            let lb = load_balancer_ips(svc);
+            let lb = load_balancer_ips(lb);
             if !external.is_empty() {
-                let mut all: Vec<String> = Vec::new();
+                let mut all: Vec<&str> = Vec::new();
                 if !lb.is_empty() {
-                    all.extend(lb.split(',').map(str::to_string));
+                    all.extend(lb.split(','));
                 }
                 all.extend(external);
                 all.join(",")
@@ -268,8 +299,30 @@ fn service_external_ip(svc: &Value) -> String {
                 "<pending>".into()
             }
         }
-        "ExternalName" => str_at(svc, "/spec/externalName").to_string(),
+        "ExternalName" => external_name.to_string(),
         _ => "<unknown>".into(),
+    }
+}
+
+/// One port of the PORT(S) cell: `80/TCP`, `80:30080/TCP`.
+fn push_port(s: &mut String, port: i64, node_port: i64, proto: &str) {
+    use std::fmt::Write;
+    if !s.is_empty() {
+        s.push(',');
+    }
+    // Writing to a String cannot fail.
+    let _ = if node_port > 0 {
+        write!(s, "{port}:{node_port}/{proto}")
+    } else {
+        write!(s, "{port}/{proto}")
+    };
+}
+
+fn none_if_empty(s: String) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s
     }
 }
 
@@ -278,25 +331,16 @@ fn service_ports(svc: &Value) -> String {
     let Some(ports) = svc.pointer("/spec/ports").and_then(Value::as_array) else {
         return "<none>".into();
     };
-    let s = ports
-        .iter()
-        .map(|p| {
-            let port = int_at(p, "/port");
-            let proto = str_at(p, "/protocol");
-            let node_port = int_at(p, "/nodePort");
-            if node_port > 0 {
-                format!("{port}:{node_port}/{proto}")
-            } else {
-                format!("{port}/{proto}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",");
-    if s.is_empty() {
-        "<none>".into()
-    } else {
-        s
+    let mut s = String::new();
+    for p in ports {
+        push_port(
+            &mut s,
+            int_at(p, "/port"),
+            int_at(p, "/nodePort"),
+            str_at(p, "/protocol"),
+        );
     }
+    none_if_empty(s)
 }
 
 /// `resource[.group]` lower-cased, `/namespace` when set, `/name`.
@@ -304,20 +348,26 @@ pub fn parent_ref_text(ip: &Value) -> String {
     let Some(p) = ip.pointer("/spec/parentRef").filter(|p| p.is_object()) else {
         return "<none>".into();
     };
-    let group = str_at(p, "/group");
-    let resource = str_at(p, "/resource");
+    parent_ref_parts(
+        str_at(p, "/group"),
+        str_at(p, "/resource"),
+        str_at(p, "/namespace"),
+        str_at(p, "/name"),
+    )
+}
+
+fn parent_ref_parts(group: &str, resource: &str, ns: &str, name: &str) -> String {
     let mut s = if group.is_empty() {
         resource.to_lowercase()
     } else {
         format!("{resource}.{group}").to_lowercase()
     };
-    let ns = str_at(p, "/namespace");
     if !ns.is_empty() {
         s.push('/');
         s.push_str(ns);
     }
     s.push('/');
-    s.push_str(str_at(p, "/name"));
+    s.push_str(name);
     s
 }
 
@@ -447,11 +497,18 @@ pub fn cells(p: Printer, obj: &Value, now_ms: i64) -> Vec<Value> {
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| "<none>".into());
+            let external = strings_at(obj, "/spec/externalIPs");
+            let external: Vec<&str> = external.iter().map(String::as_str).collect();
             vec![
                 name(),
                 json!(str_at(obj, "/spec/type")),
                 json!(cluster_ip),
-                json!(service_external_ip(obj)),
+                json!(service_external_ip(
+                    str_at(obj, "/spec/type"),
+                    &external,
+                    obj.pointer("/status/loadBalancer"),
+                    str_at(obj, "/spec/externalName"),
+                )),
                 json!(service_ports(obj)),
                 age(),
                 json!(format_labels(
@@ -489,6 +546,57 @@ pub fn cells(p: Printer, obj: &Value, now_ms: i64) -> Vec<Value> {
             age(),
         ],
     }
+}
+
+/// [`cells`] read from a stored object's typed fields (the same rules, no JSON tree), for
+/// the kinds the core keeps typed; None for the others and for a printer of another kind.
+pub fn typed_cells(p: Printer, obj: ListedObject, now_ms: i64) -> Option<Vec<String>> {
+    Some(match (p, obj) {
+        (Printer::Service, ListedObject::Service(s)) => {
+            let spec = &s.spec;
+            let external: Vec<&str> = spec.external_ips.iter().map(String::as_str).collect();
+            let mut ports = String::new();
+            for p in &spec.ports {
+                push_port(
+                    &mut ports,
+                    p.port.into(),
+                    p.node_port.unwrap_or(0).into(),
+                    &p.protocol,
+                );
+            }
+            vec![
+                s.metadata.name.clone(),
+                spec.type_.clone(),
+                spec.cluster_ips
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "<none>".into()),
+                service_external_ip(
+                    &spec.type_,
+                    &external,
+                    Some(&s.status.load_balancer),
+                    &spec.external_name,
+                ),
+                none_if_empty(ports),
+                age(s.metadata.creation_timestamp, now_ms),
+                format_label_map(&spec.selector),
+            ]
+        }
+        (Printer::ServiceCIDR, ListedObject::ServiceCIDR(c)) => vec![
+            c.metadata.name.clone(),
+            c.spec.cidrs.join(","),
+            age(c.metadata.creation_timestamp, now_ms),
+        ],
+        (Printer::IPAddress, ListedObject::IPAddress(ip)) => vec![
+            ip.metadata.name.clone(),
+            ip.spec.parent_ref.as_ref().map_or_else(
+                || "<none>".into(),
+                |r| parent_ref_parts(&r.group, &r.resource, &r.namespace, &r.name),
+            ),
+            age(ip.metadata.creation_timestamp, now_ms),
+        ],
+        _ => return None,
+    })
 }
 
 /// meta.AsPartialObjectMetadata: the row's object under the default
@@ -645,6 +753,87 @@ mod tests {
         assert_eq!(
             cells(&v)[3..7],
             ["<unknown>", "<none>", "<unknown>", "a=1,b=2"]
+        );
+    }
+
+    /// The typed cells equal the JSON ones for every shape the column rules cover.
+    #[test]
+    fn typed_cells_equal_value_cells() {
+        use servicecidr_core::model::{IPAddress, Service, ServiceCIDR};
+        let meta =
+            json!({"name": "s", "namespace": "ns", "creationTimestamp": "2023-10-29T15:11:07Z"});
+        let lb = json!({"loadBalancer": {"ingress": [{"hostname": "lb.example.com"}, {"ip": "203.0.113.10"}, {"ip": "203.0.113.10"}, {"ip": "198.51.100.7", "hostname": "x"}]}});
+        let specs = [
+            (
+                json!({"type": "ClusterIP", "clusterIPs": ["None"]}),
+                json!({}),
+            ),
+            (
+                json!({"type": "ExternalName", "externalName": "db.example.com"}),
+                json!({}),
+            ),
+            (
+                json!({"type": "NodePort", "clusterIPs": ["10.96.0.5", "fd00::5"], "externalIPs": ["1.2.3.4", "5.6.7.8"],
+                "ports": [{"port": 80, "nodePort": 30080, "protocol": "TCP"}, {"port": 443, "protocol": "TCP"}]}),
+                json!({}),
+            ),
+            (json!({"type": "LoadBalancer"}), lb.clone()),
+            (
+                json!({"type": "LoadBalancer", "externalIPs": ["1.1.1.1"]}),
+                lb,
+            ),
+            (
+                json!({"type": "LoadBalancer", "externalIPs": ["1.1.1.1"]}),
+                json!({}),
+            ),
+            (json!({"type": "LoadBalancer"}), json!({})),
+            (
+                json!({"type": "Weird", "selector": {"b": "2", "a": "1"}}),
+                json!({}),
+            ),
+            (json!({}), json!({})),
+        ];
+        let strings = |v: Vec<Value>| -> Vec<String> {
+            v.into_iter()
+                .map(|c| c.as_str().unwrap().to_string())
+                .collect()
+        };
+        for (spec, status) in specs {
+            let v = json!({"metadata": meta, "spec": spec, "status": status});
+            let typed: Service = serde_json::from_value(v.clone()).unwrap();
+            let v = serde_json::to_value(&typed).unwrap();
+            assert_eq!(
+                typed_cells(Printer::Service, ListedObject::Service(&typed), NOW),
+                Some(strings(cells(Printer::Service, &v, NOW))),
+                "{v}"
+            );
+        }
+        let cidr: ServiceCIDR = serde_json::from_value(
+            json!({"metadata": meta, "spec": {"cidrs": ["10.0.0.0/24", "fd00::/64"]}}),
+        )
+        .unwrap();
+        let v = serde_json::to_value(&cidr).unwrap();
+        assert_eq!(
+            typed_cells(Printer::ServiceCIDR, ListedObject::ServiceCIDR(&cidr), NOW),
+            Some(strings(cells(Printer::ServiceCIDR, &v, NOW)))
+        );
+        for parent in [
+            json!({"resource": "services", "namespace": "default", "name": "kubernetes"}),
+            json!({"group": "Gateway.Networking.k8s.io", "resource": "Gateways", "namespace": "ns", "name": "Gw"}),
+            json!(null),
+        ] {
+            let ip: IPAddress =
+                serde_json::from_value(json!({"metadata": meta, "spec": {"parentRef": parent}}))
+                    .unwrap();
+            let v = serde_json::to_value(&ip).unwrap();
+            assert_eq!(
+                typed_cells(Printer::IPAddress, ListedObject::IPAddress(&ip), NOW),
+                Some(strings(cells(Printer::IPAddress, &v, NOW)))
+            );
+        }
+        assert_eq!(
+            typed_cells(Printer::Service, ListedObject::ServiceCIDR(&cidr), NOW),
+            None
         );
     }
 

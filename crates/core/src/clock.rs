@@ -91,7 +91,27 @@ pub fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
 /// "2023-10-12T15:11:07Z"
 pub fn format_rfc3339(secs: i64) -> String {
     let (y, mo, d, h, mi, s, _) = civil(secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    if !(0..=9999).contains(&y) {
+        return format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+    }
+    // Digits by hand: every stored object's timestamps are written on each list and
+    // Table, and the formatter machinery was most of that (issue #14).
+    let mut b = *b"0000-00-00T00:00:00Z";
+    for (at, width, v) in [
+        (0, 4, y),
+        (5, 2, mo),
+        (8, 2, d),
+        (11, 2, h),
+        (14, 2, mi),
+        (17, 2, s),
+    ] {
+        let mut v = v;
+        for c in b[at..at + width].iter_mut().rev() {
+            *c = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    }
+    b.iter().map(|&c| char::from(c)).collect()
 }
 
 /// metav1.MicroTime: "2023-10-12T15:11:07.123456Z"
@@ -180,5 +200,21 @@ mod tests {
         assert_eq!(format_rfc3339_micro(ms + 5), "2023-10-12T15:11:07.005000Z");
         assert_eq!(parse_rfc3339_millis("nonsense"), None);
         assert_eq!(civil(0).6, 4, "1970-01-01 was a Thursday");
+    }
+
+    /// The hand-written digits equal the formatter's text, inside and outside 0000-9999.
+    #[test]
+    fn rfc3339_digits_equal_the_formatter() {
+        let formatter = |secs: i64| {
+            let (y, mo, d, h, mi, s, _) = civil(secs);
+            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+        };
+        let mut secs: Vec<i64> = vec![0, 1, 59, 86_399, 951_782_400, 253_402_300_799];
+        secs.extend([253_402_300_800, -1, -62_167_219_200, -62_167_219_201]);
+        secs.extend([i64::MIN / 1000, i64::MAX / 1000]);
+        secs.extend((0..2000).map(|i| i * 7_919_993 + 13));
+        for s in secs {
+            assert_eq!(format_rfc3339(s), formatter(s), "{s}");
+        }
     }
 }

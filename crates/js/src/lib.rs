@@ -45,6 +45,14 @@ pub fn to_js<T: Serialize + ?Sized>(v: &T) -> JsResult {
     js_sys::JSON::parse(&text)
 }
 
+/// As `to_js`, for a value of a few long strings (kubectl's and run()'s output, 2 MB for a
+/// 10^4-row table): each string crosses as a string, instead of being escaped into JSON
+/// text and parsed back (that was a sixth of `kubectl get svc -A` in wasm, issue #14).
+/// The same plain object, keys in the struct's order as `to_js` gives them.
+pub fn to_js_strings<T: Serialize + ?Sized>(v: &T) -> JsResult {
+    to_js_bytes(v)
+}
+
 /// As `to_js`, with bytes (HTTP bodies) as Uint8Arrays, which JSON cannot carry.
 pub fn to_js_bytes<T: Serialize + ?Sized>(v: &T) -> JsResult {
     let ser = serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);

@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod output;
 pub mod printers;
 pub mod shell;
+pub mod table;
 pub mod tabwriter;
 pub mod yaml;
 

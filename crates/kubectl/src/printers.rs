@@ -12,9 +12,11 @@
 //! with `--show-labels` the LABELS column shows that age.
 
 use super::tabwriter::format_table;
+use crate::table::{Table, TableRow};
 use serde_json::Value;
 use servicecidr_apiserver::served::Storage;
 use servicecidr_apiserver::tables::Printer;
+use std::borrow::Cow;
 
 /// kubectl's table flags.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -61,10 +63,6 @@ pub(crate) fn strings_at(v: &Value, ptr: &str) -> Vec<String> {
 pub use servicecidr_apiserver::tables::format_labels;
 pub use servicecidr_apiserver::tables::parent_ref_text;
 
-fn labels_of(obj: &Value) -> String {
-    format_labels(obj.pointer("/metadata/labels").and_then(Value::as_object))
-}
-
 /// The server's printer for a resource (plural), if it has one.
 fn printer_of(resource: &str) -> Option<Printer> {
     let r = servicecidr_core::model::Resource::lookup(resource)?;
@@ -87,10 +85,16 @@ fn kind_prefix(resource: &str) -> String {
 }
 
 /// Truncates a cell at its first newline, marking the cut with `...`.
+#[cfg(test)]
 fn cell_text(s: &str) -> String {
+    cut_cell(Cow::Borrowed(s)).into_owned()
+}
+
+/// [`cell_text`] without copying a cell that has no newline.
+fn cut_cell(s: Cow<str>) -> Cow<str> {
     match s.find('\n') {
-        Some(i) => format!("{}...", &s[..i]),
-        None => s.to_string(),
+        Some(i) => Cow::Owned(format!("{}...", &s[..i])),
+        None => s,
     }
 }
 
@@ -106,34 +110,27 @@ pub fn table(resource: &str, items: &[Value], opts: &TableOptions, now_ms: i64) 
     print_table(&t, opts, &kind_prefix(resource))
 }
 
-/// A cell as kubectl prints it (`%v` of the JSON value).
-fn cell_string(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "<none>".into(),
-        other => other.to_string(),
-    }
-}
-
 /// kubectl's decoration and printing of a server-side Table: NAMESPACE first
 /// (`with_namespace`, from each row's object), LABELS last (`show_labels`),
 /// `kind_prefix/` on the name column (`with_kind`), priority > 0 columns only
 /// with `wide`, headers upper-cased, cells beyond the declared columns
 /// dropped by position, aligned by the tabwriter. Empty without rows.
 pub fn print_table(t: &Value, opts: &TableOptions, kind_prefix: &str) -> String {
-    let rows = t
-        .get("rows")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let t = Table::from_value(t, false);
+    print_rows(&t.columns, &t.rows, opts, kind_prefix)
+}
+
+/// [`print_table`] of a Table's column definitions and (some of) its rows.
+pub fn print_rows<R: std::borrow::Borrow<TableRow>>(
+    columns: &Value,
+    rows: &[R],
+    opts: &TableOptions,
+    kind_prefix: &str,
+) -> String {
     if rows.is_empty() {
         return String::new();
     }
-    let cols = t
-        .get("columnDefinitions")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let cols = columns.as_array().map_or(&[][..], Vec::as_slice);
     // The column kubectl prefixes with the kind: the first string column of format "name".
     let name_col = cols
         .iter()
@@ -142,7 +139,7 @@ pub fn print_table(t: &Value, opts: &TableOptions, kind_prefix: &str) -> String 
     if opts.with_namespace {
         headers.push(("NAMESPACE".into(), false));
     }
-    for c in &cols {
+    for c in cols {
         let priority = c.get("priority").and_then(Value::as_i64).unwrap_or(0);
         headers.push((str_at(c, "/name").to_uppercase(), priority > 0));
     }
@@ -153,45 +150,44 @@ pub fn print_table(t: &Value, opts: &TableOptions, kind_prefix: &str) -> String 
     if opts.show_labels {
         headers.push(("LABELS".into(), false));
     }
-    let mut out_rows: Vec<Vec<String>> = Vec::new();
+    let shown = |(_, (_, wide_only)): &(_, &(String, bool))| opts.wide || !wide_only;
+    let mut out_rows: Vec<Vec<Cow<str>>> = Vec::with_capacity(rows.len() + 1);
     if !opts.no_headers {
         out_rows.push(
             headers
                 .iter()
                 .filter(|(_, wide_only)| opts.wide || !wide_only)
-                .map(|(h, _)| h.clone())
+                .map(|(h, _)| Cow::Borrowed(h.as_str()))
                 .collect(),
         );
     }
-    for row in &rows {
-        let obj = row.get("object").cloned().unwrap_or(Value::Null);
-        let mut cells: Vec<String> = row
-            .get("cells")
-            .and_then(Value::as_array)
-            .map(|c| c.iter().map(cell_string).collect())
-            .unwrap_or_default();
-        if opts.with_kind {
-            if let Some(cell) = name_col.and_then(|i| cells.get_mut(i)) {
-                *cell = format!("{kind_prefix}/{cell}");
-            }
-        }
+    for row in rows {
+        let row = row.borrow();
+        let mut cells: Vec<Cow<str>> = Vec::with_capacity(headers.len());
         if opts.with_namespace {
-            cells.insert(0, str_at(&obj, "/metadata/namespace").to_string());
+            cells.push(Cow::Borrowed(row.namespace.as_str()));
+        }
+        let first_server_cell = cells.len();
+        cells.extend(row.cells.iter().map(|c| Cow::Borrowed(c.as_str())));
+        if opts.with_kind {
+            if let Some(cell) = name_col.and_then(|i| cells.get_mut(first_server_cell + i)) {
+                *cell = Cow::Owned(format!("{kind_prefix}/{cell}"));
+            }
         }
         // Appended after every cell the server sent, declared or not (upstream
         // appendLabelCells), so they shift with the IPAddress AGE quirk too.
         for key in &opts.label_columns {
-            let value = obj.pointer("/metadata/labels").and_then(|l| l.get(key));
-            cells.push(value.and_then(Value::as_str).unwrap_or("").to_string());
+            let value = row.labels.get(key).and_then(Value::as_str).unwrap_or("");
+            cells.push(Cow::Borrowed(value));
         }
         if opts.show_labels {
-            cells.push(labels_of(&obj));
+            cells.push(Cow::Owned(format_labels(Some(&row.labels))));
         }
-        let r: Vec<String> = cells
-            .iter()
+        let r: Vec<Cow<str>> = cells
+            .into_iter()
             .zip(headers.iter())
-            .filter(|(_, (_, wide_only))| opts.wide || !wide_only)
-            .map(|(c, _)| cell_text(c))
+            .filter(shown)
+            .map(|(c, _)| cut_cell(c))
             .collect();
         out_rows.push(r);
     }

@@ -90,13 +90,69 @@ impl TabWriter {
 
 /// One table: each row's cells are joined with tabs and ended with a newline,
 /// as kubectl's table printer writes them, then aligned.
-pub fn format_table(rows: &[Vec<String>]) -> String {
+pub fn format_table<S: AsRef<str>>(rows: &[Vec<S>]) -> String {
+    let n = rows.first().map_or(0, Vec::len);
+    let plain = |c: &S| !c.as_ref().bytes().any(|b| b == b'\t' || b == b'\n');
+    if rows.iter().all(|r| r.len() == n && r.iter().all(plain)) {
+        return format_uniform(rows, n);
+    }
     let mut text = String::new();
     for row in rows {
-        text.push_str(&row.join("\t"));
+        for (i, c) in row.iter().enumerate() {
+            if i > 0 {
+                text.push('\t');
+            }
+            text.push_str(c.as_ref());
+        }
         text.push('\n');
     }
     format_text(&text)
+}
+
+const SPACES: &str = "                                                                ";
+
+/// [`format_table`] when every row has `n` cells and no cell holds a tab or a newline (a
+/// table's usual shape): then all rows form one block, so column j is as wide as its
+/// widest cell plus the padding (at least the minimum width) and the last cell is not
+/// padded — what `format_text` computes, without splitting a joined text again. Writes
+/// into one string sized up front (issue #14: 10^4-row tables).
+fn format_uniform<S: AsRef<str>>(rows: &[Vec<S>], n: usize) -> String {
+    let width = |s: &str| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    };
+    let mut widths = vec![MIN_WIDTH; n.saturating_sub(1)];
+    for row in rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(c.as_ref()) + PADDING);
+        }
+    }
+    let fixed: usize = widths.iter().sum();
+    let last: usize = rows
+        .iter()
+        .map(|r| r.last().map_or(0, |c| c.as_ref().len()))
+        .sum();
+    // Column widths count characters; a multi-byte cell only makes the guess short.
+    let mut out = String::with_capacity(rows.len() * (fixed + 1) + last);
+    for row in rows {
+        for (j, c) in row.iter().enumerate() {
+            let c = c.as_ref();
+            out.push_str(c);
+            if let Some(&w) = widths.get(j) {
+                let mut pad = w.saturating_sub(width(c));
+                while pad > 0 {
+                    let n = pad.min(SPACES.len());
+                    out.push_str(&SPACES[..n]);
+                    pad -= n;
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 struct Writer<'a> {
@@ -227,9 +283,42 @@ mod tests {
         assert_eq!(t, "日本語   x\nab    y\n");
     }
 
+    /// The one-block shortcut and the general block algorithm agree on uniform tables
+    /// (ragged ones and cells with tabs take the general path).
+    #[test]
+    fn uniform_tables_format_as_the_joined_text_does() {
+        let general = |rows: &[Vec<String>]| {
+            let mut text = String::new();
+            for r in rows {
+                text.push_str(&r.join("\t"));
+                text.push('\n');
+            }
+            format_text(&text)
+        };
+        let cases: Vec<Vec<Vec<String>>> = vec![
+            rows(&[
+                &["NAME", "TYPE", "AGE"],
+                &["a-very-long-name", "", "5m"],
+                &["日本語", "x", ""],
+            ]),
+            rows(&[&["only"], &["column"]]),
+            // Padding wider than the spaces constant.
+            vec![
+                vec!["x".repeat(150), "y".into()],
+                vec!["a".into(), "b".into()],
+            ],
+            rows(&[&["", ""], &["", ""]]),
+            rows(&[&["a", "b\tc"], &["d", "e"]]),
+            rows(&[&["a", "b", "c"], &["short"], &["x", "y", "z"]]),
+        ];
+        for c in cases {
+            assert_eq!(format_table(&c), general(&c), "{c:?}");
+        }
+    }
+
     #[test]
     fn empty_input() {
-        assert_eq!(format_table(&[]), "");
+        assert_eq!(format_table::<String>(&[]), "");
         assert_eq!(format_text(""), "");
     }
 }

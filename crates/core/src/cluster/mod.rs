@@ -28,7 +28,7 @@ pub use request::{
     AdmissionAttributes, AdmissionVerdict, Operation, PolicyDecisionRecord, Reporter, UserInfo,
     ValidatingAdmission,
 };
-pub use store::{Store, WatchEvent, WatchObject, NAMESPACES};
+pub use store::{ListedObject, Listing, Store, WatchEvent, WatchObject, NAMESPACES};
 pub use views::{AllocatorInfo, ClusterSnapshot, PendingWork, WatchEvent as WatchEventView};
 
 use crate::allocator::meta::MetaAllocator;
@@ -242,6 +242,34 @@ impl Cluster {
         self.tick();
         let r = lookup_resource(resource)?;
         Ok(self.store.list_values(r, namespace))
+    }
+
+    /// [`Cluster::list`] as the JSON text of that array (the same bytes), without the
+    /// `Value`s: what the JS binding hands to `JSON.parse`.
+    pub fn list_json(
+        &mut self,
+        resource: &str,
+        namespace: Option<&str>,
+    ) -> Result<String, ApiError> {
+        self.tick();
+        let r = lookup_resource(resource)?;
+        Ok(self.store.list_json(r, namespace))
+    }
+
+    /// What [`Cluster::list`] lists, borrowed and typed, with the read's clock and
+    /// resourceVersion: for readers that print from the objects (the apiserver's Tables).
+    pub fn listing(
+        &mut self,
+        resource: &str,
+        namespace: Option<&str>,
+    ) -> Result<Listing<'_>, ApiError> {
+        self.tick();
+        let r = lookup_resource(resource)?;
+        Ok(Listing {
+            now_ms: self.now_ms(),
+            resource_version: self.resource_version(),
+            items: self.store.listed(r, namespace),
+        })
     }
 
     pub fn delete(

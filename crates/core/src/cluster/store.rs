@@ -176,6 +176,25 @@ pub struct Store {
     pub generic: BTreeMap<Resource, BTreeMap<(String, String), Value>>,
 }
 
+/// One listed object, borrowed from the store; serialises as the object.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(untagged)]
+pub enum ListedObject<'a> {
+    Service(&'a Service),
+    ServiceCIDR(&'a ServiceCIDR),
+    IPAddress(&'a IPAddress),
+    Event(&'a Event),
+    Generic(&'a Value),
+}
+
+/// What a list read: the objects (borrowed), and the clock and resourceVersion at the read.
+#[derive(Clone, Debug)]
+pub struct Listing<'a> {
+    pub items: Vec<ListedObject<'a>>,
+    pub now_ms: i64,
+    pub resource_version: String,
+}
+
 /// Namespaces a fresh kubeadm/kind cluster has. Namespaces are not simulated as
 /// objects; writes into any other namespace fail as NamespaceLifecycle makes them.
 pub const NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
@@ -224,6 +243,35 @@ impl Store {
     /// Objects of one resource, sorted as the apiserver lists them (namespace, then name).
     /// `namespace` None lists all namespaces.
     pub fn list_values(&self, r: Resource, namespace: Option<&str>) -> Vec<Value> {
+        self.listed(r, namespace)
+            .into_iter()
+            .filter_map(|o| serde_json::to_value(o).ok())
+            .collect()
+    }
+
+    /// [`Store::list_values`] as JSON text (an array), the same bytes as that list's
+    /// `serde_json::to_string`, written from the typed objects without the `Value` trees
+    /// (5–10× cheaper; issue #14).
+    pub fn list_json(&self, r: Resource, namespace: Option<&str>) -> String {
+        let items = self.listed(r, namespace);
+        let mut w = crate::sorted_json::Writer::with_capacity(items.len() * 1024 + 2);
+        w.raw("[");
+        for o in items {
+            let mark = w.len();
+            if mark > 1 {
+                w.raw(",");
+            }
+            // As list_values' filter_map: an object that cannot be written is left out.
+            if w.push(&o).is_err() {
+                w.truncate(mark);
+            }
+        }
+        w.raw("]");
+        w.into_string()
+    }
+
+    /// The objects [`Store::list_values`] lists, in its order.
+    pub(crate) fn listed(&self, r: Resource, namespace: Option<&str>) -> Vec<ListedObject<'_>> {
         let ns_ok = |ns: &str| namespace.is_none_or(|n| n == ns);
         match r {
             Resource::Services => self
@@ -231,17 +279,17 @@ impl Store {
                 .iter()
                 .filter(|(ns, _)| ns_ok(ns))
                 .flat_map(|(_, m)| m.values())
-                .filter_map(|s| serde_json::to_value(s).ok())
+                .map(ListedObject::Service)
                 .collect(),
             Resource::ServiceCIDRs => self
                 .service_cidrs
                 .values()
-                .filter_map(|s| serde_json::to_value(s).ok())
+                .map(ListedObject::ServiceCIDR)
                 .collect(),
             Resource::IPAddresses => self
                 .ip_addresses
                 .values()
-                .filter_map(|s| serde_json::to_value(s).ok())
+                .map(ListedObject::IPAddress)
                 .collect(),
             Resource::ValidatingAdmissionPolicies
             | Resource::ValidatingAdmissionPolicyBindings
@@ -251,7 +299,7 @@ impl Store {
                 .into_iter()
                 .flat_map(|m| m.iter())
                 .filter(|((ns, _), _)| ns_ok(ns))
-                .map(|(_, v)| v.clone())
+                .map(|(_, v)| ListedObject::Generic(v))
                 .collect(),
             Resource::Events => {
                 let mut evs: Vec<&Event> = self
@@ -263,9 +311,7 @@ impl Store {
                     (&a.metadata.namespace, &a.metadata.name)
                         .cmp(&(&b.metadata.namespace, &b.metadata.name))
                 });
-                evs.into_iter()
-                    .filter_map(|e| serde_json::to_value(e).ok())
-                    .collect()
+                evs.into_iter().map(ListedObject::Event).collect()
             }
         }
     }

@@ -4,6 +4,7 @@
 //! use an in-memory fake (cmd/fake.rs) that prints with the same server printers.
 
 use super::resources::Kind;
+use crate::table::Table;
 use serde_json::Value;
 use servicecidr_core::model::ApiError;
 use servicecidr_core::Release;
@@ -55,7 +56,7 @@ pub trait Api {
         label_selector: &str,
         field_selector: &str,
         whole_objects: bool,
-    ) -> Result<Value, ApiError>;
+    ) -> Result<Table, ApiError>;
     /// POST. `ns` is the request's namespace (the object's own when empty).
     fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError>;
     /// kubectl apply's create-or-patch, with the last-applied annotation.

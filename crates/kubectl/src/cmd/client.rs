@@ -6,6 +6,7 @@
 
 use super::api::{Api, Applied};
 use super::resources::Kind;
+use crate::table::Table;
 use serde_json::{json, Map, Value};
 use servicecidr_apiserver::{handle, watch_poll, Request, Response, WatchCursor};
 use servicecidr_core::cluster::{three_way_merge, with_last_applied};
@@ -417,7 +418,7 @@ impl Api for Client<'_> {
         label_selector: &str,
         field_selector: &str,
         whole_objects: bool,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Table, ApiError> {
         let mut target = match name {
             Some(n) => self.item(kind, ns.unwrap_or(""), n),
             None => self.list_target(kind, ns, label_selector, field_selector),
@@ -426,7 +427,14 @@ impl Api for Client<'_> {
             target.push(if target.contains('?') { '&' } else { '?' });
             target.push_str("includeObject=Object");
         }
-        self.call("GET", &target, TABLE_ACCEPT, "", None)
+        // As `call`, with the answer decoded as a Table (no JSON tree per row).
+        let r = self.send("GET", &target, TABLE_ACCEPT, "", Vec::new());
+        if r.status >= 400 {
+            let v: Option<Value> = serde_json::from_slice(&r.body).ok();
+            return Err(status_error(r.status, v.as_ref()));
+        }
+        Table::from_slice(&r.body, whole_objects)
+            .map_err(|_| ApiError::internal("the server's answer was not JSON"))
     }
 
     fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError> {

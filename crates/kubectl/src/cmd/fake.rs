@@ -210,7 +210,7 @@ impl Api for Fake {
         label_selector: &str,
         field_selector: &str,
         whole_objects: bool,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<crate::table::Table, ApiError> {
         let objs = match name {
             Some(n) => vec![self.get(kind, ns.unwrap_or(""), n)?],
             None => self.list_selected(kind, ns, label_selector, field_selector)?,
@@ -221,7 +221,7 @@ impl Api for Fake {
         } else {
             servicecidr_apiserver::tables::IncludeObject::Metadata
         };
-        Ok(servicecidr_apiserver::tables::table_with(
+        let table = servicecidr_apiserver::tables::table_with(
             super::render::printer(kind),
             "v1",
             &objs,
@@ -229,7 +229,8 @@ impl Api for Fake {
             name.is_none().then_some(rv.as_str()),
             true,
             include,
-        ))
+        );
+        Ok(crate::table::Table::from_value(&table, whole_objects))
     }
 
     fn create(&mut self, obj: Value, dry_run: bool, ns: &str) -> Result<Value, ApiError> {

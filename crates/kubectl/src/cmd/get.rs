@@ -9,7 +9,8 @@ use super::errors::{usage_error, CmdError};
 use super::render::{self, TableOpts};
 use super::resources::{parse_resource_args, Kind, Target};
 use super::{namespace, output_format_of, parse, Out, OutputFormat};
-use serde_json::{json, Value};
+use crate::table::TableRow;
+use serde_json::Value;
 use servicecidr_core::model::ApiError;
 
 const FLAGS: &[FlagSpec] = &[
@@ -70,8 +71,13 @@ fn gvr_text(kind: Kind) -> String {
     format!("{}/{}, Resource={}", i.group, i.version, i.plural)
 }
 
-/// kubectl's sort: keys from a JSONPath, numbers compared as numbers.
-fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
+/// kubectl's sort: keys from a JSONPath over each item's object, numbers compared as
+/// numbers.
+fn sort_items<T>(
+    items: &mut Vec<T>,
+    expr: &str,
+    object: impl Fn(&T) -> &Value,
+) -> Result<(), CmdError> {
     let inner = expr.trim().trim_start_matches('{').trim_end_matches('}');
     let template = if inner.starts_with('.') {
         format!("{{{inner}}}")
@@ -79,16 +85,10 @@ fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
         format!("{{.{inner}}}")
     };
     let mut keyed = Vec::with_capacity(items.len());
-    for (k, v) in items.iter() {
-        // A Table row (includeObject=Object) sorts by its object.
-        let obj = if v.get("cells").is_some() {
-            v.get("object").unwrap_or(v)
-        } else {
-            v
-        };
-        let key = render::jsonpath(&template, obj)
+    for item in std::mem::take(items) {
+        let key = render::jsonpath(&template, object(&item))
             .map_err(|e| CmdError::Client(e.trim_end().to_string()))?;
-        keyed.push((key, (*k, v.clone())));
+        keyed.push((key, item));
     }
     servicecidr_core::sort::sort_by(&mut keyed, |a, b| {
         match (a.0.parse::<f64>(), b.0.parse::<f64>()) {
@@ -96,9 +96,7 @@ fn sort_items(items: &mut [(Kind, Value)], expr: &str) -> Result<(), CmdError> {
             _ => a.0.cmp(&b.0),
         }
     });
-    for (slot, (_, item)) in items.iter_mut().zip(keyed) {
-        *slot = item;
-    }
+    items.extend(keyed.into_iter().map(|(_, item)| item));
     Ok(())
 }
 
@@ -112,6 +110,8 @@ fn name_of(v: &Value) -> &str {
 #[derive(Default)]
 pub(crate) struct Found {
     pub items: Vec<(Kind, Value)>,
+    /// The rows of the server-side Tables (`get`'s table output), in order.
+    pub rows: Vec<(Kind, TableRow)>,
     pub errors: Vec<CmdError>,
     pub single_item: bool,
     /// Types that answered: a list (even an empty one) or a found name. Each is
@@ -241,11 +241,11 @@ fn fetch_table(
         Ok(table) => {
             found.answer(t.kind);
             if !columns.iter().any(|(k, _)| *k == t.kind) {
-                columns.push((t.kind, table["columnDefinitions"].clone()));
+                columns.push((t.kind, table.columns));
             }
-            if let Some(rows) = table["rows"].as_array() {
-                found.items.extend(rows.iter().map(|r| (t.kind, r.clone())));
-            }
+            found
+                .rows
+                .extend(table.rows.into_iter().map(|r| (t.kind, r)));
         }
         Err(e) if t.name.is_none() => {
             found
@@ -381,7 +381,11 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     };
     found.single_item = single_item;
     if let Some(expr) = sort_by {
-        sort_items(&mut found.items, expr)?;
+        // A Table row (includeObject=Object) sorts by its object.
+        sort_items(&mut found.rows, expr, |(_, r)| {
+            r.object.as_ref().unwrap_or(&Value::Null)
+        })?;
+        sort_items(&mut found.items, expr, |(_, v)| v)?;
     }
     if p.bool_or("ignore-not-found", false) {
         found
@@ -391,7 +395,7 @@ fn get(api: &mut dyn Api, p: &Parsed, stdin: &str, out: &mut Out) -> Result<i32,
     match format {
         OutputFormat::Default | OutputFormat::Wide => {
             print_server_tables(&found, &columns, p, &format, all_ns, out);
-            if found.items.is_empty()
+            if found.rows.is_empty()
                 && found.errors.is_empty()
                 && !p.bool_or("ignore-not-found", false)
             {
@@ -480,19 +484,17 @@ fn print_server_tables(
     let mut with_namespace = false;
     let mut tables = Vec::new();
     let mut i = 0;
-    while i < found.items.len() {
-        let kind = found.items[i].0;
-        let mut rows = Vec::new();
-        while i < found.items.len() && found.items[i].0 == kind {
-            rows.push(found.items[i].1.clone());
+    while i < found.rows.len() {
+        let kind = found.rows[i].0;
+        let start = i;
+        while i < found.rows.len() && found.rows[i].0 == kind {
             i += 1;
         }
         with_namespace |= all_ns && kind.info().namespaced;
         let cols = columns
             .iter()
             .find(|(k, _)| *k == kind)
-            .map(|(_, c)| c.clone())
-            .unwrap_or(Value::Null);
+            .map_or(&Value::Null, |(_, c)| c);
         let opts = TableOpts {
             wide: *format == OutputFormat::Wide,
             no_headers,
@@ -501,8 +503,8 @@ fn print_server_tables(
             with_kind,
             label_columns: p.list("label-columns"),
         };
-        let table = json!({"columnDefinitions": cols, "rows": rows});
-        tables.push(render::print_table(kind, &table, &opts));
+        let rows: Vec<&TableRow> = found.rows[start..i].iter().map(|(_, r)| r).collect();
+        tables.push(render::print_rows(kind, cols, &rows, &opts));
     }
     out.out(&render::join_tables(&tables, no_headers));
 }

@@ -7,6 +7,7 @@
 //! whose keys follow the struct's field order instead of being sorted.
 
 use super::resources::Kind;
+use crate::table::TableRow;
 use crate::{jsonpath as jp, manifest, printers, yaml};
 use serde_json::Value;
 use servicecidr_apiserver::tables::Printer;
@@ -57,6 +58,12 @@ pub fn printer(kind: Kind) -> Printer {
 /// A server-side Table of `kind` as kubectl prints it.
 pub fn print_table(kind: Kind, table: &Value, opts: &TableOpts) -> String {
     printers::print_table(table, opts, &kind.kind_prefix())
+}
+
+/// Rows of a server-side Table of `kind` (its column definitions and some of its rows)
+/// as kubectl prints them.
+pub fn print_rows(kind: Kind, columns: &Value, rows: &[&TableRow], opts: &TableOpts) -> String {
+    printers::print_rows(columns, rows, opts, &kind.kind_prefix())
 }
 
 /// The table kubectl prints for `get` of objects it already holds (`--sort-by`
