@@ -1888,36 +1888,35 @@ const UNSUPPORTED_COMMANDS: &[&str] = &[
     "su",
 ];
 
+/// A shell at work: its state, and the host it runs commands on for the
+/// length of one slice. The state is all a paused script keeps.
 struct Shell<'h> {
     host: &'h mut dyn ShellHost,
-    vars: BTreeMap<String, String>,
-    status: i32,
-    errexit: bool,
-    nounset: bool,
-    pipefail: bool,
-    /// >0 while running an `if`/`while` condition, the left side of `&&`/`||` or a `!` pipeline.
-    suppress: usize,
-    loops: u32,
-    line: usize,
-    last_subst: Option<i32>,
-    stdout: String,
-    stderr: String,
-    output: String,
-    bufs: Vec<String>,
-    inputs: Vec<String>,
-    steps: u64,
-    written: usize,
-    depth: usize,
+    st: ShellState,
 }
 
-/// A shell without its host: what a paused script keeps between two slices
-/// (the fields of [`Shell`] but `host`).
+impl std::ops::Deref for Shell<'_> {
+    type Target = ShellState;
+    fn deref(&self) -> &ShellState {
+        &self.st
+    }
+}
+
+impl std::ops::DerefMut for Shell<'_> {
+    fn deref_mut(&mut self) -> &mut ShellState {
+        &mut self.st
+    }
+}
+
+/// Everything a shell keeps but its host: what a paused script carries
+/// between two slices.
 struct ShellState {
     vars: BTreeMap<String, String>,
     status: i32,
     errexit: bool,
     nounset: bool,
     pipefail: bool,
+    /// >0 while running an `if`/`while` condition, the left side of `&&`/`||` or a `!` pipeline.
     suppress: usize,
     loops: u32,
     line: usize,
@@ -1959,88 +1958,12 @@ impl Default for ShellState {
 impl<'h> Shell<'h> {
     /// The shell of a paused script, given its host again for the next slice.
     fn resume(host: &'h mut dyn ShellHost, st: ShellState) -> Shell<'h> {
-        let ShellState {
-            vars,
-            status,
-            errexit,
-            nounset,
-            pipefail,
-            suppress,
-            loops,
-            line,
-            last_subst,
-            stdout,
-            stderr,
-            output,
-            bufs,
-            inputs,
-            steps,
-            written,
-            depth,
-        } = st;
-        Shell {
-            host,
-            vars,
-            status,
-            errexit,
-            nounset,
-            pipefail,
-            suppress,
-            loops,
-            line,
-            last_subst,
-            stdout,
-            stderr,
-            output,
-            bufs,
-            inputs,
-            steps,
-            written,
-            depth,
-        }
+        Shell { host, st }
     }
 
     /// Lets go of the host at the end of a slice.
     fn suspend(self) -> ShellState {
-        let Shell {
-            host: _,
-            vars,
-            status,
-            errexit,
-            nounset,
-            pipefail,
-            suppress,
-            loops,
-            line,
-            last_subst,
-            stdout,
-            stderr,
-            output,
-            bufs,
-            inputs,
-            steps,
-            written,
-            depth,
-        } = self;
-        ShellState {
-            vars,
-            status,
-            errexit,
-            nounset,
-            pipefail,
-            suppress,
-            loops,
-            line,
-            last_subst,
-            stdout,
-            stderr,
-            output,
-            bufs,
-            inputs,
-            steps,
-            written,
-            depth,
-        }
+        self.st
     }
 
     // ----- output
