@@ -51,21 +51,13 @@ impl Table {
             .map(|rows| {
                 rows.iter()
                     .map(|r| {
+                        let cells = r
+                            .get("cells")
+                            .and_then(Value::as_array)
+                            .map(|c| c.iter().map(cell_text).collect())
+                            .unwrap_or_default();
                         let obj = r.get("object").cloned().unwrap_or(Value::Null);
-                        TableRow {
-                            cells: r
-                                .get("cells")
-                                .and_then(Value::as_array)
-                                .map(|c| c.iter().map(cell_text).collect())
-                                .unwrap_or_default(),
-                            namespace: obj
-                                .pointer("/metadata/namespace")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_string(),
-                            labels: labels_of(&obj),
-                            object: whole_objects.then_some(obj),
-                        }
+                        row_of_object(cells, obj, whole_objects)
                     })
                     .collect()
             })
@@ -74,11 +66,23 @@ impl Table {
     }
 }
 
-fn labels_of(obj: &Value) -> Map<String, Value> {
-    obj.pointer("/metadata/labels")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
+/// A row whose object is held as JSON: what the decorations read from it, and the
+/// object itself when `keep`.
+fn row_of_object(cells: Vec<String>, obj: Value, keep: bool) -> TableRow {
+    TableRow {
+        cells,
+        namespace: obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        labels: obj
+            .pointer("/metadata/labels")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        object: keep.then_some(obj),
+    }
 }
 
 /// `%v` of a cell's JSON value, as kubectl's printer writes it.
@@ -135,17 +139,7 @@ trait RowObject: Sized {
 
 impl RowObject for Value {
     fn into_row(obj: Option<Self>, cells: Vec<String>) -> TableRow {
-        let obj = obj.unwrap_or(Value::Null);
-        TableRow {
-            cells,
-            namespace: obj
-                .pointer("/metadata/namespace")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-            labels: labels_of(&obj),
-            object: Some(obj),
-        }
+        row_of_object(cells, obj.unwrap_or(Value::Null), true)
     }
 }
 
