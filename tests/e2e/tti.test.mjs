@@ -9,7 +9,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch } from './harness.mjs';
+import { guardedPage, launch } from './harness.mjs';
 
 const LOADS = Number(process.env.TTI_LOADS ?? 7);
 // Idle machine: the goal is 250 ms; the bound only catches a regression of a different order.
@@ -26,17 +26,7 @@ const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2
 
 /** One load in a fresh context: the phases, in ms from navigation start. */
 async function load() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const problems = [];
-  await context.route(
-    (u) => !u.href.startsWith(base),
-    (route) => {
-      problems.push(`request to another host: ${route.request().url()}`);
-      return route.abort();
-    },
-  );
-  const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const { context, page, problems } = await guardedPage(browser, base);
   await page.goto(base);
   await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
   const phases = await page.evaluate(() => {

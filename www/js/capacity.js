@@ -16,6 +16,13 @@ function chip(text, cls) {
   return cell('span', text, `chip ${cls}`);
 }
 
+/** The row's name, as its header cell. */
+function rowHeader(text) {
+  const th = cell('th', text);
+  th.scope = 'row';
+  return th;
+}
+
 export class CapacityPane {
   /** capBody, apiBody: <tbody> elements of the two tables. */
   constructor(capBody, apiBody) {
@@ -43,9 +50,7 @@ export class CapacityPane {
       const tr = document.createElement('tr');
       tr.dataset.name = c.name;
       tr.dataset.cidr = c.cidr;
-      const name = document.createElement('th');
-      name.scope = 'row';
-      name.textContent = c.name;
+      const name = rowHeader(c.name);
       const free = BigInt(c.staticFree) + BigInt(c.dynamicFree);
       const state = document.createElement('td');
       if (c.terminating) state.append(chip(t('capTerminating'), 'warn'));
@@ -68,9 +73,7 @@ export class CapacityPane {
       const tr = document.createElement('tr');
       tr.dataset.name = a.name;
       tr.dataset.state = a.state;
-      const name = document.createElement('th');
-      name.scope = 'row';
-      name.textContent = a.name;
+      const name = rowHeader(a.name);
       const st = document.createElement('td');
       st.append(chip(a.state, a.state === 'Running' ? 'ok' : a.state === 'Failed' ? 'err' : 'muted'));
       tr.append(name, cell('td', `v${a.version} --service-cluster-ip-range=${a.serviceClusterIPRange}`, 'mono'), st, cell('td', a.message ?? '', 'msg'));
