@@ -282,12 +282,8 @@ async function actScript(entry) {
   }
   block.end(res.exitCode);
   const out = { kind: 'run', res, moved: Math.round((nowMs() - t0) / 1000) };
-  S.log.push(entry);
   afterRun(out);
-  planView?.markStale();
-  sync({ flash: true });
-  updateControls();
-  save();
+  logged(entry);
   if (first) window.__firstCommandAt = performance.now();
   return out;
 }
@@ -355,9 +351,8 @@ function act(entry) {
   return p;
 }
 
+/** Performs an action other than a script (those run in slices: actScript). */
 function actNow(entry) {
-  const first = !window.__firstCommandAt && entry[0] === 'run';
-  if (first) performance.mark('playground:first-command');
   let out;
   try {
     out = perform(entry);
@@ -366,14 +361,18 @@ function actNow(entry) {
     term.note(() => t('actionFailed', { msg: err.message }), 'note err');
     return null;
   }
-  S.log.push(entry);
   show(entry, out, entry[2]);
+  logged(entry);
+  return out;
+}
+
+/** Records a performed action in the log, and brings the page and the saved state up to it. */
+function logged(entry) {
+  S.log.push(entry);
   if (entry[0] !== 'plan') planView?.markStale();
   sync({ flash: true });
   updateControls();
   save();
-  if (first) window.__firstCommandAt = performance.now();
-  return out;
 }
 
 function save() {
