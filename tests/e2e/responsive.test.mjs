@@ -141,6 +141,9 @@ test(`no frame over ${FRAME_LIMIT_MS} ms while a script creates ${SERVICES} Serv
   await page.selectOption('#lang', 'ja');
   assert.match(await page.innerText('#pane-svc tr.more'), new RegExp(`ほかに ${svcBefore + SERVICES - 200} 件`));
   assert.match(await block.locator('.line.dropped').innerText(), /それより前の 9500 行/);
+  // The event log's own words follow the switch too (what the core wrote stays English).
+  assert.match(await page.locator('#event-log li.skipped').last().innerText(), /件の解説をここでは省きました/);
+  assert.equal(await page.locator('#event-log li.trace .tag').last().innerText(), '理由');
   await page.screenshot({ path: `${SHOTS}responsive-10000-more-ja.tmp.png` });
   await block.locator('.line.dropped').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}responsive-10000-ja.tmp.png` });

@@ -924,6 +924,7 @@ function relabel() {
   updateClock(pending());
   relabelNotice();
   term.relabel();
+  eventLog.relabel();
   showVersion();
   compare?.relabel();
   reconfTour.render();

@@ -24,6 +24,13 @@ function moreRow(n, cols) {
   return tr;
 }
 
+/** An element showing the UI string `key`, rewritten by applyI18n on a language switch. */
+function i18nEl(tag, cls, key) {
+  const e = el(tag, cls, t(key));
+  e.dataset.i18n = key;
+  return e;
+}
+
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -276,6 +283,11 @@ export class EventLog {
     this.root.textContent = '';
   }
 
+  /** The "passed over" lines in the current language (the rest follows data-i18n). */
+  relabel() {
+    for (const note of this.root.querySelectorAll('[data-skipped]')) note.textContent = t('recordsSkipped', { n: Number(note.dataset.skipped) });
+  }
+
   setFilter(events, trace) {
     this.showEvents = events;
     this.showTrace = trace;
@@ -293,7 +305,7 @@ export class EventLog {
   add(items, skipped = 0) {
     if (skipped > 0) {
       const at = items.find((it) => it.kind === 'trace')?.at ?? '';
-      items = [{ kind: 'skipped', time: at, text: t('recordsSkipped', { n: skipped }) }, ...items];
+      items = [{ kind: 'skipped', time: at, n: skipped }, ...items];
     }
     for (const it of items) {
       const li = el('li', it.kind);
@@ -309,12 +321,13 @@ export class EventLog {
         li.append(el('span', 'note', it.obj.note ?? ''));
       } else if (it.kind === 'trace') {
         li.append(el('time', null, shortTime(it.obj.time)));
-        li.append(el('span', 'tag', t('why')));
+        // data-i18n: a language switch (applyI18n) rewrites the page's own words here too.
+        li.append(i18nEl('span', 'tag', 'why'));
         li.append(el('span', 'src', it.obj.source ?? ''));
         li.append(el('span', 'note', it.obj.message ?? ''));
         if (it.obj.details && typeof it.obj.details === 'object' && Object.keys(it.obj.details).length) {
           const d = el('details');
-          d.append(el('summary', null, t('details')));
+          d.append(i18nEl('summary', null, 'details'));
           // Written when first opened: most entries never are, and a long script adds many.
           const details = it.obj.details;
           d.addEventListener('toggle', () => {
@@ -323,8 +336,11 @@ export class EventLog {
           li.append(d);
         }
       } else {
+        // The line saying how many records were passed over.
         li.append(el('time', null, shortTime(it.time)));
-        li.append(el('span', 'note', it.text));
+        const note = el('span', 'note', t('recordsSkipped', { n: it.n }));
+        note.dataset.skipped = String(it.n);
+        li.append(note);
       }
       this.root.append(li);
     }
