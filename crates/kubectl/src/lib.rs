@@ -133,7 +133,7 @@ pub fn run_script(cluster: &mut Cluster, script: &str, settle: bool) -> CommandO
 /// them. Other calls may come between two slices, as another client's requests
 /// would; a paused script is not part of `snapshot()`.
 #[derive(Default)]
-pub struct PausedScript(Option<(shell::ScriptRun, bool)>);
+pub struct PausedScript(Option<shell::ScriptRun>);
 
 impl PausedScript {
     /// Starts `script` and runs its first slice (the whole script without `maxSteps`).
@@ -160,7 +160,7 @@ impl PausedScript {
                 settle_between_commands: settle,
             },
         );
-        self.0 = Some((run, settle));
+        self.0 = Some(run);
         self.resume(cluster, opts.max_steps.map(u64::from))
     }
 
@@ -170,12 +170,12 @@ impl PausedScript {
         cluster: &mut Cluster,
         max_steps: Option<u64>,
     ) -> Result<ScriptSlice, String> {
-        let Some((run, settle)) = self.0.as_mut() else {
+        let Some(run) = self.0.as_mut() else {
             return Err("no script is running in slices: startScript() starts one".into());
         };
         let mut host = ClusterHost {
             cluster,
-            settle: *settle,
+            settle: run.settles(),
         };
         let slice = run.resume(&mut host, max_steps.unwrap_or(u64::MAX).max(1));
         if slice.done {

@@ -96,6 +96,11 @@ impl ScriptRun {
         self.done
     }
 
+    /// Whether the host settles between top-level commands.
+    pub fn settles(&self) -> bool {
+        self.settle
+    }
+
     /// Runs until the script ends or `max_steps` steps have run (at least one
     /// statement runs per call, so a slice always makes progress).
     pub fn resume(&mut self, host: &mut dyn ShellHost, max_steps: u64) -> ScriptSlice {
