@@ -57,6 +57,11 @@ test('state: only well-formed logs are accepted, and the URL form round-trips', 
   assert.equal(validState({ ...state, log: [['rm', '-rf']] }), null);
   assert.equal(validState({ ...state, log: [['adv', -5]] }), null);
   assert.equal(validState({ ...state, settings: { range: 5 } }), null);
+  // A script stopped with Ctrl-C keeps the steps it ran; anything else there is refused.
+  assert.deepEqual(validState({ ...state, log: [['run', 'x', null, { steps: 12 }]] }).log, [['run', 'x', undefined, { steps: 12 }]]);
+  for (const bad of [{ steps: 0 }, { steps: 1.5 }, { steps: '3' }, {}, 'x']) {
+    assert.equal(validState({ ...state, log: [['run', 'x', null, bad]] }), null, JSON.stringify(bad));
+  }
   const frag = await encodeState(state);
   assert.match(frag, /^s=[A-Za-z0-9_-]+$/);
   const back = await decodeHash(`#${frag}`);
